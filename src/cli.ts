@@ -1,0 +1,136 @@
+// Builds the commander program from the command list and runs it. This is the ONE
+// place that turns errors into exit codes and user-facing error lines.
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands/index.js';
+import { createContext, type ContextOptions } from './context.js';
+import { EXIT_CODE_HELP, ExitCode, InterruptedError, SilentExit, UserError, exitCodeFor, type ExitCodeValue } from './errors.js';
+import { systemIO, type IO } from './io.js';
+import { VERSION } from './version.js';
+
+const MAIN_EXAMPLES = `
+Examples:
+  $ authapi local &                                  # start the embedded local stack (writes the "local" profile)
+  $ authapi login --profile local -u demouser        # sign in with SRP; secrets go to the OS keychain
+  $ authapi call no-auth --profile local             # guest route: API key only
+  $ authapi call require-auth --profile local        # API key + SigV4 with your credentials
+  $ authapi configure --from-outputs outputs.json --api-key KEY   # a deployed stack
+
+Environment:
+  AUTHAPI_PROFILE      profile to use (like --profile)
+  AUTHAPI_CONFIG_DIR   config directory (default $XDG_CONFIG_HOME/authapi or ~/.config/authapi)
+  NO_COLOR             disable colour
+
+${EXIT_CODE_HELP}
+`;
+
+export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Promise<void>): Command {
+  const program = new Command('authapi')
+    .description('Call APIs secured by AWS Cognito and IAM (SigV4) from the command line.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('-p, --profile <name>', 'profile to use (default: $AUTHAPI_PROFILE or "default")')
+    .option('-v, --verbose', 'trace requests on stderr (secrets redacted) and show stack traces of bugs')
+    .option('--no-color', 'no ANSI colours (NO_COLOR=1 works too)')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Errors are printed by runCli, as one line in our format.
+      outputError: () => {},
+    })
+    .addHelpText('after', MAIN_EXAMPLES);
+
+  for (const spec of COMMANDS) {
+    const cmd = program
+      .command(spec.args ? `${spec.name} ${spec.args}` : spec.name)
+      .summary(spec.summary)
+      .description(spec.description ?? spec.summary);
+    spec.define(cmd);
+    cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n\n${EXIT_CODE_HELP}\n`);
+    cmd.action(async (...args: unknown[]) => onRun(spec.name, args[args.length - 1] as Command));
+  }
+  return program;
+}
+
+function commandNameIn(argv: string[]): string | undefined {
+  return argv.find((a) => COMMANDS.some((c) => c.name === a));
+}
+
+function oneLine(s: string): string {
+  return s.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * Runs the CLI in-process and returns the exit code; never exits the process.
+ * `argv` excludes `node` and the script path.
+ */
+export async function runCli(argv: string[], opts: ContextOptions = {}): Promise<ExitCodeValue> {
+  const io = opts.io ?? systemIO(opts.env ?? process.env);
+  let verbose = argv.includes('--verbose') || argv.includes('-v');
+  const program = buildProgram(io, async (name, cmd) => {
+    const spec = COMMANDS.find((c) => c.name === name)!;
+    const globals = cmd.optsWithGlobals() as { profile?: string; verbose?: boolean; color?: boolean };
+    verbose = Boolean(globals.verbose);
+    if (globals.color === false) io.color = false;
+    const ctx = createContext({ ...opts, io, profile: globals.profile ?? opts.profile, verbose });
+    await spec.run(ctx, cmd.opts(), cmd.args);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.OK;
+  } catch (err) {
+    return report(err, io, verbose, argv);
+  }
+}
+
+function report(err: unknown, io: IO, verbose: boolean, argv: string[]): ExitCodeValue {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
+    // Bare `authapi` (or a command group without a verb) printed help to stderr.
+    if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return ExitCode.USAGE;
+    const name = commandNameIn(argv);
+    io.stderr.write(`authapi: ${oneLine(err.message)} (see \`authapi${name ? ` ${name}` : ''} --help\`)\n`);
+    return ExitCode.USAGE;
+  }
+  if (err instanceof SilentExit) return err.exitCode;
+  if (err instanceof UserError) {
+    const line = err.hint ? `authapi: ${err.message} — ${err.hint}` : `authapi: ${err.message}`;
+    io.stderr.write(io.redactor.redact(line) + '\n');
+    if (verbose && err.cause) io.stderr.write(io.redactor.redact(`caused by: ${describeCause(err.cause)}`) + '\n');
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(io.redactor.redact(`authapi: unexpected error: ${message}`) + '\n');
+  if (verbose && err instanceof Error && err.stack) io.stderr.write(io.redactor.redact(err.stack) + '\n');
+  else io.stderr.write('authapi: this is a bug; run again with --verbose for the stack trace and report it\n');
+  return exitCodeFor(err);
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? cause.message;
+  return String(cause);
+}
+
+/** Entry point of bin/authapi.js: real process, real signals. */
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED); // a second Ctrl-C: stop now
+    controller.abort(new InterruptedError());
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A closed pipe (e.g. `authapi call … | head -c1`) is not an error worth a stack.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  const code = await runCli(argv, { signal: controller.signal });
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  process.exitCode = code;
+}

@@ -1,0 +1,161 @@
+// `authapi configure`: write a profile from flags, stack outputs or a wizard.
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { FLAG_FOR, REQUIRED_KEYS, checkValue, validateProfile, type Profile, type RequiredKey } from '../config/profile.js';
+import { parseOutputs, profileFromOutputs } from '../config/outputs.js';
+import { redactedProfile } from '../config/display.js';
+import { defineCommand } from './spec.js';
+
+export interface ConfigureOptions {
+  region?: string;
+  userPoolId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  identityPoolId?: string;
+  apiUrl?: string;
+  apiKey?: string;
+  cognitoIdpEndpoint?: string;
+  cognitoIdentityEndpoint?: string;
+  stsEndpoint?: string;
+  store?: 'keychain' | 'file';
+  fromOutputs?: string;
+  show?: boolean;
+  list?: boolean;
+}
+
+export const configureCommand = defineCommand<ConfigureOptions>({
+  name: 'configure',
+  summary: 'create or update a profile (flags, stack outputs, or an interactive wizard)',
+  description:
+    'Create or update a profile. Values come from flags, from stack outputs (--from-outputs), ' +
+    'or, when a person is at the terminal and values are missing, from a short wizard. ' +
+    'Existing values are kept unless given again. The file is written atomically with mode 0600.',
+  examples: [
+    'authapi configure                                         # wizard (at a terminal)',
+    'sam list stack-outputs --stack-name authapi --output json > outputs.json',
+    'authapi configure --from-outputs outputs.json --api-key "$KEY"',
+    'aws cloudformation describe-stacks --stack-name authapi | authapi configure --from-outputs - --api-key "$KEY"',
+    'authapi configure --profile prod --region eu-west-1 --user-pool-id eu-west-1_AbC123 --client-id 1abc... \\\n      --identity-pool-id eu-west-1:1a2b... --api-url https://abc123.execute-api.eu-west-1.amazonaws.com/prod --api-key KEY',
+    'authapi configure --show --profile prod                   # print it, secrets masked',
+  ],
+  define(cmd: Command) {
+    cmd
+      .option('--region <region>', 'AWS region of the API (e.g. us-east-1)')
+      .option('--user-pool-id <id>', 'Cognito User Pool id (e.g. us-east-1_AbC123)')
+      .option('--client-id <id>', 'User Pool app client id')
+      .option('--client-secret <secret>', 'app client secret, only if the client has one')
+      .option('--identity-pool-id <id>', 'Cognito Identity Pool id (e.g. us-east-1:1a2b…)')
+      .option('--api-url <url>', 'the API stage base URL')
+      .option('--api-key <key>', 'the API key value (sent as x-api-key)')
+      .option('--cognito-idp-endpoint <url>', 'override the User Pool endpoint (local stacks)')
+      .option('--cognito-identity-endpoint <url>', 'override the Identity Pool endpoint (local stacks)')
+      .option('--sts-endpoint <url>', 'override the STS endpoint (local stacks)')
+      .addOption(new Option('--store <backend>', 'where secrets live: the OS keychain, or a 0600 file you allow').choices(['keychain', 'file']))
+      .option('--from-outputs <file>', 'read stack outputs JSON (sam list stack-outputs / aws cloudformation describe-stacks; - for stdin)')
+      .option('--show', 'print the profile (secrets masked) and change nothing')
+      .option('--list', 'list the profile names and change nothing');
+  },
+  async run(ctx, opts) {
+    if (opts.show && opts.list) throw new UsageError('--show and --list cannot be combined');
+    if (opts.show) return show(ctx);
+    if (opts.list) return list(ctx);
+
+    // Validate everything given before any side effect.
+    const fromFlags = flagsToProfile(opts);
+    for (const [key, value] of Object.entries(fromFlags)) {
+      if (key === 'endpoints' || key === 'store') continue;
+      const problem = checkValue(key as RequiredKey, value);
+      if (problem) throw new UsageError(`${FLAG_FOR[key as RequiredKey]}: ${problem}`);
+    }
+    let fromOutputs: Partial<Profile> = {};
+    if (opts.fromOutputs !== undefined) {
+      const source = opts.fromOutputs === '-' ? 'stdin' : opts.fromOutputs;
+      fromOutputs = profileFromOutputs(parseOutputs(await readSource(ctx, opts.fromOutputs), source), source);
+    }
+
+    const data = await ctx.readConfig();
+    const existing = (data.profiles[ctx.profileName] ?? {}) as Partial<Profile>;
+    let merged: Partial<Profile> = {
+      ...existing,
+      ...fromOutputs,
+      ...fromFlags,
+      endpoints: { ...existing.endpoints, ...fromFlags.endpoints },
+    };
+    if (merged.endpoints && Object.keys(merged.endpoints).length === 0) delete merged.endpoints;
+
+    const missing = REQUIRED_KEYS.filter((k) => checkValue(k, merged[k]) !== undefined);
+    const givenNothing = opts.fromOutputs === undefined && Object.keys(fromFlags).length === 0;
+    if (ctx.io.canPrompt() && (missing.length > 0 || givenNothing)) {
+      const { promptProfile } = await import('../config/wizard.js');
+      merged = await promptProfile(ctx, merged);
+    } else if (missing.length > 0) {
+      const problems = missing.map((k) => `${FLAG_FOR[k]} (${checkValue(k, merged[k])})`);
+      throw new UsageError(
+        `profile "${ctx.profileName}" is incomplete: missing or invalid ${problems.join(', ')}`,
+        'pass those flags (no prompts without a terminal)',
+      );
+    }
+
+    const { profile, problems } = validateProfile(merged);
+    if (!profile) throw new UsageError(`profile "${ctx.profileName}": ${problems.join('; ')}`);
+    data.profiles[ctx.profileName] = profile;
+    await ctx.writeConfig(data);
+    ctx.io.info(`Saved profile "${ctx.profileName}" to ${ctx.configPath}`);
+  },
+});
+
+function flagsToProfile(opts: ConfigureOptions): Partial<Profile> {
+  const p: Partial<Profile> = {};
+  if (opts.region !== undefined) p.region = opts.region;
+  if (opts.userPoolId !== undefined) p.userPoolId = opts.userPoolId;
+  if (opts.clientId !== undefined) p.userPoolClientId = opts.clientId;
+  if (opts.clientSecret !== undefined) p.clientSecret = opts.clientSecret;
+  if (opts.identityPoolId !== undefined) p.identityPoolId = opts.identityPoolId;
+  if (opts.apiUrl !== undefined) p.apiUrl = opts.apiUrl.replace(/\/+$/, '');
+  if (opts.apiKey !== undefined) p.apiKey = opts.apiKey;
+  if (opts.store !== undefined) p.store = opts.store;
+  const endpoints: NonNullable<Profile['endpoints']> = {};
+  if (opts.cognitoIdpEndpoint !== undefined) endpoints.cognitoIdp = opts.cognitoIdpEndpoint;
+  if (opts.cognitoIdentityEndpoint !== undefined) endpoints.cognitoIdentity = opts.cognitoIdentityEndpoint;
+  if (opts.stsEndpoint !== undefined) endpoints.sts = opts.stsEndpoint;
+  if (Object.keys(endpoints).length) p.endpoints = endpoints;
+  return p;
+}
+
+async function readSource(ctx: Context, file: string): Promise<string> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.io.stdin) chunks.push(Buffer.from(c as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+async function show(ctx: Context): Promise<void> {
+  const data = await ctx.readConfig();
+  const raw = data.profiles[ctx.profileName];
+  if (raw === undefined) {
+    // getProfile words the error and the hint.
+    await ctx.profile();
+    return;
+  }
+  const { problems } = validateProfile(raw);
+  const out = {
+    profile: ctx.profileName,
+    configPath: ctx.configPath,
+    settings: redactedProfile(raw as Partial<Profile>),
+    ...(problems.length ? { problems } : {}),
+  };
+  ctx.io.out(JSON.stringify(out, null, 2) + '\n');
+}
+
+async function list(ctx: Context): Promise<void> {
+  const data = await ctx.readConfig();
+  for (const name of Object.keys(data.profiles)) ctx.io.out(`${name}\n`);
+}

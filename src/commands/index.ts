@@ -1,0 +1,11 @@
+// The ordered list of commands. Each module is small and imports nothing heavy at
+// load time, so building the program for `--help` stays cheap.
+import type { CommandSpec } from './spec.js';
+import { configureCommand } from './configure.js';
+import { statusCommand } from './status.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const COMMANDS: CommandSpec<any>[] = [
+  configureCommand,
+  statusCommand,
+];

@@ -1,0 +1,24 @@
+// A command is data (wrangler's idea): its name, help, examples and options, plus
+// a run function that receives the injected Context and the parsed options.
+// Option parsing and validation happen before run, and run validates anything
+// else before its first side effect. Heavy modules are imported inside run.
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+
+export interface CommandSpec<Opts = Record<string, unknown>> {
+  name: string;
+  /** Positional arguments in commander syntax, e.g. "<target>" or "[shell]". */
+  args?: string;
+  summary: string;
+  /** Longer help shown above the options (optional). */
+  description?: string;
+  /** Shown under "Examples:" in --help; one command line each, with an optional "# comment". */
+  examples: string[];
+  /** Adds the command's options (and subcommand-specific parsing) to commander. */
+  define(cmd: Command): void;
+  run(ctx: Context, opts: Opts, args: string[]): Promise<void>;
+}
+
+export function defineCommand<Opts>(spec: CommandSpec<Opts>): CommandSpec<Opts> {
+  return spec;
+}

@@ -1,0 +1,24 @@
+// Where authapi keeps its files. Only this module and src/context.ts read the
+// environment (DESIGN.md, "Rules that keep the house livable").
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function configDir(env: NodeJS.ProcessEnv): string {
+  if (env.AUTHAPI_CONFIG_DIR) return env.AUTHAPI_CONFIG_DIR;
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(base, 'authapi');
+}
+
+/** XDG data dir, for the local emulator's state. */
+export function dataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
+  return join(base, 'authapi');
+}
+
+export function configFile(dir: string): string {
+  return join(dir, 'config.json');
+}
+
+export function profileFromEnv(env: NodeJS.ProcessEnv, flag?: string): string {
+  return flag || env.AUTHAPI_PROFILE || 'default';
+}

@@ -1,0 +1,141 @@
+// One IO object for every command: stdout carries data only, stderr carries
+// messages, progress and prompts. Real streams in production (systemIO), buffers
+// in tests (testIO). Colour follows NO_COLOR, --no-color and whether stderr is a TTY.
+import { PassThrough, Writable, type Readable } from 'node:stream';
+import { Redactor } from './redact.js';
+
+export interface IO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** ANSI colour on stderr. */
+  color: boolean;
+  verbose: boolean;
+  redactor: Redactor;
+  /** Write data to stdout (as is). */
+  out(data: string | Uint8Array): void;
+  /** A message line to stderr. */
+  info(line: string): void;
+  warn(line: string): void;
+  /** A --verbose trace line, redacted. Silent without --verbose. */
+  debug(line: string): void;
+  /** Prompts only when a person is there: stdin and stderr are TTYs. */
+  canPrompt(): boolean;
+  progress(total: number, label?: string): Progress;
+}
+
+export interface Progress {
+  tick(n?: number): void;
+  done(): void;
+}
+
+const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+class StreamIO implements IO {
+  readonly redactor = new Redactor();
+  constructor(
+    readonly stdin: Readable,
+    readonly stdout: Writable,
+    readonly stderr: Writable,
+    readonly stdinIsTTY: boolean,
+    readonly stdoutIsTTY: boolean,
+    readonly stderrIsTTY: boolean,
+    public color: boolean,
+    public verbose = false,
+  ) {}
+
+  out(data: string | Uint8Array): void {
+    this.stdout.write(data);
+  }
+  info(line: string): void {
+    this.stderr.write(this.redactor.redact(line) + '\n');
+  }
+  warn(line: string): void {
+    this.stderr.write(paint(this.color, 33, 'warning: ') + this.redactor.redact(line) + '\n');
+  }
+  debug(line: string): void {
+    if (this.verbose) this.stderr.write(paint(this.color, 2, `debug: ${this.redactor.redact(line)}`) + '\n');
+  }
+  canPrompt(): boolean {
+    return this.stdinIsTTY && this.stderrIsTTY;
+  }
+  progress(total: number, label = ''): Progress {
+    // A progress bar only for a person watching; scripts get nothing.
+    if (!this.stderrIsTTY || total <= 0) return { tick() {}, done() {} };
+    let count = 0;
+    let last = 0;
+    const draw = () => {
+      const width = 30;
+      const filled = Math.round((count / total) * width);
+      this.stderr.write(`\r${label}[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${count}/${total}`);
+    };
+    return {
+      tick: (n = 1) => {
+        count += n;
+        const now = Date.now();
+        if (now - last > 50 || count >= total) {
+          last = now;
+          draw();
+        }
+      },
+      done: () => {
+        draw();
+        this.stderr.write('\n');
+      },
+    };
+  }
+}
+
+export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag?: boolean): boolean {
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return isTTY && env.TERM !== 'dumb';
+}
+
+export function systemIO(env: NodeJS.ProcessEnv = process.env): IO {
+  const errTTY = Boolean(process.stderr.isTTY);
+  return new StreamIO(
+    process.stdin,
+    process.stdout,
+    process.stderr,
+    Boolean(process.stdin.isTTY),
+    Boolean(process.stdout.isTTY),
+    errTTY,
+    wantsColor(env, errTTY),
+  );
+}
+
+export interface TestIO extends IO {
+  stdoutText(): string;
+  stderrText(): string;
+  stdoutBytes(): Buffer;
+}
+
+/** Buffers instead of streams, for in-process tests. `stdin` gets `input` then ends. */
+export function testIO(opts: { input?: string | Buffer; tty?: boolean; verbose?: boolean } = {}): TestIO {
+  const stdin = new PassThrough();
+  if (opts.input !== undefined) stdin.end(opts.input);
+  else stdin.end();
+  const outChunks: Buffer[] = [];
+  const errChunks: Buffer[] = [];
+  // Plain Writables collect synchronously, so a test can read the text right after the run.
+  const collect = (into: Buffer[]) =>
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        into.push(Buffer.from(chunk));
+        cb();
+      },
+    });
+  const stdout = collect(outChunks);
+  const stderr = collect(errChunks);
+  const tty = opts.tty ?? false;
+  const io = new StreamIO(stdin, stdout, stderr, tty, tty, tty, false, opts.verbose ?? false) as StreamIO & TestIO;
+  io.stdoutText = () => Buffer.concat(outChunks).toString('utf8');
+  io.stderrText = () => Buffer.concat(errChunks).toString('utf8');
+  io.stdoutBytes = () => Buffer.concat(outChunks);
+  return io;
+}

@@ -1,0 +1,100 @@
+// The emulator's HTTP front: reads each request whole into a LocalRequest, hands it
+// to one handler, writes the LocalResponse. Binds 127.0.0.1 and port 0 by default so
+// tests never collide.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalRequest, LocalResponse } from './model.js';
+
+export type LocalHandler = (req: LocalRequest) => Promise<LocalResponse>;
+
+export interface Listening {
+  /** `http://127.0.0.1:<port>` (no trailing slash) */
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+  /** Bodies larger than this are still read (API Gateway answers 413 itself). */
+  onError?: (err: unknown) => void;
+}
+
+export async function listen(handler: LocalHandler, opts: ListenOptions = {}): Promise<Listening> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined) continue;
+        headers[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const local: LocalRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers,
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks),
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      };
+      handler(local).then(
+        (out) => {
+          res.writeHead(out.status, out.headers);
+          res.end(out.body);
+        },
+        (err: unknown) => {
+          opts.onError?.(err);
+          const body = JSON.stringify({ __type: 'InternalErrorException', message: 'Internal error in the authapi emulator' });
+          res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+          res.end(body);
+        },
+      );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** AWS JSON 1.1 error, as Cognito sends it (DESIGN.md / AWS-WIRE.md). */
+export function awsJsonError(type: string, message: string, requestId: string, status = 400): LocalResponse {
+  return {
+    status,
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'x-amzn-ErrorType': `${type}:`,
+      'x-amzn-ErrorMessage': message,
+      'x-amzn-RequestId': requestId,
+    },
+    body: JSON.stringify({ __type: type, message }),
+  };
+}
+
+export function awsJsonOk(payload: unknown, requestId: string): LocalResponse {
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId },
+    body: JSON.stringify(payload),
+  };
+}

@@ -1,0 +1,153 @@
+// The stack the emulator runs, as read from infra/template.yaml by ./template/.
+// Every service of the emulator is built from this model and nothing else, so
+// changing the template changes the emulator.
+
+export interface PasswordPolicy {
+  minimumLength: number;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  requireNumbers: boolean;
+  requireSymbols: boolean;
+  temporaryPasswordValidityDays: number;
+}
+
+export interface UserPoolClientModel {
+  logicalId: string;
+  clientId: string;
+  clientName: string;
+  /** Present when the template says GenerateSecret: true. */
+  clientSecret?: string;
+  explicitAuthFlows: string[];          // e.g. ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH
+  enableTokenRevocation: boolean;
+  preventUserExistenceErrors: boolean;
+  authSessionValiditySeconds: number;   // challenge Session lifetime
+  accessTokenValiditySeconds: number;
+  idTokenValiditySeconds: number;
+  refreshTokenValiditySeconds: number;
+}
+
+export interface UserPoolModel {
+  logicalId: string;
+  /** `<region>_<suffix>`, e.g. `us-east-1_AbC123xyz` */
+  id: string;
+  name: string;
+  region: string;
+  /** `cognito-idp.<region>.amazonaws.com/<id>` */
+  providerName: string;
+  /** `https://cognito-idp.<region>.amazonaws.com/<id>` (the token issuer) */
+  issuer: string;
+  usernameCaseSensitive: boolean;
+  passwordPolicy: PasswordPolicy;
+  mfaConfiguration: 'OFF' | 'ON' | 'OPTIONAL';
+  enabledMfas: string[];                // SOFTWARE_TOKEN_MFA, SMS_MFA
+  clients: UserPoolClientModel[];
+}
+
+export interface IdentityPoolProviderModel {
+  providerName: string;                 // cognito-idp.<region>.amazonaws.com/<poolId>
+  clientId: string;
+}
+
+export interface IdentityPoolModel {
+  logicalId: string;
+  /** `<region>:<uuid>` */
+  id: string;
+  region: string;
+  allowUnauthenticated: boolean;
+  providers: IdentityPoolProviderModel[];
+  /** Role logical ids from the IdentityPoolRoleAttachment. */
+  authenticatedRole?: string;
+  unauthenticatedRole?: string;
+}
+
+export interface PolicyStatement {
+  effect: 'Allow' | 'Deny';
+  actions: string[];                    // e.g. execute-api:Invoke, execute-api:*
+  notActions?: string[];
+  resources: string[];                  // ARNs with * and ? wildcards
+  notResources?: string[];
+}
+
+export interface RoleModel {
+  logicalId: string;
+  name: string;                         // role name used in assumed-role ARNs
+  arn: string;                          // arn:aws:iam::<acct>:role/<name>
+  /** Stable fake role id, `AROA` + 17 upper-case alphanumerics. */
+  roleId: string;
+  statements: PolicyStatement[];
+}
+
+export type RouteAuth = 'NONE' | 'AWS_IAM';
+
+export interface RouteModel {
+  method: string;                       // GET, POST, … or ANY
+  path: string;                         // resource path, e.g. /no-auth or /items/{id}
+  auth: RouteAuth;
+  apiKeyRequired: boolean;
+  functionLogicalId: string;
+  /** Absolute path of the handler module and the export to call. */
+  handlerFile: string;
+  handlerExport: string;
+}
+
+export interface RestApiModel {
+  logicalId: string;
+  id: string;                           // 10 lower-case alphanumerics
+  stageName: string;
+  routes: RouteModel[];
+}
+
+export interface ApiKeyModel {
+  logicalId: string;
+  id: string;
+  /** The key's value, sent by clients in x-api-key. */
+  value: string;
+  enabled: boolean;
+}
+
+export interface UsagePlanModel {
+  logicalId: string;
+  id: string;
+  stages: { apiLogicalId: string; stage: string }[];
+  throttle?: { rateLimit: number; burstLimit: number };
+  quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH'; offset: number };
+  apiKeyLogicalIds: string[];
+}
+
+export interface StackModel {
+  region: string;
+  accountId: string;
+  stackName: string;
+  userPools: UserPoolModel[];
+  identityPools: IdentityPoolModel[];
+  roles: RoleModel[];
+  apis: RestApiModel[];
+  apiKeys: ApiKeyModel[];
+  usagePlans: UsagePlanModel[];
+}
+
+/** Time for every part of the emulator, injectable so tests never sleep. */
+export interface Clock {
+  now(): number;                        // epoch milliseconds
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** One request as the emulator's services see it (body fully read). */
+export interface LocalRequest {
+  method: string;
+  /** Raw request target as received: path plus `?query`, still percent-encoded. */
+  url: string;
+  /** Header names lower-cased; repeated headers joined with "," as Node does. */
+  headers: Record<string, string>;
+  /** Raw header pairs as received (names in original case), for SigV4. */
+  rawHeaders: string[];
+  body: Buffer;
+  sourceIp: string;
+}
+
+export interface LocalResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | string;
+}
