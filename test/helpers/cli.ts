@@ -1,0 +1,61 @@
+// Two ways to drive the CLI in tests: in-process through runCli with injected IO
+// (fast, inspectable), and as the real built binary in a child process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../src/cli.js';
+import { testIO } from '../../src/io.js';
+import type { ContextOptions } from '../../src/context.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'authapi.js');
+
+export function tempDir(prefix = 'authapi-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Buffer;
+}
+
+/** Runs the CLI in-process. `env` replaces process.env entirely. */
+export async function runInProcess(
+  argv: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; tty?: boolean } & Omit<ContextOptions, 'io' | 'env'> = {},
+): Promise<RunResult> {
+  const { env, input, tty, ...rest } = opts;
+  const io = testIO({ input, tty });
+  const code = await runCli(argv, { ...rest, io, env: env ?? {} });
+  return { code, stdout: io.stdoutText(), stderr: io.stderrText(), stdoutBytes: io.stdoutBytes() };
+}
+
+/**
+ * Runs the built binary (`node scripts/build.mjs` first — `npm test` does) with the
+ * same Node that runs the tests, so CI on Node 24 tests Node 24.
+ */
+export function runBinary(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; execArgv?: string[] } = {},
+): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...(opts.execArgv ?? []), BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolvePromise({ code: code ?? -1, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+    });
+    child.stdin.end(opts.input);
+  });
+}
