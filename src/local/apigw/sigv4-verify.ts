@@ -1,0 +1,249 @@
+// Server side of SigV4 for the emulator (API Gateway's AWS_IAM and STS). The
+// canonical request, string to sign and signing key are computed by
+// @smithy/signature-v4 — an implementation independent of the aws4 signer the CLI
+// uses — so a client bug cannot be mirrored by a verifier bug.
+//
+// Path mapping (non-S3 services sign every path segment encoded twice): the request
+// target arrives percent-encoded, e.g. `/dev/a%20b`. That wire path is handed to the
+// smithy canonicalizer unchanged; it normalizes `.`, `..` and empty segments and
+// URI-encodes once more, giving `/dev/a%2520b` — what aws4, the AWS SDKs and AWS
+// itself sign for `execute-api`. The official test suite gives its paths raw
+// (`/example space/`), and the same rule turns them into the suite's `.creq`
+// (`/example%20space/`). The query is decoded (wire-url.ts) and re-encoded by smithy.
+// Header values come from the raw header list: repeated headers are joined with `,`
+// in arrival order, each value trimmed, inner whitespace runs collapsed.
+import { timingSafeEqual } from 'node:crypto';
+import {
+  ALGORITHM_IDENTIFIER,
+  SignatureV4,
+  getCanonicalHeaders,
+  getPayloadHash,
+  getSigningKey,
+} from '@smithy/signature-v4';
+import type { HeaderBag, HttpRequest } from '@smithy/types';
+import type { Clock, LocalRequest } from '../model.js';
+import type { CredentialRegistry, IssuedCredentials } from '../credentials.js';
+import { NodeSha256 } from './node-sha256.js';
+import { parseAuthorization } from './sigv4-authorization.js';
+import { parseQuery, queryForSigning, splitTarget } from './wire-url.js';
+
+export type SigV4FailureReason =
+  | 'missing'
+  | 'incomplete'
+  | 'mismatch'
+  | 'expired'
+  | 'not-yet-current'
+  | 'invalid-token'
+  | 'expired-token';
+
+export type SigV4Result =
+  | { ok: true; accessKeyId: string; credentials: IssuedCredentials }
+  | {
+      ok: false;
+      reason: SigV4FailureReason;
+      message: string;
+      /** On 'mismatch' from a bad signature: what the verifier computed (for tests and hints). */
+      canonicalRequest?: string;
+      stringToSign?: string;
+    };
+
+export interface VerifyOptions {
+  service: string;
+  region: string;
+  credentials: CredentialRegistry;
+  clock: Clock;
+}
+
+export const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.';
+export const EXPIRED_TOKEN_MESSAGE = 'The security token included in the request is expired';
+const SIGNATURE_MISMATCH_PREFIX =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+const SKEW_MS = 5 * 60 * 1000;
+
+/** Gives the verifier the protected canonicalization steps of smithy's signer. */
+class CanonicalSigner extends SignatureV4 {
+  constructor(service: string, region: string) {
+    // The credentials passed here are never used: keys come per request.
+    super({ service, region, sha256: NodeSha256, credentials: { accessKeyId: '', secretAccessKey: '' } });
+  }
+
+  canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
+    return this.createCanonicalRequest(request, headers, payloadHash);
+  }
+
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
+  }
+}
+
+const signers = new Map<string, CanonicalSigner>();
+function signerFor(service: string, region: string): CanonicalSigner {
+  const key = `${service}\n${region}`;
+  let s = signers.get(key);
+  if (!s) {
+    s = new CanonicalSigner(service, region);
+    signers.set(key, s);
+  }
+  return s;
+}
+
+/** `20150830T123600Z` ↔ epoch ms. */
+export function formatAmzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+function parseAmzDate(s: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Values of one header in arrival order (raw list first; the joined map as fallback). */
+function headerValues(req: LocalRequest, lowerName: string): string[] | undefined {
+  const raw = req.rawHeaders;
+  let values: string[] | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === lowerName) (values ??= []).push(raw[i + 1]!);
+  }
+  if (values) return values;
+  const joined = req.headers[lowerName];
+  return joined === undefined ? undefined : [joined];
+}
+
+function fail(reason: SigV4FailureReason, message: string): SigV4Result {
+  return { ok: false, reason, message };
+}
+
+function digestsEqual(a: string, b: string): boolean {
+  const ba = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return ba.length === bb.length && timingSafeEqual(ba, bb);
+}
+
+export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promise<SigV4Result> {
+  const authorization = headerValues(req, 'authorization')?.join(',');
+  if (authorization === undefined || authorization.trim() === '') {
+    return fail('missing', 'Missing Authentication Token');
+  }
+  const amzDate = headerValues(req, 'x-amz-date')?.[0]?.trim();
+  const httpDate = headerValues(req, 'date')?.[0]?.trim();
+  const parsed = parseAuthorization(authorization, amzDate !== undefined || httpDate !== undefined);
+  if (!parsed.ok) return fail('incomplete', parsed.message);
+  const auth = parsed.value;
+
+  // Request time: X-Amz-Date (ISO 8601 basic) wins over Date (RFC 7231).
+  let requestMs: number | undefined;
+  if (amzDate !== undefined) {
+    requestMs = parseAmzDate(amzDate);
+    if (requestMs === undefined) {
+      return fail('incomplete', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    }
+  } else {
+    const ms = Date.parse(httpDate ?? '');
+    if (Number.isNaN(ms)) {
+      return fail('incomplete', `Date must be in ISO-8601 'basic format'. Got '${httpDate ?? ''}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    }
+    requestMs = ms;
+  }
+  const longDate = amzDate ?? formatAmzDate(requestMs);
+  const shortDate = longDate.slice(0, 8);
+
+  if (auth.algorithm !== ALGORITHM_IDENTIFIER) {
+    // Not from a capture: AWS's wording for a foreign algorithm is unknown.
+    return fail('incomplete', `Unsupported AWS 'algorithm': '${auth.algorithm}'.`);
+  }
+  const scopeParts = auth.credential.split('/');
+  if (scopeParts.length !== 5) {
+    return fail(
+      'incomplete',
+      `Credential is malformed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request". Credential=${auth.credential}`,
+    );
+  }
+  const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = scopeParts as [string, string, string, string, string];
+  if (scopeDate !== shortDate) {
+    return fail(
+      'mismatch',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${shortDate}', from '${longDate}'.`,
+    );
+  }
+  if (scopeRegion !== opts.region) return fail('mismatch', `Credential should be scoped to a valid region, not '${scopeRegion}'.`);
+  if (scopeService !== opts.service) return fail('mismatch', `Credential should be scoped to correct service: '${opts.service}'.`);
+  if (terminator !== 'aws4_request') {
+    return fail('mismatch', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
+  }
+  if (!auth.signedHeaders.includes('host')) {
+    return fail('incomplete', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+
+  const creds = opts.credentials.get(accessKeyId);
+  if (!creds) return fail('invalid-token', INVALID_TOKEN_MESSAGE);
+
+  // Canonical request, by smithy, over exactly the headers the client says it signed.
+  const bag: HeaderBag = {};
+  for (const name of auth.signedHeaders) {
+    const values = headerValues(req, name);
+    if (values) bag[name] = values.map((v) => v.trim()).join(',');
+  }
+  const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(auth.signedHeaders));
+  // API Gateway hashes the body it received; an x-amz-content-sha256 header is not trusted.
+  const payloadHash = await getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256);
+  const target = splitTarget(req.url);
+  const signer = signerFor(opts.service, opts.region);
+  const canonicalRequest = signer.canonicalRequest(
+    {
+      method: req.method.toUpperCase(),
+      path: target.path,
+      query: queryForSigning(parseQuery(target.rawQuery)),
+      headers: bag,
+      protocol: 'http:',
+      hostname: '',
+    } as HttpRequest,
+    canonicalHeaders,
+    payloadHash,
+  );
+  const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
+  const stringToSign = await signer.stringToSign(longDate, scope, canonicalRequest);
+  const key = await getSigningKey(
+    NodeSha256,
+    { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
+    shortDate,
+    opts.region,
+    opts.service,
+  );
+  const mac = new NodeSha256(key);
+  mac.update(Buffer.from(stringToSign, 'utf8'));
+  const expected = Buffer.from(await mac.digest()).toString('hex');
+  if (!digestsEqual(expected, auth.signature)) {
+    return {
+      ok: false,
+      reason: 'mismatch',
+      message:
+        `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
+        `The String-to-Sign should have been\n'${stringToSign}'\n`,
+      canonicalRequest,
+      stringToSign,
+    };
+  }
+
+  // Session token: must be the one issued with this key (empty = long-term key, no token).
+  if (creds.sessionToken !== '') {
+    const token = headerValues(req, 'x-amz-security-token')?.[0]?.trim();
+    if (token === undefined || !digestsEqual(token, creds.sessionToken)) return fail('invalid-token', INVALID_TOKEN_MESSAGE);
+  }
+  const now = opts.clock.now();
+  if (creds.expiration <= now) return fail('expired-token', EXPIRED_TOKEN_MESSAGE);
+
+  if (requestMs < now - SKEW_MS) {
+    return fail(
+      'expired',
+      `Signature expired: ${longDate} is now earlier than ${formatAmzDate(now - SKEW_MS)} (${formatAmzDate(now)} - 5 min.)`,
+    );
+  }
+  if (requestMs > now + SKEW_MS) {
+    return fail(
+      'not-yet-current',
+      `Signature not yet current: ${longDate} is still later than ${formatAmzDate(now + SKEW_MS)} (${formatAmzDate(now)} + 5 min.)`,
+    );
+  }
+  return { ok: true, accessKeyId, credentials: creds };
+}

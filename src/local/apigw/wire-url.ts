@@ -1,0 +1,68 @@
+// How a request target that arrives on the wire (still percent-encoded) is split and
+// decoded. The verifier and the Lambda proxy event both read the query through here,
+// so what is signed and what the handler sees cannot drift apart.
+//
+// Query decoding follows form-urlencoded rules, as API Gateway does: `+` is a space
+// (aws/aws-cdk#19827 shows `?sort=-+createdAt` reaching Lambda as "- createdAt") and
+// `%XX` sequences are bytes of UTF-8. A malformed escape is kept literally and broken
+// UTF-8 becomes U+FFFD, the same result node:querystring (and so aws4) computes.
+
+export interface WireTarget {
+  /** Path part, exactly as received (percent-encoded). */
+  path: string;
+  /** Everything after the first `?`, or '' when there is none. */
+  rawQuery: string;
+  hasQuery: boolean;
+}
+
+export function splitTarget(url: string): WireTarget {
+  const q = url.indexOf('?');
+  if (q < 0) return { path: url || '/', rawQuery: '', hasQuery: false };
+  return { path: url.slice(0, q) || '/', rawQuery: url.slice(q + 1), hasQuery: true };
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/** Percent-decodes without throwing: bad escapes stay as typed. */
+export function percentDecode(s: string, plusIsSpace: boolean): string {
+  if (!s.includes('%') && !(plusIsSpace && s.includes('+'))) return s;
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '%' && HEX.test(s.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c === '+' && plusIsSpace) {
+      bytes.push(0x20);
+    } else {
+      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Decoded `[key, value]` pairs in wire order; `?flag` gives `['flag', '']`. */
+export function parseQuery(rawQuery: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!rawQuery) return out;
+  for (const piece of rawQuery.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    const key = eq < 0 ? piece : piece.slice(0, eq);
+    const value = eq < 0 ? '' : piece.slice(eq + 1);
+    out.push([percentDecode(key, true), percentDecode(value, true)]);
+  }
+  return out;
+}
+
+/** Multi-valued map in the shape @smithy/signature-v4's canonical query expects. */
+export function queryForSigning(pairs: Array<[string, string]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [k, v] of pairs) {
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
+  }
+  return out;
+}
