@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { buildStackModel, loadStack, TemplateError } from '../../../src/local/template/index.js';
+
+const TEMPLATE = resolve('infra/template.yaml');
+const text = readFileSync(TEMPLATE, 'utf8');
+
+/** The real template with one edit; fails loudly if the edit no longer applies. */
+function edited(from: string, to: string): string {
+  expect(text).toContain(from);
+  return text.replace(from, to);
+}
+const build = (t: string, extra: Partial<Parameters<typeof buildStackModel>[1]> = {}) =>
+  buildStackModel(t, { templatePath: TEMPLATE, ...extra }).model;
+
+describe('the real infra/template.yaml', () => {
+  test('becomes the expected model', async () => {
+    const { model, warnings } = await loadStack({ templatePath: TEMPLATE });
+    expect(warnings).toEqual([]);
+    expect(model).toMatchObject({ region: 'us-east-1', accountId: '123456789012', stackName: 'authapi-local' });
+
+    const [pool] = model.userPools;
+    expect(model.userPools).toHaveLength(1);
+    expect(pool!.id).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(pool).toMatchObject({
+      logicalId: 'UserPool',
+      name: 'authapi-local-users',
+      providerName: `cognito-idp.us-east-1.amazonaws.com/${pool!.id}`,
+      issuer: `https://cognito-idp.us-east-1.amazonaws.com/${pool!.id}`,
+      usernameCaseSensitive: false,
+      passwordPolicy: { minimumLength: 8, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: false, temporaryPasswordValidityDays: 7 },
+      mfaConfiguration: 'OPTIONAL',
+      enabledMfas: ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'],
+    });
+    const [client] = pool!.clients;
+    expect(client!.clientId).toMatch(/^[a-z0-9]{26}$/);
+    expect(client).toEqual({
+      logicalId: 'UserPoolClient',
+      clientId: client!.clientId,
+      clientName: 'authapi-cli',
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+      authSessionValiditySeconds: 180,
+      accessTokenValiditySeconds: 3600,
+      idTokenValiditySeconds: 3600,
+      refreshTokenValiditySeconds: 30 * 86400,
+    });
+
+    const [ip] = model.identityPools;
+    expect(ip!.id).toMatch(/^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ip).toMatchObject({
+      allowUnauthenticated: true,
+      providers: [{ providerName: pool!.providerName, clientId: client!.clientId }],
+      authenticatedRole: 'AuthenticatedRole',
+      unauthenticatedRole: 'UnauthenticatedRole',
+    });
+
+    const [api] = model.apis;
+    expect(api!.id).toMatch(/^[a-z0-9]{10}$/);
+    expect(api!.stageName).toBe('prod');
+    expect(api!.routes).toEqual([
+      { method: 'GET', path: '/no-auth', auth: 'NONE', apiKeyRequired: true, functionLogicalId: 'NoAuthFunction', handlerFile: resolve('infra/functions/no-auth.mjs'), handlerExport: 'handler' },
+      { method: 'GET', path: '/require-auth', auth: 'AWS_IAM', apiKeyRequired: true, functionLogicalId: 'RequireAuthFunction', handlerFile: resolve('infra/functions/require-auth.mjs'), handlerExport: 'handler' },
+    ]);
+
+    const auth = model.roles.find((r) => r.logicalId === 'AuthenticatedRole')!;
+    expect(auth.roleId).toMatch(/^AROA[A-Z0-9]{17}$/);
+    expect(auth.arn).toBe(`arn:aws:iam::123456789012:role/${auth.name}`);
+    expect(auth.statements).toEqual([{
+      effect: 'Allow',
+      actions: ['execute-api:Invoke'],
+      resources: [
+        `arn:aws:execute-api:us-east-1:123456789012:${api!.id}/*/GET/no-auth`,
+        `arn:aws:execute-api:us-east-1:123456789012:${api!.id}/*/GET/require-auth`,
+      ],
+    }]);
+    const guest = model.roles.find((r) => r.logicalId === 'UnauthenticatedRole')!;
+    expect(guest.statements[0]!.resources).toEqual([`arn:aws:execute-api:us-east-1:123456789012:${api!.id}/*/GET/no-auth`]);
+
+    const [key] = model.apiKeys;
+    expect(key).toMatchObject({ logicalId: 'ApiKey', enabled: true });
+    expect(key!.value).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(model.usagePlans).toEqual([{
+      logicalId: 'UsagePlan', id: model.usagePlans[0]!.id,
+      stages: [{ apiLogicalId: 'Api', stage: 'prod' }],
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      quota: { limit: 10000, period: 'DAY', offset: 0 },
+      apiKeyLogicalIds: ['ApiKey'],
+    }]);
+  });
+
+  test('ids are stable across loads; secrets come from the state when given', () => {
+    const a = build(text);
+    const b = build(text);
+    const ids = (m: typeof a) => [m.userPools[0]!.id, m.userPools[0]!.clients[0]!.clientId, m.identityPools[0]!.id, m.apis[0]!.id, m.roles.map((r) => r.roleId)];
+    expect(ids(b)).toEqual(ids(a));
+    expect(b.apiKeys[0]!.value).not.toBe(a.apiKeys[0]!.value); // random without state
+    const c = build(text, { secrets: { apiKeyValues: { ApiKey: a.apiKeys[0]!.value } } });
+    expect(c.apiKeys[0]!.value).toBe(a.apiKeys[0]!.value);
+  });
+
+  test('another stack name or region gives other ids', () => {
+    const a = build(text);
+    const b = build(text, { stackName: 'other', region: 'eu-west-1' });
+    expect(b.userPools[0]!.id).toMatch(/^eu-west-1_/);
+    expect(b.userPools[0]!.clients[0]!.clientId).not.toBe(a.userPools[0]!.clients[0]!.clientId);
+    expect(b.identityPools[0]!.id.startsWith('eu-west-1:')).toBe(true);
+    expect(b.roles[1]!.statements[0]!.resources[0]).toContain('arn:aws:execute-api:eu-west-1:123456789012:');
+    expect(b.userPools[0]!.name).toBe('other-users');
+  });
+});
+
+describe('change the template and the model changes with it', () => {
+  test('GenerateSecret: true gives the client a secret (kept from state when present)', () => {
+    const t = edited('GenerateSecret: false', 'GenerateSecret: true');
+    const client = build(t).userPools[0]!.clients[0]!;
+    expect(client.clientSecret).toMatch(/^[a-z0-9]{52}$/);
+    const again = build(t, { secrets: { clientSecrets: { UserPoolClient: 'kept-secret' } } });
+    expect(again.userPools[0]!.clients[0]!.clientSecret).toBe('kept-secret');
+    expect(build(text).userPools[0]!.clients[0]!.clientSecret).toBeUndefined();
+  });
+
+  test('password policy, case sensitivity and MFA', () => {
+    let t = edited('MinimumLength: 8', 'MinimumLength: 12');
+    t = t.replace('RequireSymbols: false', 'RequireSymbols: true').replace('CaseSensitive: false', 'CaseSensitive: true');
+    t = t.replace('MfaConfiguration: OPTIONAL', 'MfaConfiguration: "OFF"').replace(/ *EnabledMfas:\n\s+- SOFTWARE_TOKEN_MFA\n\s+- SMS_MFA\n/, '');
+    const pool = build(t).userPools[0]!;
+    expect(pool.passwordPolicy.minimumLength).toBe(12);
+    expect(pool.passwordPolicy.requireSymbols).toBe(true);
+    expect(pool.usernameCaseSensitive).toBe(true);
+    expect(pool.mfaConfiguration).toBe('OFF');
+    expect(pool.enabledMfas).toEqual([]);
+  });
+
+  test('token validities follow TokenValidityUnits', () => {
+    let t = edited('AccessTokenValidity: 60', 'AccessTokenValidity: 2');
+    t = t.replace('AccessToken: minutes', 'AccessToken: hours').replace('RefreshTokenValidity: 30', 'RefreshTokenValidity: 90').replace('RefreshToken: days', 'RefreshToken: minutes');
+    t = t.replace('AuthSessionValidity: 3', 'AuthSessionValidity: 10');
+    const client = build(t).userPools[0]!.clients[0]!;
+    expect(client.accessTokenValiditySeconds).toBe(7200);
+    expect(client.refreshTokenValiditySeconds).toBe(5400);
+    expect(client.authSessionValiditySeconds).toBe(600);
+    expect(() => build(text.replace('AccessTokenValidity: 60', 'AccessTokenValidity: 2'))).toThrow(/AccessTokenValidity: 2 minutes is outside the allowed range \(5 minutes to 1 days\)/);
+  });
+
+  test('route auth: per event, or the Api default when the event says nothing', () => {
+    const t = edited('              Authorizer: AWS_IAM\n              ApiKeyRequired: true', '              Authorizer: NONE\n              ApiKeyRequired: false');
+    expect(build(t).apis[0]!.routes[1]).toMatchObject({ path: '/require-auth', auth: 'NONE', apiKeyRequired: false });
+    const t2 = edited('            Auth:\n              Authorizer: AWS_IAM\n              ApiKeyRequired: true\n', '');
+    expect(build(t2).apis[0]!.routes[1]).toMatchObject({ path: '/require-auth', auth: 'AWS_IAM', apiKeyRequired: true });
+    const t3 = edited('GetRequireAuth:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /require-auth\n            Method: GET',
+      'GetRequireAuth:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /items/{id}\n            Method: any');
+    expect(build(t3).apis[0]!.routes[1]).toMatchObject({ path: '/items/{id}', method: 'ANY', auth: 'AWS_IAM' });
+  });
+
+  test('parameter overrides change stage, throttle and quota', () => {
+    const m = build(text, { parameterOverrides: { StageName: 'dev', ThrottleRateLimit: '2.5', ThrottleBurstLimit: '5', DailyQuota: '3' } });
+    expect(m.apis[0]!.stageName).toBe('dev');
+    expect(m.usagePlans[0]).toMatchObject({ stages: [{ apiLogicalId: 'Api', stage: 'dev' }], throttle: { rateLimit: 2.5, burstLimit: 5 }, quota: { limit: 3 } });
+  });
+
+  test('roles and identity pool settings', () => {
+    let t = edited('AllowUnauthenticatedIdentities: true', 'AllowUnauthenticatedIdentities: false');
+    const guestPolicy = '- PolicyName: invoke-guest-route\n          PolicyDocument:\n            Version: "2012-10-17"\n            Statement:\n              - Effect: ';
+    expect(t).toContain(`${guestPolicy}Allow`);
+    t = t.replace(`${guestPolicy}Allow`, `${guestPolicy}Deny`);
+    const m = build(t);
+    expect(m.identityPools[0]!.allowUnauthenticated).toBe(false);
+    expect(m.roles.find((r) => r.logicalId === 'UnauthenticatedRole')!.statements[0]!.effect).toBe('Deny');
+  });
+});
+
+describe('intrinsics', () => {
+  const mini = (resources: string, extra = '') => `${extra}
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+${resources}
+`;
+  test('long forms, both !Sub forms, !Join, escapes and pseudo parameters', () => {
+    const t = `{
+      "Parameters": { "Suffix": { "Type": "String", "Default": "x" } },
+      "Resources": { "Pool": { "Type": "AWS::Cognito::UserPool", "Properties": {
+        "UserPoolName": { "Fn::Join": ["-", [{ "Ref": "AWS::StackName" }, { "Fn::Sub": ["\${A}\${!Lit}", { "A": { "Ref": "Suffix" } }] }, { "Ref": "AWS::Partition" }, { "Ref": "AWS::URLSuffix" }]] } } } } }`;
+    expect(build(t).userPools[0]!.name).toBe('authapi-local-x${Lit}-aws-amazonaws.com');
+    const y = mini('      UserPoolName: !Join\n        - ":"\n        - - !Sub "${AWS::Region}"\n          - !Sub ["${X}", {X: !GetAtt Pool.Arn}]\n          - !Ref AWS::AccountId');
+    expect(build(y).userPools[0]!.name).toMatch(/^us-east-1:arn:aws:cognito-idp:us-east-1:123456789012:userpool\/us-east-1_\w{9}:123456789012$/);
+  });
+
+  test('conditions and !If', () => {
+    const y = mini('      UserPoolName: !If [IsProd, prod-pool, other-pool]', 'Parameters:\n  Env: {Type: String, Default: dev}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n');
+    expect(build(y).userPools[0]!.name).toBe('other-pool');
+    expect(build(y, { parameterOverrides: { Env: 'prod' } }).userPools[0]!.name).toBe('prod-pool');
+  });
+});
+
+describe('templates it cannot use fail with the file and the place', () => {
+  const fails = (t: string, re: RegExp, extra: Partial<Parameters<typeof buildStackModel>[1]> = {}) => {
+    let err: unknown;
+    try {
+      build(t, extra);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as Error).message.startsWith(`${TEMPLATE}: `)).toBe(true);
+    expect((err as Error).message).toMatch(re);
+  };
+  test('unknown Ref, with its line', () => {
+    fails(edited('UserPoolId: !Ref UserPool', 'UserPoolId: !Ref NoSuchPool'), /Resources\.UserPoolClient\.Properties\.UserPoolId \(Ref\) \(line \d+\): !Ref NoSuchPool: no parameter/);
+  });
+  test('unknown attribute', () => {
+    fails(edited('!GetAtt UserPool.ProviderName', '!GetAtt UserPool.Nope'), /attribute Nope of AWS::Cognito::UserPool is not supported/);
+  });
+  test('bad parameter override, unknown override, bad YAML, unsupported authorizer, missing handler', () => {
+    fails(text, /Parameters\.StageName: "bad-name!" does not match AllowedPattern/, { parameterOverrides: { StageName: 'bad-name!' } });
+    fails(text, /override for Nope, but the template has no such parameter/, { parameterOverrides: { Nope: '1' } });
+    fails(text, /DailyQuota: "lots" is not a number/, { parameterOverrides: { DailyQuota: 'lots' } });
+    fails('Resources:\n  A: [\n', /line \d+: not valid YAML/);
+    fails(edited('              Authorizer: AWS_IAM\n', '              Authorizer: MyCognitoAuth\n'), /Auth\.Authorizer: authorizer MyCognitoAuth is not supported/);
+    fails(edited('Handler: no-auth.handler', 'Handler: missing.handler'), new RegExp(`missing\\.handler: no handler file \\(looked for ${join(resolve('infra/functions'), 'missing')}\\.mjs`));
+  });
+  test('unknown short tag, unsupported function, empty template', () => {
+    fails(edited('ClientName: authapi-cli', 'ClientName: !Frobnicate x'), /line \d+: Unresolved tag: !Frobnicate/);
+    fails(edited('ClientName: authapi-cli', 'ClientName: !ImportValue other-stack-client'), /Fn::ImportValue is not supported by the emulator/);
+    fails('Description: nothing\n', /Resources: missing or empty/);
+  });
+  test('a missing template file', async () => {
+    await expect(loadStack({ templatePath: '/nonexistent/template.yaml' })).rejects.toThrow('/nonexistent/template.yaml: no such file');
+  });
+});
