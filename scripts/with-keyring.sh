@@ -1,0 +1,57 @@
+#!/bin/sh
+# Runs a command inside a private D-Bus session with gnome-keyring's Secret Service
+# started and unlocked, so the keychain backend can be tested for real on a headless
+# machine (CI: `scripts/with-keyring.sh npx vitest run`).
+#
+#   scripts/with-keyring.sh [--password-stdin] <command> [args…]
+#
+# gnome-keyring-daemon always gets its unlock password on its stdin. That password
+# is one line read from our stdin with --password-stdin, else
+# $AUTHAPI_TEST_KEYRING_PASSWORD, else a fixed throwaway value: the keyring lives in
+# a temporary directory and dies with the session, never the user's own keyring.
+# (Stdin is only read when asked, so a CI step with an open stdin cannot hang.)
+set -eu
+
+read_stdin=""
+if [ "${1:-}" = "--password-stdin" ]; then
+  read_stdin=1
+  shift
+fi
+
+if [ "$#" -eq 0 ]; then
+  echo "usage: $0 [--password-stdin] <command> [args...]" >&2
+  exit 2
+fi
+
+if [ -z "${AUTHAPI_IN_KEYRING_SESSION:-}" ]; then
+  command -v dbus-run-session >/dev/null 2>&1 || { echo "$0: dbus-run-session not found (Debian: apt-get install dbus)" >&2; exit 2; }
+  command -v gnome-keyring-daemon >/dev/null 2>&1 || { echo "$0: gnome-keyring-daemon not found (Debian: apt-get install gnome-keyring)" >&2; exit 2; }
+  password="${AUTHAPI_TEST_KEYRING_PASSWORD:-authapi-test-keyring}"
+  if [ -n "$read_stdin" ]; then
+    IFS= read -r line || true
+    [ -n "${line:-}" ] && password="$line"
+  fi
+  # A private keyring directory: never touch the user's real login keyring.
+  keyring_home="$(mktemp -d "${TMPDIR:-/tmp}/authapi-keyring.XXXXXX")"
+  trap 'rm -rf "$keyring_home"' EXIT INT TERM
+  AUTHAPI_IN_KEYRING_SESSION=1 AUTHAPI_KEYRING_HOME="$keyring_home" AUTHAPI_KEYRING_PASSWORD="$password" \
+    dbus-run-session -- "$0" "$@"
+  exit $?
+fi
+
+# Inside the D-Bus session: gnome-keyring keeps its files under XDG_DATA_HOME; the
+# wrapped command gets the caller's value back.
+had_data_home="${XDG_DATA_HOME+x}"
+saved_data_home="${XDG_DATA_HOME:-}"
+export XDG_DATA_HOME="$AUTHAPI_KEYRING_HOME/data"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$AUTHAPI_KEYRING_HOME/run}"
+mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+# --unlock reads the password from stdin and creates/unlocks the "login" collection,
+# so no prompt is ever needed; the daemon forks into the background and prints
+# environment assignments (GNOME_KEYRING_CONTROL…) that clients may use.
+eval "$(printf '%s' "$AUTHAPI_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL 2>/dev/null || true
+unset AUTHAPI_KEYRING_PASSWORD AUTHAPI_IN_KEYRING_SESSION AUTHAPI_KEYRING_HOME
+if [ -n "$had_data_home" ]; then export XDG_DATA_HOME="$saved_data_home"; else unset XDG_DATA_HOME; fi
+"$@"
