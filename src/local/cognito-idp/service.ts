@@ -1,0 +1,175 @@
+// The emulator's Cognito User Pool service (issue 5, point 2): the real JSON 1.1
+// wire protocol (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`), built from
+// the stack model's pools. Persistent state (users, signing keys, refresh tokens,
+// lockouts) is plain JSON the owner saves through snapshot() whenever onChange fires.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolModel } from '../model.js';
+import { awsJsonError, awsJsonOk } from '../http.js';
+import * as admin from './admin-ops.js';
+import { initiateAuth, respondToAuthChallenge } from './auth-flows.js';
+import { ChallengeStore } from './challenges.js';
+import type { IdpContext, PoolRuntime } from './context.js';
+import { CognitoError } from './errors.js';
+import { generateSigningKey, loadSigningKey, type LoadedKey } from './signing-keys.js';
+import { emptyState, type CognitoIdpState, type PoolState } from './state.js';
+import * as userOps from './user-ops.js';
+import { createUser, setPassword } from './users.js';
+import { findUser } from './context.js';
+
+export type { CognitoIdpState } from './state.js';
+
+export interface CognitoIdpOptions {
+  pools: UserPoolModel[];
+  clock: Clock;
+  state?: CognitoIdpState;
+  /** SMS codes and notable events, human-readable, never secrets other than SMS codes. */
+  log?: (line: string) => void;
+  /** Called after any state mutation so the owner can persist snapshot(). */
+  onChange?: () => void;
+}
+
+type Body = Record<string, unknown>;
+type Operation = (ctx: IdpContext, body: Body) => unknown;
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+
+/** Operations that need IAM credentials on AWS. */
+const SIGNED: Record<string, Operation> = {
+  AdminCreateUser: admin.adminCreateUser,
+  AdminSetUserPassword: admin.adminSetUserPassword,
+  AdminGetUser: admin.adminGetUser,
+  AdminDeleteUser: admin.adminDeleteUser,
+  AdminDisableUser: admin.adminSetEnabled(false),
+  AdminEnableUser: admin.adminSetEnabled(true),
+  AdminUpdateUserAttributes: admin.adminUpdateUserAttributes,
+  AdminSetUserMFAPreference: admin.adminSetUserMfaPreference,
+  AdminConfirmSignUp: admin.adminConfirmSignUp,
+};
+
+/** Operations a public client calls without AWS credentials. */
+const UNSIGNED: Record<string, Operation> = {
+  InitiateAuth: initiateAuth,
+  RespondToAuthChallenge: respondToAuthChallenge,
+  GetUser: userOps.getUser,
+  UpdateUserAttributes: userOps.updateUserAttributes,
+  GlobalSignOut: userOps.globalSignOut,
+  RevokeToken: userOps.revokeToken,
+  AssociateSoftwareToken: userOps.associateSoftwareToken,
+  VerifySoftwareToken: userOps.verifySoftwareToken,
+  SetUserMFAPreference: userOps.setUserMfaPreference,
+  SignUp: admin.signUp,
+};
+
+export class CognitoIdpService {
+  private readonly state: CognitoIdpState;
+  private readonly pools = new Map<string, PoolRuntime>();
+  private readonly clients = new Map<string, { pool: PoolRuntime; client: UserPoolClientModel }>();
+  private readonly loadedKeys = new Map<string, { id: LoadedKey; access: LoadedKey }>();
+  private readonly ctx: IdpContext;
+
+  constructor(private readonly opts: CognitoIdpOptions) {
+    this.state = opts.state ? (JSON.parse(JSON.stringify(opts.state)) as CognitoIdpState) : emptyState();
+    for (const model of opts.pools) {
+      const state: PoolState = (this.state.pools[model.id] ??= {
+        users: {},
+        refreshTokens: {},
+        revokedOrigins: {},
+        fakeSaltKey: randomBytes(32).toString('hex'),
+      });
+      const runtime: PoolRuntime = { model, state, poolName: model.id.split('_')[1] ?? model.id };
+      this.pools.set(model.id, runtime);
+      for (const client of model.clients) this.clients.set(client.clientId, { pool: runtime, client });
+    }
+    const log = opts.log ?? (() => {});
+    this.ctx = {
+      clock: opts.clock,
+      log,
+      changed: () => opts.onChange?.(),
+      pool: (poolId) => {
+        const p = this.pools.get(poolId);
+        if (!p) throw new CognitoError('ResourceNotFoundException', `User pool ${poolId} does not exist.`);
+        return p;
+      },
+      clientById: (clientId) => {
+        const c = this.clients.get(clientId);
+        if (!c) throw new CognitoError('ResourceNotFoundException', `User pool client ${clientId} does not exist.`);
+        return c;
+      },
+      keys: (pool) => this.keysOf(pool),
+      challenges: new ChallengeStore(opts.clock),
+    };
+  }
+
+  async handle(req: LocalRequest): Promise<LocalResponse> {
+    const requestId = randomUUID();
+    const target = req.headers['x-amz-target'] ?? '';
+    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const signed = Object.prototype.hasOwnProperty.call(SIGNED, op) ? SIGNED[op] : undefined;
+    const unsigned = Object.prototype.hasOwnProperty.call(UNSIGNED, op) ? UNSIGNED[op] : undefined;
+    const fn = signed ?? unsigned;
+    if (req.method !== 'POST' || !fn) {
+      return awsJsonError('UnknownOperationException', op ? `Unknown operation ${op}` : 'Unknown operation', requestId);
+    }
+    // Admin calls need SigV4 on AWS. The emulator accepts any SigV4-signed request
+    // without verifying the signature: there are no IAM users locally to check it against.
+    if (signed && !(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+      return awsJsonError('MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    }
+    let body: Body;
+    try {
+      const parsed: unknown = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed as Body;
+    } catch {
+      return awsJsonError('SerializationException', 'Start of structure or map found where not expected.', requestId);
+    }
+    try {
+      return awsJsonOk(await fn(this.ctx, body), requestId);
+    } catch (err) {
+      if (err instanceof CognitoError) return awsJsonError(err.type, err.message, requestId);
+      throw err;
+    }
+  }
+
+  /** The pool's public JWKS (two keys: ID and access), generating the keys on first use. */
+  jwks(poolId: string): { keys: object[] } | undefined {
+    const pool = this.pools.get(poolId);
+    if (!pool) return undefined;
+    const keys = this.keysOf(pool);
+    return { keys: [keys.id.publicJwk, keys.access.publicJwk] };
+  }
+
+  /** A CONFIRMED user with a permanent password (only its salt and verifier are kept). */
+  seedUser(poolId: string, username: string, password: string, attributes?: Record<string, string>): void {
+    const pool = this.ctx.pool(poolId);
+    const existing = findUser(pool, username);
+    if (existing) {
+      if (attributes) Object.assign(existing.attributes, attributes);
+      setPassword(this.ctx, pool, existing, password, 'CONFIRMED');
+      return;
+    }
+    createUser(this.ctx, pool, { username, password, status: 'CONFIRMED', attributes });
+  }
+
+  /** Everything that must survive a restart, as plain JSON (expired tokens pruned). */
+  snapshot(): CognitoIdpState {
+    const now = this.opts.clock.now();
+    for (const pool of Object.values(this.state.pools)) {
+      for (const [hash, rec] of Object.entries(pool.refreshTokens)) if (now >= rec.expiresAt) delete pool.refreshTokens[hash];
+      for (const [jti, until] of Object.entries(pool.revokedOrigins)) if (now >= until) delete pool.revokedOrigins[jti];
+    }
+    return JSON.parse(JSON.stringify(this.state)) as CognitoIdpState;
+  }
+
+  private keysOf(pool: PoolRuntime): { id: LoadedKey; access: LoadedKey } {
+    let loaded = this.loadedKeys.get(pool.model.id);
+    if (loaded) return loaded;
+    if (!pool.state.keys) {
+      pool.state.keys = { id: generateSigningKey(), access: generateSigningKey() };
+      this.opts.onChange?.();
+    }
+    loaded = { id: loadSigningKey(pool.state.keys.id), access: loadSigningKey(pool.state.keys.access) };
+    this.loadedKeys.set(pool.model.id, loaded);
+    return loaded;
+  }
+}
