@@ -139,3 +139,9 @@ export async function expectCognitoError(p: Promise<unknown>, name: string, mess
     throw new Error(`expected ${name}: "${message}", got ${err.name}: "${err.message}"`);
   }
 }
+
+/** A 6-digit code that no step of the ±1 window accepts, so a "wrong code" test cannot pass by luck. */
+export function wrongTotp(codeAt: (ms: number) => string, nowMs: number): string {
+  const taken = new Set([codeAt(nowMs - 30_000), codeAt(nowMs), codeAt(nowMs + 30_000)]);
+  for (let n = 123456; ; n++) if (!taken.has(String(n))) return String(n);
+}

@@ -50,3 +50,17 @@ export function refresh(user: CognitoUser, session: CognitoUserSession): Promise
     user.refreshSession(session.getRefreshToken(), (err: any, s: CognitoUserSession) => (err ? reject(err) : resolve(s))),
   );
 }
+
+export function selectMfa(user: CognitoUser, answer: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA'): Promise<AuthOutcome> {
+  return new Promise((resolve) => user.sendMFASelectionAnswer(answer, handlers(resolve) as any));
+}
+
+export function associateInSession(user: CognitoUser): Promise<string> {
+  return new Promise((resolve, reject) =>
+    user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any),
+  );
+}
+
+export function verifyInSession(user: CognitoUser, code: string): Promise<AuthOutcome> {
+  return new Promise((resolve) => user.verifySoftwareToken(code, 'test device', handlers(resolve) as any));
+}
