@@ -14,8 +14,9 @@ function stackFrom(text = readFileSync(TEMPLATE, 'utf8')): StackModel {
   return buildStackModel(text, { templatePath: TEMPLATE }).model;
 }
 
-let signingKey: CryptoKey;
-let otherKey: CryptoKey;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let signingKey: PrivateKey;
+let otherKey: PrivateKey;
 let publicJwk: JWK;
 
 beforeAll(async () => {
@@ -45,7 +46,7 @@ function setup(opts: { stack?: StackModel; state?: IdentityPoolState; now?: numb
     const res = await svc.handle(req);
     return { status: res.status, headers: res.headers, json: JSON.parse(String(res.body)) as Record<string, any> };
   };
-  const idToken = async (claims: Record<string, unknown> = {}, key: CryptoKey = signingKey) => {
+  const idToken = async (claims: Record<string, unknown> = {}, key: PrivateKey = signingKey) => {
     const iat = Math.floor(clock.t / 1000);
     return new SignJWT({
       sub: 'sub-1111', iss: pool.issuer, aud: pool.clients[0]!.clientId, token_use: 'id', 'cognito:username': 'demouser',
