@@ -1,7 +1,7 @@
 // Cognito's lockout after repeated wrong passwords (AWS-WIRE.md, "Lockout"): five
 // failures are free; each further one locks the user for 1 s, doubling up to ~15 min.
 // Attempts during a lockout are refused without being counted, even with the right
-// password; ~15 min without a failure forgets the count.
+// password; ~15 min without a failure (after the lock ends) forgets the count.
 import type { LockoutState } from './state.js';
 
 export const FREE_FAILURES = 5;
@@ -14,7 +14,8 @@ export function isLockedOut(l: LockoutState, now: number): boolean {
 
 /** Records one failed password; returns the lock length in ms (0 when not locked). */
 export function recordFailure(l: LockoutState, now: number): number {
-  if (now - l.lastFailureAt > RESET_AFTER_MS) l.failures = 0;
+  // The quiet period starts when the last lock ends, or a long lock would reset itself.
+  if (now - Math.max(l.lastFailureAt, l.lockedUntil) > RESET_AFTER_MS) l.failures = 0;
   l.failures += 1;
   l.lastFailureAt = now;
   if (l.failures < FREE_FAILURES) return 0;
