@@ -1,0 +1,62 @@
+// Identity-based policy evaluation for `execute-api:Invoke`, as IAM does it for one
+// role: a statement applies when its action and resource match (Action/NotAction,
+// Resource/NotResource, `*` and `?` wildcards); an applicable Deny always wins, an
+// applicable Allow allows, nothing applicable is the implicit deny.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+import type { PolicyStatement, RoleModel } from '../model.js';
+
+export type PolicyDecision = 'allow' | 'explicit-deny' | 'implicit-deny';
+
+const patternCache = new Map<string, RegExp>();
+
+/** IAM wildcard match; action names are case-insensitive, resources are not. */
+export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
+  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
+  let re = patternCache.get(key);
+  if (!re) {
+    const body = pattern
+      .split('')
+      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+      .join('');
+    re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+    patternCache.set(key, re);
+  }
+  return re.test(value);
+}
+
+function actionApplies(st: PolicyStatement, action: string): boolean {
+  if (st.notActions && st.notActions.length > 0) return !st.notActions.some((p) => wildcardMatch(p, action, true));
+  return st.actions.some((p) => wildcardMatch(p, action, true));
+}
+
+function resourceApplies(st: PolicyStatement, resource: string): boolean {
+  if (st.notResources && st.notResources.length > 0) return !st.notResources.some((p) => wildcardMatch(p, resource));
+  return st.resources.some((p) => wildcardMatch(p, resource));
+}
+
+export function evaluatePolicy(statements: readonly PolicyStatement[], action: string, resource: string): PolicyDecision {
+  let allowed = false;
+  for (const st of statements) {
+    if (!actionApplies(st, action) || !resourceApplies(st, resource)) continue;
+    if (st.effect === 'Deny') return 'explicit-deny';
+    allowed = true;
+  }
+  return allowed ? 'allow' : 'implicit-deny';
+}
+
+/** `arn:aws:execute-api:<region>:<acct>:<apiId>/<stage>/<METHOD>/<path without leading slash>` */
+export function executeApiArn(region: string, accountId: string, apiId: string, stage: string, method: string, path: string): string {
+  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}/${path.replace(/^\//, '')}`;
+}
+
+export function assumedRoleArn(accountId: string, role: Pick<RoleModel, 'name'>): string {
+  return `arn:aws:sts::${accountId}:assumed-role/${role.name}/CognitoIdentityCredentials`;
+}
+
+export function accessDeniedMessage(userArn: string, resourceArn: string, decision: Exclude<PolicyDecision, 'allow'>): string {
+  const why =
+    decision === 'explicit-deny'
+      ? 'with an explicit deny'
+      : 'because no identity-based policy allows the execute-api:Invoke action';
+  return `User: ${userArn} is not authorized to perform: execute-api:Invoke on resource: ${resourceArn} ${why}`;
+}

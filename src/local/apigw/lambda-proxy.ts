@@ -1,0 +1,243 @@
+// The Lambda proxy integration: the event API Gateway (REST, payload 1.0) hands a
+// function, the in-process invocation, and the checks on what comes back.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { IssuedCredentials } from '../credentials.js';
+import type { LocalRequest, RoleModel, RouteModel } from '../model.js';
+import { parseQuery } from './wire-url.js';
+
+export interface ProxyIdentity {
+  cognitoIdentityPoolId: string | null;
+  accountId: string | null;
+  cognitoIdentityId: string | null;
+  caller: string | null;
+  sourceIp: string;
+  principalOrgId: string | null;
+  accessKey: string | null;
+  cognitoAuthenticationType: string | null;
+  cognitoAuthenticationProvider: string | null;
+  userArn: string | null;
+  userAgent: string | null;
+  user: string | null;
+  apiKey: string | null;
+  apiKeyId: string | null;
+}
+
+export interface ProxyEventInput {
+  req: LocalRequest;
+  route: RouteModel;
+  /** Path after the stage, as received (not percent-decoded). */
+  path: string;
+  rawQuery: string;
+  pathParameters: Record<string, string> | null;
+  stage: string;
+  apiId: string;
+  accountId: string;
+  requestId: string;
+  extendedRequestId: string;
+  nowMs: number;
+  /** Set for AWS_IAM methods that passed the signature check. */
+  signer?: { credentials: IssuedCredentials; role: RoleModel | undefined; userArn: string };
+  apiKey?: { value: string; id: string };
+}
+
+const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
+
+/** Bodies are passed as text when they are text; anything else goes base64. */
+function encodeBody(body: Buffer, contentType: string | undefined): { body: string | null; isBase64Encoded: boolean } {
+  if (body.length === 0) return { body: null, isBase64Encoded: false };
+  const text = contentType === undefined ? isUtf8(body) : TEXT_TYPES.test(contentType.trim());
+  return text ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true };
+}
+
+function isUtf8(buf: Buffer): boolean {
+  return Buffer.from(buf.toString('utf8'), 'utf8').equals(buf);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime. */
+function requestTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown> {
+  const { req } = input;
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const pairs = parseQuery(input.rawQuery);
+  let queryStringParameters: Record<string, string> | null = null;
+  let multiValueQueryStringParameters: Record<string, string[]> | null = null;
+  for (const [k, v] of pairs) {
+    (queryStringParameters ??= {})[k] = v; // last value wins
+    ((multiValueQueryStringParameters ??= {})[k] ??= []).push(v);
+  }
+  const userAgent = req.headers['user-agent'] ?? null;
+  const s = input.signer;
+  const c = s?.credentials;
+  const identity: ProxyIdentity = {
+    cognitoIdentityPoolId: c?.identityPoolId ?? null,
+    accountId: s ? input.accountId : null,
+    cognitoIdentityId: c?.identityId ?? null,
+    caller: s?.role ? `${s.role.roleId}:CognitoIdentityCredentials` : null,
+    sourceIp: req.sourceIp,
+    principalOrgId: null,
+    accessKey: c?.accessKeyId ?? null,
+    cognitoAuthenticationType: c ? (c.authenticated ? 'authenticated' : 'unauthenticated') : null,
+    cognitoAuthenticationProvider:
+      c?.authenticated && c.providerName && c.sub ? `${c.providerName},${c.providerName}:CognitoSignIn:${c.sub}` : null,
+    userArn: s?.userArn ?? null,
+    userAgent,
+    user: s?.role ? `${s.role.roleId}:CognitoIdentityCredentials` : null,
+    apiKey: input.apiKey?.value ?? null,
+    apiKeyId: input.apiKey?.id ?? null,
+  };
+  const contentType = req.headers['content-type'];
+  const { body, isBase64Encoded } = encodeBody(req.body, contentType);
+  const method = req.method.toUpperCase();
+  return {
+    resource: input.route.path,
+    path: input.path,
+    httpMethod: method,
+    headers: req.rawHeaders.length > 0 ? headers : null,
+    multiValueHeaders: req.rawHeaders.length > 0 ? multiValueHeaders : null,
+    queryStringParameters,
+    multiValueQueryStringParameters,
+    pathParameters: input.pathParameters,
+    stageVariables: null,
+    requestContext: {
+      resourceId: input.route.functionLogicalId.toLowerCase().slice(0, 6).padEnd(6, '0'),
+      resourcePath: input.route.path,
+      httpMethod: method,
+      extendedRequestId: input.extendedRequestId,
+      requestTime: requestTime(input.nowMs),
+      path: `/${input.stage}${input.path}`,
+      accountId: input.accountId,
+      protocol: 'HTTP/1.1',
+      stage: input.stage,
+      domainPrefix: (req.headers.host ?? '').split('.')[0] ?? '',
+      requestTimeEpoch: input.nowMs,
+      requestId: input.requestId,
+      identity,
+      domainName: req.headers.host ?? '',
+      apiId: input.apiId,
+    },
+    body,
+    isBase64Encoded,
+  };
+}
+
+// Handler modules are imported once per file and kept, as a warm Lambda keeps them.
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+function loadModule(file: string): Promise<Record<string, unknown>> {
+  let m = modules.get(file);
+  if (!m) {
+    m = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+    modules.set(file, m);
+    m.catch(() => modules.delete(file));
+  }
+  return m;
+}
+
+type Handler = (event: unknown, context: unknown, callback: (err: unknown, result?: unknown) => void) => unknown;
+
+/** Calls the route's handler; resolves with whatever it returned (or passed to its callback). */
+export async function invokeHandler(route: RouteModel, event: unknown, nowMs: number, region: string, accountId: string): Promise<unknown> {
+  const mod = await loadModule(route.handlerFile);
+  const fn = mod[route.handlerExport];
+  if (typeof fn !== 'function') throw new Error(`${route.handlerFile} has no function export ${route.handlerExport}`);
+  const functionName = route.functionLogicalId;
+  const deadline = nowMs + 30_000;
+  const context = {
+    awsRequestId: randomUUID(),
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
+    memoryLimitInMB: '128',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'authapi-local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  return new Promise<unknown>((resolve, reject) => {
+    const callback = (err: unknown, result?: unknown) => (err ? reject(err) : resolve(result));
+    try {
+      const out = (fn as Handler)(event, context, callback);
+      if (out && typeof (out as PromiseLike<unknown>).then === 'function') (out as PromiseLike<unknown>).then(resolve, reject);
+      else if ((fn as Handler).length < 3) resolve(out);
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+export interface ProxyResult {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+
+function isHeaderScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** A well-formed proxy response, or undefined when API Gateway would answer 502. */
+export function readProxyResult(out: unknown): ProxyResult | undefined {
+  if (out === null || typeof out !== 'object' || Array.isArray(out)) return undefined;
+  const r = out as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (!ALLOWED_KEYS.has(k)) return undefined;
+
+  let status = 200;
+  if (r.statusCode !== undefined) {
+    if (typeof r.statusCode === 'number' && Number.isInteger(r.statusCode)) status = r.statusCode;
+    else if (typeof r.statusCode === 'string' && /^\d+$/.test(r.statusCode)) status = Number(r.statusCode);
+    else return undefined;
+    if (status < 100 || status > 599) return undefined;
+  }
+
+  const headers: Record<string, string | string[]> = {};
+  const lowerSeen = new Map<string, string>();
+  const put = (name: string, values: string[]) => {
+    const existing = lowerSeen.get(name.toLowerCase());
+    const key = existing ?? name;
+    lowerSeen.set(name.toLowerCase(), key);
+    const prev = headers[key];
+    headers[key] = prev === undefined ? (values.length === 1 ? values[0]! : values) : [...(Array.isArray(prev) ? prev : [prev]), ...values];
+  };
+  if (r.headers !== undefined && r.headers !== null) {
+    if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return undefined;
+    for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
+      if (!isHeaderScalar(v)) return undefined;
+      put(k, [String(v)]);
+    }
+  }
+  if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
+    if (typeof r.multiValueHeaders !== 'object' || Array.isArray(r.multiValueHeaders)) return undefined;
+    for (const [k, v] of Object.entries(r.multiValueHeaders as Record<string, unknown>)) {
+      if (!Array.isArray(v) || !v.every(isHeaderScalar)) return undefined;
+      // A name in both maps: multiValueHeaders replaces headers, as API Gateway merges them.
+      const existing = lowerSeen.get(k.toLowerCase());
+      if (existing !== undefined) delete headers[existing];
+      lowerSeen.delete(k.toLowerCase());
+      put(k, v.map(String));
+    }
+  }
+
+  if (r.isBase64Encoded !== undefined && r.isBase64Encoded !== null && typeof r.isBase64Encoded !== 'boolean') return undefined;
+  let body: Buffer;
+  if (r.body === undefined || r.body === null) body = Buffer.alloc(0);
+  else if (typeof r.body === 'string') body = r.isBase64Encoded ? Buffer.from(r.body, 'base64') : Buffer.from(r.body, 'utf8');
+  else return undefined;
+
+  return { status, headers, body };
+}

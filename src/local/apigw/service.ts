@@ -1,0 +1,149 @@
+// One REST API stage of the emulated stack, answering requests under /<stage>/ in
+// API Gateway's order (DESIGN.md, "API Gateway: order of checks"): route and method;
+// for AWS_IAM the signature (parse → verify → token → clock) and the role's policy;
+// then the usage plan (key, throttle, quota); then the Lambda proxy integration.
+// Whatever is refused before the usage-plan step never touches the key's counters.
+import type { CredentialRegistry } from '../credentials.js';
+import type { Clock, LocalRequest, LocalResponse, RestApiModel, StackModel } from '../model.js';
+import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
+import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn } from './iam-policy.js';
+import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput } from './lambda-proxy.js';
+import { matchRoute } from './routes.js';
+import { verifySigV4, type SigV4Result } from './sigv4-verify.js';
+import { UsagePlanEnforcer } from './usage-plan.js';
+import { splitTarget } from './wire-url.js';
+
+/** API Gateway's payload limit. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface ApiGatewayServiceOptions {
+  stack: StackModel;
+  api: RestApiModel;
+  credentials: CredentialRegistry;
+  clock: Clock;
+  /** Told about handler failures (the client only sees 502, as with AWS). */
+  onHandlerError?: (err: unknown) => void;
+}
+
+export class ApiGatewayService {
+  private readonly stack: StackModel;
+  private readonly api: RestApiModel;
+  private readonly credentials: CredentialRegistry;
+  private readonly clock: Clock;
+  private readonly usage: UsagePlanEnforcer;
+  private readonly onHandlerError: ((err: unknown) => void) | undefined;
+
+  constructor(opts: ApiGatewayServiceOptions) {
+    this.stack = opts.stack;
+    this.api = opts.api;
+    this.credentials = opts.credentials;
+    this.clock = opts.clock;
+    this.onHandlerError = opts.onHandlerError;
+    this.usage = new UsagePlanEnforcer(opts.stack, opts.api, opts.clock);
+  }
+
+  async handle(req: LocalRequest): Promise<LocalResponse> {
+    const ids = newRequestIds();
+    if (req.body.length > MAX_BODY_BYTES) return gatewayAnswers.payloadTooLarge(ids);
+
+    const target = splitTarget(req.url);
+    const prefix = `/${this.api.stageName}`;
+    if (target.path !== prefix && !target.path.startsWith(`${prefix}/`)) return gatewayAnswers.missingAuthenticationToken(ids);
+    const path = target.path.slice(prefix.length) || '/';
+    const method = req.method.toUpperCase();
+
+    const match = matchRoute(this.api.routes, method, path);
+    if (!match) return gatewayAnswers.missingAuthenticationToken(ids);
+    const { route } = match;
+
+    let signer: ProxyEventInput['signer'];
+    if (route.auth === 'AWS_IAM') {
+      const verdict = await verifySigV4(req, {
+        service: 'execute-api',
+        region: this.stack.region,
+        credentials: this.credentials,
+        clock: this.clock,
+      });
+      if (!verdict.ok) return signatureRefusal(ids, verdict);
+      const role = this.stack.roles.find((r) => r.logicalId === verdict.credentials.roleLogicalId);
+      const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
+      const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, path);
+      const decision = evaluatePolicy(role?.statements ?? [], 'execute-api:Invoke', resource);
+      if (decision !== 'allow') return gatewayAnswers.accessDenied(ids, accessDeniedMessage(userArn, resource, decision));
+      signer = { credentials: verdict.credentials, role, userArn };
+    }
+
+    let apiKey: ProxyEventInput['apiKey'];
+    if (route.apiKeyRequired) {
+      const admitted = this.usage.admit(req.headers['x-api-key']);
+      if (!admitted.ok) {
+        if (admitted.refusal === 'forbidden') return gatewayAnswers.forbidden(ids);
+        if (admitted.refusal === 'throttled') return gatewayAnswers.tooManyRequests(ids);
+        return gatewayAnswers.limitExceeded(ids);
+      }
+      apiKey = { value: admitted.key.value, id: admitted.key.id };
+    }
+
+    const nowMs = this.clock.now();
+    const event = buildProxyEvent({
+      req,
+      route,
+      path,
+      rawQuery: target.rawQuery,
+      pathParameters: match.pathParameters,
+      stage: this.api.stageName,
+      apiId: this.api.id,
+      accountId: this.stack.accountId,
+      requestId: ids.requestId,
+      extendedRequestId: ids.extendedRequestId,
+      nowMs,
+      ...(signer ? { signer } : {}),
+      ...(apiKey ? { apiKey } : {}),
+    });
+    let out: unknown;
+    try {
+      out = await invokeHandler(route, event, nowMs, this.stack.region, this.stack.accountId);
+    } catch (err) {
+      this.onHandlerError?.(err);
+      return gatewayAnswers.internalServerError(ids);
+    }
+    const result = readProxyResult(out);
+    if (!result) {
+      this.onHandlerError?.(new Error(`Malformed Lambda proxy response from ${route.functionLogicalId}`));
+      return gatewayAnswers.internalServerError(ids);
+    }
+    return withGatewayHeaders(result, ids, nowMs);
+  }
+}
+
+function signatureRefusal(ids: RequestIds, v: Extract<SigV4Result, { ok: false }>): LocalResponse {
+  switch (v.reason) {
+    case 'missing':
+      return gatewayAnswers.missingAuthenticationToken(ids);
+    case 'incomplete':
+      return gatewayAnswers.incompleteSignature(ids, v.message);
+    case 'invalid-token':
+      return gatewayAnswers.invalidToken(ids, v.message);
+    case 'expired-token':
+      return gatewayAnswers.expiredToken(ids, v.message);
+    case 'mismatch':
+    case 'expired':
+    case 'not-yet-current':
+      return gatewayAnswers.invalidSignature(ids, v.message);
+  }
+}
+
+function withGatewayHeaders(result: { status: number; headers: Record<string, string | string[]>; body: Buffer }, ids: RequestIds, nowMs: number): LocalResponse {
+  const headers: Record<string, string | string[]> = { ...result.headers };
+  const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
+  if (!has('content-type')) headers['Content-Type'] = 'application/json';
+  for (const k of Object.keys(headers)) {
+    // Node computes these from the body it sends; a handler's own would conflict.
+    if (k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding') delete headers[k];
+  }
+  headers['Content-Length'] = String(result.body.length);
+  headers['x-amzn-RequestId'] = ids.requestId;
+  headers['x-amz-apigw-id'] = ids.extendedRequestId;
+  headers['X-Amzn-Trace-Id'] = newTraceId(nowMs);
+  return { status: result.status, headers, body: result.body };
+}
