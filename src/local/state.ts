@@ -1,0 +1,64 @@
+// The emulator's state directory: users, signing keys, identities, issued
+// credentials and secrets survive a restart, so a login stays valid. One JSON file
+// per part, written atomically (temp file + rename) with mode 0600 in a 0700 dir:
+// the files hold password verifiers, private signing keys and AWS secrets.
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const STATE_FILES = {
+  idp: 'cognito-idp.json',
+  identities: 'identities.json',
+  credentials: 'credentials.json',
+  secrets: 'secrets.json',
+} as const;
+
+export type StateFile = (typeof STATE_FILES)[keyof typeof STATE_FILES];
+
+export class StateDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateDirError';
+  }
+}
+
+export class StateDir {
+  private seq = 0;
+
+  private constructor(readonly dir: string) {}
+
+  /** Creates the directory (0700) when missing and tightens it when it exists. */
+  static open(dir: string): StateDir {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    } catch (err) {
+      throw new StateDirError(`cannot use state dir ${dir}: ${(err as Error).message}`);
+    }
+    return new StateDir(dir);
+  }
+
+  /** The parsed file, or undefined when it does not exist yet. */
+  read<T>(name: StateFile): T | undefined {
+    const path = join(this.dir, name);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateDirError(`cannot read ${path}: ${(err as Error).message}`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new StateDirError(`${path} is not valid JSON; remove it (or the whole state dir) to start afresh`);
+    }
+  }
+
+  /** Synchronous so that state is on disk before the response that changed it is sent. */
+  write(name: StateFile, value: unknown): void {
+    const path = join(this.dir, name);
+    const tmp = `${path}.${process.pid}.${++this.seq}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`, { mode: 0o600 });
+    renameSync(tmp, path);
+  }
+}
