@@ -3,9 +3,11 @@
 import type { CommandSpec } from './spec.js';
 import { configureCommand } from './configure.js';
 import { statusCommand } from './status.js';
+import { callCommand } from './call.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandSpec<any>[] = [
   configureCommand,
   statusCommand,
+  callCommand,
 ];

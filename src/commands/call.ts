@@ -1,0 +1,192 @@
+// `authapi call`: one SigV4-signed request to the profile's API, curl-style.
+// The body of the answer goes to stdout byte for byte; everything else (status
+// with -i, traces with -v, errors) goes to stderr. This module is on the hot path
+// of shell loops: it imports only small modules at load time (see bench/).
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+import { UsageError, type UserError } from '../errors.js';
+import { defineCommand } from './spec.js';
+import { credentialsFor, sessionCredentials, type GetCredentials } from '../http/credential-source.js';
+
+export interface CallOptions {
+  request?: string;
+  header: string[];
+  data?: string;
+  query: string[];
+  include?: boolean;
+  guest?: boolean;
+  timeout?: string;
+  retries?: string;
+  output?: string;
+  dryRun?: boolean;
+}
+
+export interface CallDeps {
+  getCredentials: GetCredentials;
+  /** Randomness of the backoff jitter (tests fix it). */
+  random?: () => number;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const callCommand = defineCommand<CallOptions>({
+  name: 'call',
+  args: '<target>',
+  summary: 'send one signed request to the API (body to stdout, like curl)',
+  description:
+    'Send one request to the profile\'s API, signed with SigV4 (service execute-api) and carrying the API key. ' +
+    'TARGET is a route (no-auth, require-auth), a path (/items/1?x=2) or a full URL under the API URL. ' +
+    'You are signed in as yourself when logged in, as a guest with --guest or when nobody is logged in.\n\n' +
+    'Encoding: in TARGET a %XX escape you typed is kept as is (not encoded twice); every other character ' +
+    'that is not A-Z a-z 0-9 - . _ ~ is percent-encoded (so + in a path is a plus). In TARGET\'s query, + ' +
+    'means a space (form rules, as API Gateway reads it). --query values are literal text: everything is encoded, % and + included.\n\n' +
+    'Retries: 429 Too Many Requests always, 502/503/504 and network errors for GET/HEAD/OPTIONS/PUT/DELETE; ' +
+    'exponential backoff with full jitter (max 20 s), Retry-After honoured; 429 Limit Exceeded (quota) never. ' +
+    'Default 2 retries (AUTHAPI_MAX_ATTEMPTS or AWS_MAX_ATTEMPTS set the number of attempts). ' +
+    'A "Signature expired" answer caused by a wrong local clock is corrected once from the server\'s Date and remembered per profile.',
+  examples: [
+    'authapi call no-auth',
+    'authapi call require-auth -i                       # status line and headers on stderr',
+    "authapi call /items -X POST -H 'Content-Type: application/json' -d '{\"name\":\"x\"}'",
+    'authapi call /upload -X PUT -d @photo.jpg -H "Content-Type: image/jpeg"',
+    'authapi call /search --query "q=caf\u00e9 & cr\u00e8me" --query tag=a --query tag=b',
+    'authapi call require-auth --dry-run                # print the signed request (secrets masked), send nothing',
+    'authapi call no-auth --guest -o out.json',
+  ],
+  define(cmd: Command) {
+    cmd
+      .option('-X, --request <method>', 'HTTP method (default GET, or POST with --data)')
+      .option('-H, --header <line>', "extra header 'Name: value' (repeatable)", collect, [])
+      .option('-d, --data <data>', 'request body: a string, @file, or @- for stdin (binary-safe)')
+      .option('--query <k=v>', 'query parameter, literal text (repeatable; adds to any ?query in TARGET)', collect, [])
+      .option('-i, --include', 'print the status line and response headers to stderr')
+      .option('--guest', 'use guest (unauthenticated) credentials even when logged in')
+      .option('--timeout <seconds>', 'give up on an attempt after this many seconds', '30')
+      .option('--retries <n>', 'retries after the first attempt (0 disables; default 2)')
+      .option('-o, --output <file>', 'write the response body to FILE instead of stdout')
+      .option('--dry-run', 'print the signed request (secrets masked) to stdout and send nothing');
+  },
+  run(ctx, opts, args) {
+    return runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials });
+  },
+});
+
+interface Prepared {
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+async function prepare(ctx: Context, opts: CallOptions): Promise<Prepared> {
+  const { parseHeaderLines } = await import('../http/headers.js');
+  const { resolveMaxAttempts } = await import('../http/retry.js');
+  const method = (opts.request ?? (opts.data !== undefined ? 'POST' : 'GET')).toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X ${JSON.stringify(opts.request)}: not an HTTP method`);
+  const headers = parseHeaderLines(opts.header ?? []);
+  const timeout = Number(opts.timeout ?? '30');
+  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
+  const maxAttempts = resolveMaxAttempts(opts.retries, ctx.env);
+  if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
+  const body = opts.data === undefined ? undefined : await readBody(ctx, opts.data);
+  return { method, headers, body, timeoutMs: timeout * 1000, maxAttempts };
+}
+
+export async function readBody(ctx: Context, data: string): Promise<Buffer> {
+  if (data === '@-') {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+  if (data.startsWith('@')) {
+    const { readFile } = await import('node:fs/promises');
+    try {
+      return await readFile(data.slice(1));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(`--data ${data}: cannot read ${data.slice(1)} (${code === 'ENOENT' ? 'no such file' : (err as Error).message})`);
+    }
+  }
+  return Buffer.from(data, 'utf8');
+}
+
+export async function runCall(ctx: Context, opts: CallOptions, target: string, deps: CallDeps): Promise<void> {
+  // Everything that can be wrong with the input is rejected before any side effect.
+  const profile = await ctx.profile();
+  const { resolveTarget, parseQueryOption, targetUrl } = await import('../http/target.js');
+  const t = resolveTarget(profile.apiUrl, target, (opts.query ?? []).map(parseQueryOption));
+  const p = await prepare(ctx, opts);
+
+  const [{ signRequest }, { send }, { execute }, skewMod, { describeRequest }] = await Promise.all([
+    import('../http/sign.js'),
+    import('../http/client.js'),
+    import('../http/execute.js'),
+    import('../http/clock-skew.js'),
+    import('../http/headers.js'),
+  ]);
+  const creds = await credentialsFor(ctx, deps.getCredentials, Boolean(opts.guest));
+  const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };
+  if (skew.offsetMs) ctx.io.debug(`using the remembered clock offset of ${Math.round(skew.offsetMs / 1000)} s for profile "${ctx.profileName}"`);
+
+  const sign = (now: number) => {
+    const signed = signRequest({
+      method: p.method,
+      target: t,
+      headers: p.headers,
+      body: p.body,
+      apiKey: profile.apiKey,
+      region: profile.region,
+      credentials: creds.credentials,
+      now,
+    });
+    ctx.io.redactor.add(signed.signature);
+    if (ctx.verbose) for (const line of describeRequest(signed).trimEnd().split('\n')) ctx.io.debug(`  ${line}`);
+    return signed;
+  };
+
+  if (opts.dryRun) {
+    ctx.io.out(describeRequest(sign(ctx.clock.now() + skew.offsetMs)));
+    return;
+  }
+
+  const url = targetUrl(t);
+  const result = await execute({
+    method: p.method,
+    label: `${p.method} ${url}${creds.guest ? ' (guest)' : ''}`,
+    sign,
+    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal }),
+    clock: ctx.clock,
+    signal: ctx.signal,
+    maxAttempts: p.maxAttempts,
+    skew,
+    onSkewCorrected: async (offset) => {
+      try {
+        await skewMod.saveOffset(ctx.configDir, ctx.profileName, offset, ctx.clock.now());
+      } catch (err) {
+        ctx.io.warn(`could not remember the clock offset: ${(err as Error).message}`);
+      }
+    },
+    trace: (line) => ctx.io.debug(line),
+    random: deps.random,
+  });
+  const res = result.response;
+  ctx.io.debug(`${res.status} ${res.statusText} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, ${result.ms} ms`);
+
+  if (opts.include) {
+    const lines = [`HTTP/1.1 ${res.status} ${res.statusText}`];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+    ctx.io.stderr.write(ctx.io.redactor.redact(lines.join('\n')) + '\n\n');
+  }
+  if (opts.output !== undefined) {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(opts.output, res.body);
+  } else if (res.body.length > 0) {
+    ctx.io.out(res.body);
+    // A person at a terminal gets a clean prompt; pipes get the exact bytes.
+    if (ctx.io.stdoutIsTTY && res.body[res.body.length - 1] !== 0x0a) ctx.io.out('\n');
+  }
+  const { errorForResult } = await import('../http/outcome.js');
+  const err: UserError | undefined = errorForResult(result, creds.guestFallback);
+  if (err) throw err;
+}

@@ -1,0 +1,121 @@
+// One logical request: sign → send → decide (retry, clock-skew re-sign, credential
+// refresh) → repeat. Shared by `call` (node:http) and `batch` (undici) through a
+// transport function, so both follow exactly the same rules (see retry.ts and
+// clock-skew.ts). Every attempt is signed afresh: a retried request needs a new date.
+import type { Clock } from '../clock.js';
+import type { HttpResponse } from './client.js';
+import { TransportError } from './client.js';
+import { isSkewError, offsetFromResponse } from './clock-skew.js';
+import { RetryQuota, classifyError, classifyResponse, retryDelayMs, type Verdict } from './retry.js';
+import type { SignedRequest } from './sign.js';
+
+export interface SkewState {
+  /** Server time minus local time, ms; applied to every signature. */
+  offsetMs: number;
+}
+
+export interface ExecuteOptions {
+  method: string;
+  /** Builds and signs the request for a signing time (epoch ms). */
+  sign(now: number): Promise<SignedRequest> | SignedRequest;
+  transport(req: SignedRequest): Promise<HttpResponse>;
+  clock: Clock;
+  signal?: AbortSignal;
+  maxAttempts: number;
+  skew: SkewState;
+  /** Called once when the offset was corrected (to persist it). */
+  onSkewCorrected?(offsetMs: number): Promise<void> | void;
+  /** Called once when the API says the session token expired; true when fresh credentials are in place. */
+  refreshCredentials?(): Promise<boolean>;
+  quota?: RetryQuota;
+  trace?(line: string): void;
+  /** A human name for the request in traces, e.g. "GET https://…/prod/no-auth". */
+  label: string;
+  random?: () => number;
+}
+
+export interface ExecuteResult {
+  response: HttpResponse;
+  attempts: number;
+  ms: number;
+  /** Why the last answer was not retried (e.g. quota, attempts used up), if it was a retryable kind. */
+  verdict: Verdict;
+  exhausted: boolean;
+}
+
+const EXPIRED_TOKEN = 'security token included in the request is expired';
+
+export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
+  const trace = opts.trace ?? (() => {});
+  const start = performance.now();
+  let attempts = 0;
+  let skewRetried = false;
+  let refreshed = false;
+  let taken = 0;
+  for (;;) {
+    attempts += 1;
+    const sentAt = opts.clock.now();
+    const req = await opts.sign(sentAt + opts.skew.offsetMs);
+    trace(`> ${opts.label}${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
+    const t0 = performance.now();
+    let res: HttpResponse;
+    try {
+      res = await opts.transport(req);
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      trace(`< ${err.message} after ${Math.round(performance.now() - t0)} ms`);
+      const v = classifyError(err, opts.method);
+      if (!v.retry || !(await mayRetry(v, err.timedOut))) throw err;
+      continue;
+    }
+    trace(`< ${res.status} ${res.statusText} (${Math.round(performance.now() - t0)} ms)`);
+
+    if (!skewRetried && isSkewError(res)) {
+      const offset = offsetFromResponse(res, opts.clock.now());
+      skewRetried = true;
+      if (offset !== undefined) {
+        trace(`clock skew: the server's clock is ${formatOffset(offset)} from ours; re-signing once`);
+        opts.skew.offsetMs = offset;
+        await opts.onSkewCorrected?.(offset);
+        attempts -= 1; // a re-sign is not a retry
+        continue;
+      }
+    }
+    if (!refreshed && opts.refreshCredentials && res.status === 403 && res.body.toString('utf8', 0, 300).includes(EXPIRED_TOKEN)) {
+      refreshed = true;
+      trace('the session token expired; refreshing credentials once');
+      if (await opts.refreshCredentials()) {
+        attempts -= 1;
+        continue;
+      }
+    }
+    const v = classifyResponse(res, opts.method, opts.clock.now());
+    if (v.retry && (await mayRetry(v, false))) continue;
+    if (res.status < 400) opts.quota?.release(taken);
+    return { response: res, attempts, ms: Math.round(performance.now() - start), verdict: v, exhausted: v.retry };
+  }
+
+  async function mayRetry(v: Extract<Verdict, { retry: true }>, timedOut: boolean): Promise<boolean> {
+    if (attempts >= opts.maxAttempts) {
+      if (opts.maxAttempts > 1) trace(`giving up after ${attempts} attempts: ${v.reason}`);
+      return false;
+    }
+    if (opts.quota) {
+      const cost = opts.quota.acquire(timedOut);
+      if (cost === 0) {
+        trace(`not retrying (${v.reason}): the retry quota is used up`);
+        return false;
+      }
+      taken += cost;
+    }
+    const delay = retryDelayMs(v, attempts, opts.random);
+    trace(`retry ${attempts}/${opts.maxAttempts - 1} in ${delay} ms: ${v.reason}`);
+    await opts.clock.sleep(delay, opts.signal);
+    return true;
+  }
+}
+
+function formatOffset(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  return `${s} s ${ms >= 0 ? 'ahead' : 'behind'}`;
+}

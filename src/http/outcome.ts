@@ -1,0 +1,32 @@
+// What a final answer means for the exit status (src/errors.ts), shared by `call`
+// (which throws the error) and `batch` (which records the code per line).
+import { AuthError, HttpError, ThrottledError, type UserError } from '../errors.js';
+import type { ExecuteResult } from './execute.js';
+import { isQuotaExceeded } from './retry.js';
+
+/** API Gateway's IAM refusal: 403 with {"Message":"User: … is not authorized …"}. */
+export function isIamAccessDenied(res: ExecuteResult['response']): boolean {
+  if (res.status !== 403) return false;
+  const type = res.headers['x-amzn-errortype'];
+  if (typeof type === 'string' && type.startsWith('AccessDeniedException')) return true;
+  return /"Message"\s*:\s*"User: .* is not authorized to perform/.test(res.body.toString('utf8', 0, 2000));
+}
+
+/**
+ * undefined for 1xx–3xx; otherwise the error to report. `guestFallback`: the
+ * request was signed with guest credentials only because nobody is logged in.
+ */
+export function errorForResult(r: ExecuteResult, guestFallback: boolean): UserError | undefined {
+  const res = r.response;
+  if (res.status < 400) return undefined;
+  const line = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  if (guestFallback && isIamAccessDenied(res)) {
+    return new AuthError('not logged in, and guests may not call this route', 'log in with `authapi login`');
+  }
+  if (res.status === 429) {
+    if (isQuotaExceeded(res)) return new ThrottledError(`${line}: over the API key's usage-plan quota (Limit Exceeded)`, 'the quota resets at the start of the next period; retrying now cannot help');
+    const tries = r.attempts === 1 ? '1 attempt' : `${r.attempts} attempts`;
+    return new ThrottledError(`${line}: throttled by the usage plan after ${tries}`, 'slow down, or allow more retries with --retries');
+  }
+  return new HttpError(res.status, line);
+}

@@ -1,0 +1,92 @@
+// SigV4 (aws4) and the API key onto a request for API Gateway (service execute-api).
+// Signed: method, path (aws4 encodes each segment once more, as SigV4 requires for
+// non-S3 services), the canonical query, host (exactly the Host header sent),
+// x-amz-date, x-amz-security-token (the session token, sent once, as a signed
+// header), x-api-key, content-type and the payload hash.
+// aws4 re-serializes the query it signs; we send its `path` back unchanged so the
+// bytes on the wire are the bytes that were signed.
+import aws4 from 'aws4';
+import type { Target } from './target.js';
+import { pathWithQuery } from './target.js';
+
+export interface SigningCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface SignInput {
+  method: string;
+  target: Target;
+  /** Extra headers (names in any case; repeated names already joined with ", "). */
+  headers?: Record<string, string>;
+  body?: Buffer;
+  apiKey?: string;
+  region: string;
+  credentials: SigningCredentials;
+  /** Signing time, epoch ms (the clock-skew offset already applied). */
+  now: number;
+  service?: string;
+}
+
+export interface SignedRequest {
+  method: string;
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: string;
+  /** Path and query exactly as signed and sent. */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** The hex signature, so callers can register it with the redactor. */
+  signature: string;
+}
+
+/** `20260101T000000Z` — what SigV4 calls the long date. */
+export function amzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, '');
+}
+
+export function hostHeader(t: Pick<Target, 'hostname' | 'port'>): string {
+  return t.port ? `${t.hostname}:${t.port}` : t.hostname;
+}
+
+export function signRequest(input: SignInput): SignedRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v;
+  // Ours, always: a user's stale Authorization/date/token header would only break the signature.
+  delete headers['authorization'];
+  delete headers['x-amz-security-token'];
+  headers['host'] = hostHeader(input.target);
+  headers['x-amz-date'] = amzDate(input.now);
+  if (input.apiKey) headers['x-api-key'] = input.apiKey;
+  if (input.credentials.sessionToken) headers['x-amz-security-token'] = input.credentials.sessionToken;
+  const body = input.body && input.body.length > 0 ? input.body : undefined;
+  const req: aws4.Request & { headers: Record<string, string> } = {
+    method: input.method,
+    host: input.target.hostname,
+    path: pathWithQuery(input.target),
+    service: input.service ?? 'execute-api',
+    region: input.region,
+    headers,
+    body,
+  };
+  const signed = aws4.sign(req, {
+    accessKeyId: input.credentials.accessKeyId,
+    secretAccessKey: input.credentials.secretAccessKey,
+  });
+  const out = signed.headers as Record<string, string | number>;
+  const finalHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(out)) finalHeaders[k.toLowerCase()] = String(v);
+  const signature = /Signature=([0-9a-f]+)/.exec(finalHeaders['authorization'] ?? '')?.[1] ?? '';
+  return {
+    method: input.method,
+    protocol: input.target.protocol,
+    hostname: input.target.hostname,
+    port: input.target.port,
+    path: signed.path ?? '/',
+    headers: finalHeaders,
+    body,
+    signature,
+  };
+}
