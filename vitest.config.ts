@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores on the project's machines: forks keep native addons (keyring) isolated.
     pool: 'forks',
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
