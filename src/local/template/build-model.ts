@@ -527,7 +527,7 @@ function resolveHandler(p: Props, where: string, templateDir: string, fail: (w: 
   if (p.CodeUri !== undefined && typeof p.CodeUri !== 'string') return fail(`${where}.CodeUri`, 'must be a local directory (S3 locations cannot be run locally)');
   const dot = p.Handler.lastIndexOf('.');
   if (dot <= 0 || dot === p.Handler.length - 1) return fail(`${where}.Handler`, `${p.Handler} must look like <file>.<export>`);
-  const base = join(templateDir, (p.CodeUri as string | undefined) ?? '.', p.Handler.slice(0, dot));
+  const base = resolvePath(templateDir, (p.CodeUri as string | undefined) ?? '.', p.Handler.slice(0, dot));
   const candidates = ['.mjs', '.js', '.cjs'].map((ext) => base + ext);
   const found = candidates.find((c) => existsSync(c));
   if (!found) return fail(`${where}.Handler`, `${p.Handler}: no handler file (looked for ${candidates.join(', ')})`);
