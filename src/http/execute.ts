@@ -74,7 +74,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
       const offset = offsetFromResponse(res, opts.clock.now());
       skewRetried = true;
       if (offset !== undefined) {
-        trace(`clock skew: the server's clock is ${formatOffset(offset)} from ours; re-signing once`);
+        trace(`clock skew: the server's clock is ${formatOffset(offset)} ours; re-signing once`);
         opts.skew.offsetMs = offset;
         await opts.onSkewCorrected?.(offset);
         attempts -= 1; // a re-sign is not a retry
@@ -117,5 +117,5 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
 
 function formatOffset(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
-  return `${s} s ${ms >= 0 ? 'ahead' : 'behind'}`;
+  return `${s} s ${ms >= 0 ? 'ahead of' : 'behind'}`;
 }
