@@ -20,12 +20,15 @@ const localAsSeparateBundle = {
   },
 };
 
+// Heavy or native packages stay external and are imported lazily where used;
+// small ones on the hot path (commander, aws4) are bundled to save module resolution.
+const LAZY_EXTERNALS = ['@aws-sdk/*', '@smithy/*', '@inquirer/*', '@napi-rs/*', 'undici', 'jose', 'yaml', 'amazon-cognito-identity-js'];
+
 const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  packages: 'external',
   sourcemap: false,
   logLevel: 'warning',
   define: { __AUTHAPI_VERSION__: JSON.stringify(pkg.version) },
@@ -33,9 +36,9 @@ const common = {
 
 await mkdir(join(root, 'dist'), { recursive: true });
 await Promise.all([
-  build({ ...common, entryPoints: [join(root, 'src/cli.ts')], outfile: join(root, 'dist/cli.cjs'), plugins: [localAsSeparateBundle] }),
+  build({ ...common, external: LAZY_EXTERNALS, entryPoints: [join(root, 'src/cli.ts')], outfile: join(root, 'dist/cli.cjs'), plugins: [localAsSeparateBundle] }),
   existsSync(join(root, 'src/local/index.ts'))
-    ? build({ ...common, entryPoints: [join(root, 'src/local/index.ts')], outfile: join(root, 'dist/local.cjs') })
+    ? build({ ...common, packages: 'external', entryPoints: [join(root, 'src/local/index.ts')], outfile: join(root, 'dist/local.cjs') })
     : undefined,
 ]);
 // dist/ is CommonJS inside an ESM package.
