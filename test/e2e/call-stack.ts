@@ -74,7 +74,7 @@ export function guestProvider(stack: LocalStack): GetCredentials & { calls: numb
   const fn = (async () => {
     fn.calls += 1;
     return (cached ??= guestCredentials(stack));
-  }) as GetCredentials & { calls: number };
+  }) as unknown as GetCredentials & { calls: number };
   fn.calls = 0;
   return fn;
 }
