@@ -110,7 +110,7 @@ export function adminUpdateUserAttributes(ctx: IdpContext, body: Body): unknown 
 export function adminSetUserMfaPreference(ctx: IdpContext, body: Body): unknown {
   const pool = poolOf(ctx, body);
   const user = requireUser(pool, usernameOf(body));
-  applyMfaPreference(pool, user, body);
+  applyMfaPreference(user, body);
   user.updatedAt = ctx.clock.now();
   ctx.changed();
   return {};

@@ -8,13 +8,12 @@ import { awsJsonError, awsJsonOk } from '../http.js';
 import * as admin from './admin-ops.js';
 import { initiateAuth, respondToAuthChallenge } from './auth-flows.js';
 import { ChallengeStore } from './challenges.js';
-import type { IdpContext, PoolRuntime } from './context.js';
+import { findUser, type IdpContext, type PoolRuntime } from './context.js';
 import { CognitoError } from './errors.js';
 import { generateSigningKey, loadSigningKey, type LoadedKey } from './signing-keys.js';
 import { emptyState, type CognitoIdpState, type PoolState } from './state.js';
 import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
-import { findUser } from './context.js';
 
 export type { CognitoIdpState } from './state.js';
 

@@ -143,7 +143,7 @@ interface MfaSettings {
   PreferredMfa?: boolean;
 }
 
-export function applyMfaPreference(pool: PoolRuntime, user: UserRecord, body: Body): void {
+export function applyMfaPreference(user: UserRecord, body: Body): void {
   const sms = body.SMSMfaSettings as MfaSettings | undefined;
   const totp = body.SoftwareTokenMfaSettings as MfaSettings | undefined;
   if (totp?.Enabled && !user.mfa.totpSecret) {
@@ -164,12 +164,11 @@ export function applyMfaPreference(pool: PoolRuntime, user: UserRecord, body: Bo
   };
   set('SMS_MFA', sms);
   set('SOFTWARE_TOKEN_MFA', totp);
-  void pool;
 }
 
 export async function setUserMfaPreference(ctx: IdpContext, body: Body): Promise<unknown> {
-  const { pool, user } = await signedInUser(ctx, body.AccessToken);
-  applyMfaPreference(pool, user, body);
+  const { user } = await signedInUser(ctx, body.AccessToken);
+  applyMfaPreference(user, body);
   user.updatedAt = ctx.clock.now();
   ctx.changed();
   return {};

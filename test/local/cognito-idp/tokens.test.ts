@@ -129,6 +129,29 @@ describe('refresh token refusals', () => {
   });
 });
 
+describe('RevokeToken refusals', () => {
+  it('needs the client secret of a confidential client', async () => {
+    await setup();
+    const tokens = await signIn(SECRET_CLIENT_ID, h, SECRET);
+    await expectCognitoError(h.sdk.send(new RevokeTokenCommand({ Token: tokens.RefreshToken!, ClientId: SECRET_CLIENT_ID })),
+      'UnauthorizedException', `Unable to verify secret for client ${SECRET_CLIENT_ID}`);
+    await expectCognitoError(h.sdk.send(new RevokeTokenCommand({ Token: tokens.RefreshToken!, ClientId: SECRET_CLIENT_ID, ClientSecret: 'wrong' })),
+      'UnauthorizedException', `Unable to verify secret for client ${SECRET_CLIENT_ID}`);
+    await h.sdk.send(new RevokeTokenCommand({ Token: tokens.RefreshToken!, ClientId: SECRET_CLIENT_ID, ClientSecret: SECRET }));
+    await expectCognitoError(refresh(tokens.RefreshToken!, SECRET_CLIENT_ID, h, { SECRET_HASH: secretHash(SECRET, 'demouser', SECRET_CLIENT_ID) }),
+      'NotAuthorizedException', 'Refresh Token has been revoked');
+  });
+
+  it('refuses when the client has revocation off (and the token stays valid)', async () => {
+    await setup([poolModel({ clients: [clientModel(), clientModel({ clientId: 'norevoke00000000000000000', enableTokenRevocation: false })] })]);
+    const tokens = await signIn();
+    await expectCognitoError(h.sdk.send(new RevokeTokenCommand({ Token: tokens.RefreshToken!, ClientId: 'norevoke00000000000000000' })),
+      'UnsupportedOperationException', 'Token revocation is not enabled for this app client.');
+    await expectCognitoError(refresh(tokens.RefreshToken!, 'norevoke00000000000000000'), 'NotAuthorizedException', 'Invalid Refresh Token.');
+    expect((await refresh(tokens.RefreshToken!)).AuthenticationResult).toBeDefined();
+  });
+});
+
 describe('GetUser', () => {
   it('returns the user for a valid access token', async () => {
     await setup();
