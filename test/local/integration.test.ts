@@ -19,7 +19,11 @@ interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken: st
 /** SHA-256 for @smithy/signature-v4, on node:crypto. */
 class Sha256 {
   private h: Hash | Hmac;
-  constructor(private readonly secret?: string | Uint8Array) { this.h = this.make(); }
+  private readonly secret: Buffer | undefined;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.secret = secret === undefined ? undefined : typeof secret === 'string' ? Buffer.from(secret) : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    this.h = this.make();
+  }
   private make() { return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret); }
   update(data: string | Uint8Array) { this.h.update(data); }
   async digest() { return new Uint8Array(this.h.digest()); }
