@@ -187,6 +187,6 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     if (ctx.io.stdoutIsTTY && res.body[res.body.length - 1] !== 0x0a) ctx.io.out('\n');
   }
   const { errorForResult } = await import('../http/outcome.js');
-  const err: UserError | undefined = errorForResult(result, creds.guestFallback);
+  const err: UserError | undefined = errorForResult(result, creds.guestFallback, creds.notLoggedIn);
   if (err) throw err;
 }

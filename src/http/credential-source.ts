@@ -28,9 +28,9 @@ export const sessionCredentials: GetCredentials = async (ctx, opts) => {
   return session.getCredentials(ctx, opts);
 };
 
-/** The session layer's NotLoggedInError, recognised without importing it. */
+/** The session layer's NotLoggedInError (or its SessionExpiredError), recognised without importing it. */
 export function isNotLoggedIn(err: unknown): boolean {
-  return err instanceof AuthError && err.name === 'NotLoggedInError';
+  return err instanceof AuthError && (err.name === 'NotLoggedInError' || err.name === 'SessionExpiredError');
 }
 
 /**
@@ -42,7 +42,7 @@ export async function credentialsFor(
   ctx: Context,
   get: GetCredentials,
   guest: boolean,
-): Promise<{ credentials: AwsCredentials; guest: boolean; guestFallback: boolean }> {
+): Promise<{ credentials: AwsCredentials; guest: boolean; guestFallback: boolean; notLoggedIn?: AuthError }> {
   if (guest) return { credentials: register(ctx, await get(ctx, { guest: true })), guest: true, guestFallback: false };
   try {
     return { credentials: register(ctx, await get(ctx)), guest: false, guestFallback: false };
@@ -50,7 +50,7 @@ export async function credentialsFor(
     if (!isNotLoggedIn(err)) throw err;
     ctx.io.debug('not logged in: calling with guest credentials');
     try {
-      return { credentials: register(ctx, await get(ctx, { guest: true })), guest: true, guestFallback: true };
+      return { credentials: register(ctx, await get(ctx, { guest: true })), guest: true, guestFallback: true, notLoggedIn: err as AuthError };
     } catch (guestErr) {
       ctx.io.debug(`guest credentials failed too: ${(guestErr as Error).message}`);
       throw err;

@@ -16,11 +16,13 @@ export function isIamAccessDenied(res: ExecuteResult['response']): boolean {
  * undefined for 1xx–3xx; otherwise the error to report. `guestFallback`: the
  * request was signed with guest credentials only because nobody is logged in.
  */
-export function errorForResult(r: ExecuteResult, guestFallback: boolean): UserError | undefined {
+export function errorForResult(r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError): UserError | undefined {
   const res = r.response;
   if (res.status < 400) return undefined;
   const line = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
   if (guestFallback && isIamAccessDenied(res)) {
+    // The session layer's own words ("not logged in (profile x)" / "session expired") carry the right hint.
+    if (notLoggedIn) return new AuthError(`${notLoggedIn.message}; guests may not call this route`, notLoggedIn.hint ?? 'log in with `authapi login`');
     return new AuthError('not logged in, and guests may not call this route', 'log in with `authapi login`');
   }
   if (res.status === 429) {
