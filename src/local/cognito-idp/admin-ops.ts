@@ -8,8 +8,8 @@ import { findUser } from './context.js';
 import { CognitoError, validationNull } from './errors.js';
 import { enforcePasswordPolicy } from './password-policy.js';
 import { checkSecretHash } from './secret-hash.js';
-import type { UserStatus } from './state.js';
-import { applyMfaPreference } from './user-ops.js';
+import type { UserRecord, UserStatus } from './state.js';
+import { applyMfaPreference, signOutEverywhere } from './user-ops.js';
 import { attributeList, createUser, mfaFields, parseAttributeList, requireUser, setPassword, userType } from './users.js';
 
 type Body = Record<string, unknown>;
@@ -140,3 +140,37 @@ export function signUp(ctx: IdpContext, body: Body): unknown {
   return { UserConfirmed: false, UserSub: user.sub };
 }
 
+
+export function adminUserGlobalSignOut(ctx: IdpContext, body: Body): unknown {
+  const pool = poolOf(ctx, body);
+  signOutEverywhere(ctx, pool, requireUser(pool, usernameOf(body)));
+  return {};
+}
+
+const FILTERABLE: Record<string, (u: UserRecord) => string | undefined> = {
+  username: (u) => u.username,
+  'cognito:user_status': (u) => u.status,
+  status: (u) => (u.enabled ? 'Enabled' : 'Disabled'),
+};
+
+/** ListUsers with Cognito's one-clause Filter (`attr = "v"` or `attr ^= "prefix"`) and paging. */
+export function listUsers(ctx: IdpContext, body: Body): unknown {
+  const pool = poolOf(ctx, body);
+  let users = Object.values(pool.state.users).sort((a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username));
+  if (typeof body.Filter === 'string' && body.Filter.trim() !== '') {
+    const m = /^\s*([\w:]+)\s*(=|\^=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(body.Filter);
+    if (!m) throw new CognitoError('InvalidParameterException', 'Error while parsing filter.');
+    const [, attr, op, value] = m as unknown as [string, string, string, string];
+    const get = FILTERABLE[attr] ?? ((u: UserRecord) => u.attributes[attr]);
+    users = users.filter((u) => {
+      const v = get(u);
+      return v !== undefined && (op === '=' ? v === value : v.startsWith(value));
+    });
+  }
+  const limit = typeof body.Limit === 'number' ? Math.max(1, Math.min(60, body.Limit)) : 60;
+  const start = typeof body.PaginationToken === 'string' ? Number.parseInt(body.PaginationToken, 10) || 0 : 0;
+  const page = users.slice(start, start + limit);
+  const out: Record<string, unknown> = { Users: page.map(userType) };
+  if (start + limit < users.length) out.PaginationToken = String(start + limit);
+  return out;
+}

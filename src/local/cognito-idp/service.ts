@@ -43,6 +43,8 @@ const SIGNED: Record<string, Operation> = {
   AdminUpdateUserAttributes: admin.adminUpdateUserAttributes,
   AdminSetUserMFAPreference: admin.adminSetUserMfaPreference,
   AdminConfirmSignUp: admin.adminConfirmSignUp,
+  AdminUserGlobalSignOut: admin.adminUserGlobalSignOut,
+  ListUsers: admin.listUsers,
 };
 
 /** Operations a public client calls without AWS credentials. */
@@ -56,6 +58,7 @@ const UNSIGNED: Record<string, Operation> = {
   AssociateSoftwareToken: userOps.associateSoftwareToken,
   VerifySoftwareToken: userOps.verifySoftwareToken,
   SetUserMFAPreference: userOps.setUserMfaPreference,
+  ChangePassword: userOps.changePassword,
   SignUp: admin.signUp,
 };
 

@@ -4,10 +4,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IdpContext, PoolRuntime } from './context.js';
 import { userKey } from './context.js';
 import { CognitoError, MSG, invalidParameter, notAuthorized, validationNull } from './errors.js';
+import { isLockedOut, recordFailure } from './lockout.js';
+import { enforcePasswordPolicy } from './password-policy.js';
+import { passwordMatches } from './srp-server.js';
 import type { MfaName, UserRecord } from './state.js';
 import { checkTotp, newTotpSecret } from './totp.js';
 import { refreshTokenHash, revokeOrigin, verifyAccessToken } from './tokens.js';
-import { attributeList, mfaFields, parseAttributeList } from './users.js';
+import { attributeList, mfaFields, parseAttributeList, setPassword } from './users.js';
 
 type Body = Record<string, unknown>;
 
@@ -34,12 +37,32 @@ export async function updateUserAttributes(ctx: IdpContext, body: Body): Promise
 }
 
 /** Signs the user out everywhere: every refresh token and the access tokens they begot. */
-export async function globalSignOut(ctx: IdpContext, body: Body): Promise<unknown> {
-  const { pool, user } = await signedInUser(ctx, body.AccessToken);
+export function signOutEverywhere(ctx: IdpContext, pool: PoolRuntime, user: UserRecord): void {
   const key = userKey(pool.model, user.username);
   for (const rec of Object.values(pool.state.refreshTokens)) if (rec.userKey === key && !rec.revoked) revokeOrigin(pool, rec);
   ctx.changed();
   ctx.log(`global sign-out for ${user.username}`);
+}
+
+export async function globalSignOut(ctx: IdpContext, body: Body): Promise<unknown> {
+  const { pool, user } = await signedInUser(ctx, body.AccessToken);
+  signOutEverywhere(ctx, pool, user);
+  return {};
+}
+
+export async function changePassword(ctx: IdpContext, body: Body): Promise<unknown> {
+  const { pool, user } = await signedInUser(ctx, body.AccessToken);
+  if (typeof body.PreviousPassword !== 'string') throw validationNull('PreviousPassword');
+  if (typeof body.ProposedPassword !== 'string') throw validationNull('ProposedPassword');
+  const now = ctx.clock.now();
+  if (isLockedOut(user.lockout, now)) throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+  if (!passwordMatches(user, pool.poolName, user.username, body.PreviousPassword)) {
+    recordFailure(user.lockout, now);
+    ctx.changed();
+    throw notAuthorized(MSG.incorrect);
+  }
+  enforcePasswordPolicy(pool.model.passwordPolicy, body.ProposedPassword);
+  setPassword(ctx, pool, user, body.ProposedPassword, 'CONFIRMED');
   return {};
 }
 

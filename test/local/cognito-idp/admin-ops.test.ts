@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AdminCreateUserCommand, AdminDeleteUserCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminGetUserCommand,
-  AdminSetUserPasswordCommand, GetUserCommand,
+  AdminSetUserPasswordCommand, AdminUserGlobalSignOutCommand, GetUserCommand, InitiateAuthCommand, ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CLIENT_ID, LEGACY_CLIENT_ID, POOL, TestClock, expectCognitoError, poolModel, startHarness, type Harness } from './helpers/fixture.js';
 import { srpLogin } from './helpers/srp-client.js';
@@ -107,5 +107,36 @@ describe('case-sensitive pools', () => {
     h.service.seedUser(POOL.id, 'demouser', 'demoPASS123');
     expect((await login('demouser', 'demoPASS123')).AuthenticationResult).toBeDefined();
     await expectCognitoError(login('DemoUser', 'demoPASS123', LEGACY_CLIENT_ID), 'UserNotFoundException', 'User does not exist.');
+  });
+});
+
+describe('ListUsers and AdminUserGlobalSignOut', () => {
+  it('lists with a filter and pages', async () => {
+    for (const name of ['ann', 'andy', 'bob']) {
+      h.service.seedUser(POOL.id, name, 'SomePASS123', { email: `${name}@example.com` });
+      h.clock.advance(1000);
+    }
+    const all = await h.sdk.send(new ListUsersCommand({ UserPoolId: POOL.id }));
+    expect(all.Users?.map((u) => u.Username)).toEqual(['ann', 'andy', 'bob']);
+    const an = await h.sdk.send(new ListUsersCommand({ UserPoolId: POOL.id, Filter: 'username ^= "an"' }));
+    expect(an.Users?.map((u) => u.Username)).toEqual(['ann', 'andy']);
+    const bob = await h.sdk.send(new ListUsersCommand({ UserPoolId: POOL.id, Filter: 'email = "bob@example.com"' }));
+    expect(bob.Users?.map((u) => u.Username)).toEqual(['bob']);
+    const page1 = await h.sdk.send(new ListUsersCommand({ UserPoolId: POOL.id, Limit: 2 }));
+    expect(page1.Users).toHaveLength(2);
+    const page2 = await h.sdk.send(new ListUsersCommand({ UserPoolId: POOL.id, Limit: 2, PaginationToken: page1.PaginationToken }));
+    expect(page2.Users?.map((u) => u.Username)).toEqual(['bob']);
+    expect(page2.PaginationToken).toBeUndefined();
+    await expectCognitoError(h.sdk.send(new ListUsersCommand({ UserPoolId: POOL.id, Filter: 'nonsense' })), 'InvalidParameterException', 'Error while parsing filter.');
+  });
+
+  it('signs a user out everywhere', async () => {
+    h.service.seedUser(POOL.id, 'demouser', 'demoPASS123');
+    const tokens = (await login('demouser', 'demoPASS123')).AuthenticationResult!;
+    await h.sdk.send(new AdminUserGlobalSignOutCommand({ UserPoolId: POOL.id, Username: 'demouser' }));
+    await expectCognitoError(
+      h.sdk.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: CLIENT_ID, AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } })),
+      'NotAuthorizedException', 'Refresh Token has been revoked',
+    );
   });
 });
