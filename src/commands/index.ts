@@ -3,11 +3,19 @@
 import type { CommandSpec } from './spec.js';
 import { configureCommand } from './configure.js';
 import { statusCommand } from './status.js';
+import { loginCommand } from './login.js';
+import { logoutCommand } from './logout.js';
 import { callCommand } from './call.js';
+import { batchCommand } from './batch.js';
+import { localCommand } from './local.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandSpec<any>[] = [
   configureCommand,
+  loginCommand,
+  logoutCommand,
   statusCommand,
   callCommand,
+  batchCommand,
+  localCommand,
 ];

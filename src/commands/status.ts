@@ -1,13 +1,46 @@
-// `authapi status`: which profile, where its config lives, what is configured.
-// Human text or --json on stdout; exit 2 when the profile is missing or invalid.
+// `authapi status`: which profile, where its config lives, what is configured, and
+// the login state: who (from the ID token — "unverified" unless --verify checked its
+// signature against the pool's JWKS), identity id, expiry of tokens and credentials,
+// which secret store holds them and which stores are available. Human text or --json
+// on stdout. Exit 2 when the profile is missing or invalid, 3 when it is configured but
+// not logged in (or the session expired), so scripts can test it.
 import type { Command } from 'commander';
-import { SilentExit, ExitCode } from '../errors.js';
+import { SilentExit, ExitCode, UserError } from '../errors.js';
 import { validateProfile, type Profile } from '../config/profile.js';
 import { redactedProfile } from '../config/display.js';
+import type { Context } from '../context.js';
 import { defineCommand } from './spec.js';
 
 export interface StatusOptions {
   json?: boolean;
+  verify?: boolean;
+  insecureStorage?: boolean;
+}
+
+export interface LoginStatus {
+  state: 'logged-in' | 'expired' | 'not-logged-in' | 'unknown';
+  /** Who, from the ID token. */
+  user?: {
+    username?: string;
+    email?: string;
+    sub?: string;
+    /** "verified" only after --verify checked the signature, issuer, audience and expiry. */
+    claims: 'verified' | 'unverified';
+    verifyProblem?: string;
+  };
+  identityId?: string;
+  loggedInAt?: string;
+  tokensExpireAt?: string;
+  credentialsExpireAt?: string;
+  expiredReason?: string;
+  guest?: { identityId?: string; credentialsExpireAt?: string };
+  problem?: string;
+}
+
+export interface StoreStatus {
+  /** The backend in use for this profile. */
+  inUse?: string;
+  available: { kind: string; name: string; available: boolean; allowed: boolean; problem?: string }[];
 }
 
 export interface StatusReport {
@@ -16,29 +49,44 @@ export interface StatusReport {
   configured: boolean;
   problems?: string[];
   settings?: Record<string, unknown>;
+  login?: LoginStatus;
+  store?: StoreStatus;
 }
 
 export const statusCommand = defineCommand<StatusOptions>({
   name: 'status',
-  summary: 'show the profile in use and what is configured',
+  summary: 'show the profile in use, what is configured, and who is logged in',
   examples: [
     'authapi status',
-    'authapi status --json --profile local | jq .configured',
+    'authapi status --json --profile local | jq .login.user.username',
+    'authapi status --verify            # check the ID token signature against the pool\'s JWKS',
+    'authapi status >/dev/null 2>&1 || authapi login',
   ],
   define(cmd: Command) {
-    cmd.option('--json', 'print one JSON object for scripts');
+    cmd
+      .option('--json', 'print one JSON object for scripts')
+      .option('--verify', 'verify the ID token against the pool\'s published keys (network)')
+      .option('--insecure-storage', 'allow a plaintext 0600 file when no OS keychain is usable');
   },
   async run(ctx, opts) {
+    if (opts.insecureStorage) ctx.flags.insecureStorage = true;
     const data = await ctx.readConfig();
     const raw = data.profiles[ctx.profileName];
     const report: StatusReport = { profile: ctx.profileName, configPath: ctx.configPath, configured: false };
+    let profile: Profile | undefined;
     if (raw === undefined) {
       report.problems = [`no profile "${ctx.profileName}" in ${ctx.configPath}`];
     } else {
-      const { profile, problems } = validateProfile(raw);
+      const checked = validateProfile(raw);
+      profile = checked.profile;
       report.configured = Boolean(profile);
-      if (problems.length) report.problems = problems;
+      if (checked.problems.length) report.problems = checked.problems;
       report.settings = redactedProfile(raw as Partial<Profile>);
+    }
+    if (profile) {
+      const { login, store } = await loginStatus(ctx, profile, Boolean(opts.verify));
+      report.login = login;
+      report.store = store;
     }
 
     if (opts.json) ctx.io.out(JSON.stringify(report) + '\n');
@@ -47,8 +95,69 @@ export const statusCommand = defineCommand<StatusOptions>({
       ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${ctx.profileName}\``);
       throw new SilentExit(ExitCode.USAGE);
     }
+    if (report.login && report.login.state !== 'logged-in') {
+      const login = ctx.profileName === 'default' ? '`authapi login`' : `\`authapi login --profile ${ctx.profileName}\``;
+      const why = report.login.state === 'expired' ? 'the session expired'
+        : report.login.state === 'unknown' ? `the session cannot be read (${report.login.problem})`
+        : 'not logged in';
+      ctx.io.info(`authapi: ${why} (profile ${ctx.profileName}) — run ${login}`);
+      throw new SilentExit(ExitCode.AUTH);
+    }
   },
 });
+
+async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Promise<{ login: LoginStatus; store: StoreStatus }> {
+  const { describeBackends } = await import('../auth/store/choose.js');
+  const { readSessionView } = await import('../auth/session.js');
+  const { decodeClaims, stringClaim } = await import('../auth/jwt.js');
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+
+  const store: StoreStatus = {
+    available: ctx.secretStore
+      ? [{ kind: 'injected', name: ctx.secretStore.name, available: true, allowed: true }]
+      : await describeBackends(ctx, profile.store),
+  };
+  let view;
+  try {
+    view = await readSessionView(ctx, profile);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    return { login: { state: 'unknown', problem: err.message }, store };
+  }
+  store.inUse = view.store.name;
+  const user = view.session?.user;
+  const login: LoginStatus = { state: user ? (user.expired ? 'expired' : 'logged-in') : 'not-logged-in' };
+  if (view.session?.guestIdentityId || view.credentials?.guest) {
+    login.guest = { identityId: view.session?.guestIdentityId, credentialsExpireAt: iso(view.credentials?.guest?.expiration) };
+  }
+  if (!user) return { login, store };
+
+  let claims = decodeClaims(user.tokens.idToken);
+  let label: 'verified' | 'unverified' = 'unverified';
+  let verifyProblem: string | undefined;
+  if (verify) {
+    try {
+      const { verifyIdToken } = await import('../auth/verify-id-token.js');
+      claims = await verifyIdToken(profile, user.tokens.idToken, ctx.clock.now());
+      label = 'verified';
+    } catch (err) {
+      verifyProblem = err instanceof Error ? err.message : String(err);
+    }
+  }
+  login.user = {
+    username: stringClaim(claims, 'cognito:username') ?? user.username,
+    email: stringClaim(claims, 'email'),
+    sub: stringClaim(claims, 'sub'),
+    claims: label,
+    ...(verifyProblem ? { verifyProblem } : {}),
+  };
+  login.identityId = user.identityId;
+  login.loggedInAt = iso(user.loggedInAt);
+  login.tokensExpireAt = iso(user.tokens.expiresAt);
+  login.credentialsExpireAt = iso(view.credentials?.user?.expiration);
+  if (user.expired) login.expiredReason = user.expired;
+  return { login, store };
+}
 
 export function formatStatus(r: StatusReport): string {
   const rows: [string, string][] = [
@@ -60,6 +169,29 @@ export function formatStatus(r: StatusReport): string {
     rows.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
   }
   for (const p of r.problems ?? []) rows.push(['problem', p]);
+  const l = r.login;
+  if (l) {
+    const state = { 'logged-in': 'yes', expired: 'no — the session expired', 'not-logged-in': 'no', unknown: 'unknown' }[l.state];
+    rows.push(['logged in', state]);
+    if (l.user) {
+      const who = [l.user.username, l.user.email && `<${l.user.email}>`].filter(Boolean).join(' ');
+      rows.push(['user', `${who} (${l.user.claims === 'verified' ? 'verified' : 'unverified claims from the ID token'})`]);
+      if (l.user.verifyProblem) rows.push(['verify', `failed: ${l.user.verifyProblem}`]);
+      if (l.user.sub) rows.push(['sub', l.user.sub]);
+    }
+    if (l.identityId) rows.push(['identity id', l.identityId]);
+    if (l.loggedInAt) rows.push(['logged in at', l.loggedInAt]);
+    if (l.tokensExpireAt) rows.push(['tokens expire', `${l.tokensExpireAt} (refreshed automatically)`]);
+    if (l.credentialsExpireAt) rows.push(['credentials expire', l.credentialsExpireAt]);
+    if (l.expiredReason) rows.push(['expired because', l.expiredReason]);
+    if (l.guest) rows.push(['guest identity', [l.guest.identityId, l.guest.credentialsExpireAt && `credentials until ${l.guest.credentialsExpireAt}`].filter(Boolean).join(', ')]);
+    if (l.problem) rows.push(['problem', l.problem]);
+  }
+  if (r.store) {
+    if (r.store.inUse) rows.push(['secret store', r.store.inUse]);
+    rows.push(['stores', r.store.available.map((b) =>
+      `${b.name}: ${b.available ? 'available' : 'unavailable'}${b.allowed ? '' : ', not allowed'}`).join('; ')]);
+  }
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, v]) => `${(k + ':').padEnd(width)}${v}`).join('\n') + '\n';
 }

@@ -1,9 +1,21 @@
 // The secret store: one small interface, one file per backend (keychain, file,
-// memory). Values are opaque strings; callers serialise.
+// memory), chosen in choose.ts. Values are opaque strings; callers serialise, and
+// the session layer (src/auth/session-store.ts) splits values longer than
+// maxValueLength across several items.
 export interface SecretStore {
   /** Backend name for `authapi status`, e.g. "keychain (Secret Service)", "file", "memory". */
   readonly name: string;
+  /**
+   * Longest value one item may hold, in characters. Windows Credential Manager caps a
+   * secret at 2,560 bytes and stores UTF-16, so the keychain backend says 1,200.
+   * Absent: no limit worth splitting for.
+   */
+  readonly maxValueLength?: number;
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /** Removes the item; no error when it is absent. */
   delete(key: string): Promise<void>;
 }
+
+/** Backend identifiers, in the order authapi prefers them. */
+export type StoreKind = 'keychain' | 'file';

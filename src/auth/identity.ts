@@ -1,0 +1,146 @@
+// Identity Pool exchange: an identity id (fetched once, then cached by the caller)
+// and temporary AWS credentials for it, through @aws-sdk/client-cognito-identity
+// (imported lazily: ~90 ms, paid only when credentials must really be fetched).
+// Authenticated calls carry Logins {"cognito-idp.<userPoolRegion>.amazonaws.com/<userPoolId>": idToken}
+// — the ID token, never the access token (that fails "Missing a required claim: aud").
+// Guests send no Logins and get the pool's unauthenticated role.
+import type { Profile } from '../config/profile.js';
+import { regionOfPool } from '../config/profile.js';
+import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError } from '../errors.js';
+import { AwsServiceError } from './aws-json.js';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Epoch milliseconds, from the server's Expiration. */
+  expiration: number;
+}
+
+export type Logins = Record<string, string>;
+
+/** The two Identity Pool operations, as authapi needs them; tests inject their own. */
+export interface IdentityPoolApi {
+  getId(input: { identityPoolId: string; logins?: Logins }): Promise<string>;
+  getCredentialsForIdentity(input: { identityId: string; logins?: Logins }): Promise<AwsCredentials>;
+}
+
+/** The Logins key is the user pool's issuer without "https://"; its region comes from its own id. */
+export function loginsFor(profile: Profile, idToken: string): Logins {
+  return { [`cognito-idp.${regionOfPool(profile.userPoolId)}.amazonaws.com/${profile.userPoolId}`]: idToken };
+}
+
+// The slice of CognitoIdentityClient we use, so a test or a caller can inject one.
+export interface CognitoIdentityClientLike {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  destroy?(): void;
+}
+
+export interface IdentityApiOptions {
+  /** An existing client (its endpoint and region are then the caller's business). */
+  client?: CognitoIdentityClientLike;
+  signal?: AbortSignal;
+}
+
+/** Builds the SDK-backed API for a profile: region from the identity pool id, endpoint from the profile. */
+export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiOptions = {}): Promise<IdentityPoolApi> {
+  const sdk = await import('@aws-sdk/client-cognito-identity');
+  const client: CognitoIdentityClientLike = opts.client ?? new sdk.CognitoIdentityClient({
+    region: regionOfPool(profile.identityPoolId),
+    endpoint: profile.endpoints?.cognitoIdentity,
+    // GetId and GetCredentialsForIdentity are unsigned (smithy noAuth): no AWS
+    // credentials are needed, and the default provider chain must not be consulted.
+    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+    maxAttempts: 3,
+  });
+  const send = async <T>(command: unknown): Promise<T> => {
+    try {
+      return (await client.send(command, { abortSignal: opts.signal })) as T;
+    } catch (err) {
+      throw fromSdkError(err, opts.signal);
+    }
+  };
+  return {
+    async getId({ identityPoolId, logins }) {
+      const out = await send<{ IdentityId?: string }>(new sdk.GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }));
+      if (!out.IdentityId) throw new AuthError('the Identity Pool returned no identity id');
+      return out.IdentityId;
+    },
+    async getCredentialsForIdentity({ identityId, logins }) {
+      const out = await send<{ Credentials?: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string; Expiration?: Date } }>(
+        new sdk.GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }));
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) {
+        throw new AuthError('the Identity Pool returned incomplete credentials');
+      }
+      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: c.Expiration.getTime() };
+    },
+  };
+}
+
+/** SDK exceptions → AwsServiceError (service said no) or NetworkError (could not ask). */
+function fromSdkError(err: unknown, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? new InterruptedError();
+  const e = err as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined && e.name && e.$fault) return new AwsServiceError(e.name, e.message ?? e.name, status);
+  const code = e?.code ?? e?.name ?? 'error';
+  return new NetworkError(`cannot reach the Identity Pool: ${code}${e?.message ? ` (${e.message})` : ''}`,
+    'check the network and the profile\'s endpoints', { cause: err });
+}
+
+/** Raised when the Identity Pool refused the ID token as expired: refresh it and try again. */
+export class IdTokenRejectedError extends Error {
+  constructor(readonly serviceMessage: string) {
+    super(serviceMessage);
+    this.name = 'IdTokenRejectedError';
+  }
+}
+
+/** What an Identity Pool refusal means for the user. */
+export function identityError(err: unknown, profileName: string, guest: boolean): unknown {
+  if (!(err instanceof AwsServiceError)) return err;
+  const { type, message } = err;
+  if (err.status >= 500) return new NetworkError(`the Identity Pool failed (${type}: ${message})`, 'try again in a moment', { cause: err });
+  switch (type) {
+    case 'NotAuthorizedException':
+      if (/Token expired/i.test(message)) return new IdTokenRejectedError(message);
+      if (guest && /Unauthenticated access/i.test(message)) {
+        return new AuthError(message, `this pool has no guest access; log in with \`authapi login --profile ${profileName}\``, { cause: err });
+      }
+      return new AuthError(message, undefined, { cause: err });
+    case 'ResourceNotFoundException':
+    case 'InvalidParameterException':
+      return new ConfigError(message, `check identityPoolId in profile "${profileName}"`, { cause: err });
+    case 'TooManyRequestsException':
+    case 'LimitExceededException':
+      return new ThrottledError(message, 'wait a little and try again');
+    default:
+      return new AuthError(message, undefined, { cause: err });
+  }
+}
+
+/**
+ * Identity id (cached one if given) and credentials. A cached id the pool no longer
+ * knows (deleted identity, other pool) is dropped and fetched again once, as the
+ * AWS SDK's provider does.
+ */
+export async function fetchIdentityCredentials(
+  api: IdentityPoolApi,
+  profile: Profile,
+  opts: { idToken?: string; identityId?: string },
+): Promise<{ identityId: string; credentials: AwsCredentials }> {
+  const logins = opts.idToken ? loginsFor(profile, opts.idToken) : undefined;
+  let identityId = opts.identityId;
+  const cached = identityId !== undefined;
+  identityId ??= await api.getId({ identityPoolId: profile.identityPoolId, logins });
+  try {
+    return { identityId, credentials: await api.getCredentialsForIdentity({ identityId, logins }) };
+  } catch (err) {
+    const stale = err instanceof AwsServiceError &&
+      (err.type === 'ResourceNotFoundException' || (err.type === 'NotAuthorizedException' && /Logins don't match|Invalid identity|not found/i.test(err.message)));
+    if (!cached || !stale) throw err;
+    identityId = await api.getId({ identityPoolId: profile.identityPoolId, logins });
+    return { identityId, credentials: await api.getCredentialsForIdentity({ identityId, logins }) };
+  }
+}

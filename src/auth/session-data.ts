@@ -1,0 +1,101 @@
+// What authapi keeps per profile in the secret store, as two values so that the hot
+// path (cached AWS credentials, read by every `authapi call`) reads one small item:
+//
+//   <profile>/session      tokens, identity ids, who, expiries      (changes on login/refresh)
+//   <profile>/credentials  AWS credentials, user and guest          (changes hourly)
+//
+// Both carry the pool ids they were made for, so a profile re-pointed at another
+// pool never reuses a session it cannot belong to. Serialised as ASCII-only JSON so
+// that chunking by characters never splits a character (blob-store.ts).
+import type { AwsCredentials } from './identity.js';
+import type { SecretStore } from './store/types.js';
+import type { Profile } from '../config/profile.js';
+import { deleteBlob, readBlob, writeBlob } from './blob-store.js';
+
+export interface UserTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+  /** When the ID and access tokens expire (epoch ms): receipt time + the server's ExpiresIn. */
+  expiresAt: number;
+}
+
+export interface UserSession {
+  /** cognito:username (USER_ID_FOR_SRP): the name SECRET_HASH needs on refresh. */
+  username: string;
+  tokens: UserTokens;
+  loggedInAt: number;
+  refreshedAt?: number;
+  /** The authenticated identity id: stable per user, fetched once. */
+  identityId?: string;
+  /** Set when the refresh token was refused: the reason, as Cognito gave it. */
+  expired?: string;
+}
+
+export interface SessionRecord {
+  v: 1;
+  userPoolId: string;
+  clientId: string;
+  identityPoolId: string;
+  user?: UserSession;
+  /** The unauthenticated identity id, kept apart from the user's. */
+  guestIdentityId?: string;
+}
+
+export type StoredCredentials = AwsCredentials & { identityId: string };
+
+export interface CredentialsRecord {
+  v: 1;
+  identityPoolId: string;
+  user?: StoredCredentials;
+  guest?: StoredCredentials;
+}
+
+export const sessionItem = (profileName: string) => `${profileName}/session`;
+export const credentialsItem = (profileName: string) => `${profileName}/credentials`;
+
+/** JSON with every non-ASCII character escaped: one character = one byte = one UTF-16 unit. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+function parse<T extends { v: number }>(text: string | undefined): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as T;
+    return v && v.v === 1 ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function emptySession(profile: Profile): SessionRecord {
+  return { v: 1, userPoolId: profile.userPoolId, clientId: profile.userPoolClientId, identityPoolId: profile.identityPoolId };
+}
+
+/** The stored session, or undefined when absent or made for other pools than the profile's. */
+export async function readSession(store: SecretStore, profileName: string, profile: Profile): Promise<SessionRecord | undefined> {
+  const s = parse<SessionRecord>(await readBlob(store, sessionItem(profileName)));
+  if (!s) return undefined;
+  if (s.userPoolId !== profile.userPoolId || s.clientId !== profile.userPoolClientId || s.identityPoolId !== profile.identityPoolId) return undefined;
+  return s;
+}
+
+export async function readCredentials(store: SecretStore, profileName: string, profile: Profile): Promise<CredentialsRecord | undefined> {
+  const c = parse<CredentialsRecord>(await readBlob(store, credentialsItem(profileName)));
+  return c && c.identityPoolId === profile.identityPoolId ? c : undefined;
+}
+
+export async function writeSession(store: SecretStore, profileName: string, s: SessionRecord): Promise<void> {
+  await writeBlob(store, sessionItem(profileName), asciiJson(s));
+}
+
+export async function writeCredentials(store: SecretStore, profileName: string, c: CredentialsRecord): Promise<void> {
+  await writeBlob(store, credentialsItem(profileName), asciiJson(c));
+}
+
+/** Wipes both values: the cached credentials first, so nothing usable outlives the session. */
+export async function deleteSessionData(store: SecretStore, profileName: string): Promise<void> {
+  await deleteBlob(store, credentialsItem(profileName));
+  await deleteBlob(store, sessionItem(profileName));
+}

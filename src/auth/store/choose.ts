@@ -1,0 +1,113 @@
+// Which secret store to use: an ordered registry of backends (OS keychain first, the
+// plaintext file only where the user allowed it) and the first one that opens wins.
+// Never a silent fallback to plaintext: the file is used only with --insecure-storage,
+// AUTHAPI_STORE=file or `"store": "file"` in the profile, and announced on stderr
+// every time. With neither a keychain nor that permission: exit 3 saying what to do.
+import { join } from 'node:path';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { FileStore } from './file.js';
+import { SecretStoreError, keychainLabel, openKeychain } from './keychain.js';
+import type { SecretStore, StoreKind } from './types.js';
+
+export interface StorePolicy {
+  /** Backends to try, in order. */
+  order: StoreKind[];
+  /** Why the file backend is allowed ("--insecure-storage", "AUTHAPI_STORE=file", …), if it is. */
+  fileAllowedBy?: string;
+}
+
+export function storePolicy(ctx: Context, profileStore?: 'keychain' | 'file'): StorePolicy {
+  const env = ctx.env.AUTHAPI_STORE;
+  if (env !== undefined && env !== '' && env !== 'keychain' && env !== 'file') {
+    throw new UsageError(`AUTHAPI_STORE=${env} is not a store; use "keychain" or "file"`);
+  }
+  if (env === 'file') return { order: ['file'], fileAllowedBy: 'AUTHAPI_STORE=file' };
+  if (env !== 'keychain' && profileStore === 'file') return { order: ['file'], fileAllowedBy: `"store": "file" in profile "${ctx.profileName}"` };
+  if (ctx.flags.insecureStorage) return { order: ['keychain', 'file'], fileAllowedBy: '--insecure-storage' };
+  return { order: ['keychain'] };
+}
+
+export function fileStoreDir(ctx: Context): string {
+  return join(ctx.configDir, 'secrets');
+}
+
+interface Backend {
+  kind: StoreKind;
+  label(ctx: Context): string;
+  open(ctx: Context): Promise<SecretStore>;
+}
+
+/** The registry, in order of preference. */
+export const BACKENDS: readonly Backend[] = [
+  { kind: 'keychain', label: () => keychainLabel(), open: () => openKeychain() },
+  { kind: 'file', label: (ctx) => `file (${fileStoreDir(ctx)})`, open: async (ctx) => new FileStore(fileStoreDir(ctx)) },
+];
+
+const opened = new WeakMap<Context, Map<string, Promise<SecretStore>>>();
+
+/** The store for this context (the injected one in tests), opened once per context. */
+export function openStore(ctx: Context, profileStore?: 'keychain' | 'file'): Promise<SecretStore> {
+  if (ctx.secretStore) return Promise.resolve(ctx.secretStore);
+  const policy = storePolicy(ctx, profileStore);
+  const key = policy.order.join(',');
+  let perCtx = opened.get(ctx);
+  if (!perCtx) opened.set(ctx, (perCtx = new Map()));
+  let p = perCtx.get(key);
+  if (!p) {
+    p = choose(ctx, policy);
+    perCtx.set(key, p);
+    p.catch(() => perCtx!.delete(key));
+  }
+  return p;
+}
+
+async function choose(ctx: Context, policy: StorePolicy): Promise<SecretStore> {
+  const failures: string[] = [];
+  for (const kind of policy.order) {
+    const backend = BACKENDS.find((b) => b.kind === kind)!;
+    try {
+      const store = await backend.open(ctx);
+      if (kind === 'file') {
+        ctx.io.warn(`secrets are kept in plaintext files (mode 0600) under ${fileStoreDir(ctx)}, as allowed by ${policy.fileAllowedBy}` +
+          (failures.length ? ` (${failures.join('; ')})` : ''));
+      }
+      ctx.io.debug(`secret store: ${store.name}`);
+      return store;
+    } catch (err) {
+      if (!(err instanceof SecretStoreError)) throw err;
+      failures.push(err.message);
+    }
+  }
+  throw new SecretStoreError(failures.join('; ') || 'no secret store is usable');
+}
+
+export interface BackendStatus {
+  kind: StoreKind;
+  name: string;
+  available: boolean;
+  allowed: boolean;
+  /** Why it is not available, when it is not. */
+  problem?: string;
+}
+
+/** Every registered backend: can it open here, and does the user allow it (for `authapi status`). */
+export async function describeBackends(ctx: Context, profileStore?: 'keychain' | 'file'): Promise<BackendStatus[]> {
+  let policy: StorePolicy;
+  try {
+    policy = storePolicy(ctx, profileStore);
+  } catch {
+    policy = { order: ['keychain'] };
+  }
+  const out: BackendStatus[] = [];
+  for (const b of BACKENDS) {
+    const allowed = policy.order.includes(b.kind);
+    try {
+      const store = await b.open(ctx);
+      out.push({ kind: b.kind, name: store.name, available: true, allowed });
+    } catch (err) {
+      out.push({ kind: b.kind, name: b.label(ctx), available: false, allowed, problem: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return out;
+}
