@@ -1,0 +1,58 @@
+// Kept-alive connections for `batch`: one undici Pool per origin with as many
+// connections as the run's concurrency. undici's import (~100 ms here) is paid once
+// per run, which is why `call` does not use it (DESIGN.md, "Measured").
+import { STATUS_CODES } from 'node:http';
+import { Pool, errors as undiciErrors } from 'undici';
+import type { HttpResponse } from './client.js';
+import { TransportError } from './client.js';
+import type { SignedRequest } from './sign.js';
+
+export interface PoolTransport {
+  send(req: SignedRequest, opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+};
+
+export function createPoolTransport(origin: string, connections: number): PoolTransport {
+  const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 10_000 });
+  const where = new URL(origin).host;
+  return {
+    async send(req, opts) {
+      const timeout = opts.timeoutMs && opts.timeoutMs > 0 ? AbortSignal.timeout(opts.timeoutMs) : undefined;
+      const signal = timeout && opts.signal ? AbortSignal.any([timeout, opts.signal]) : (timeout ?? opts.signal);
+      const headers = { ...req.headers };
+      if (req.body) headers['content-length'] = String(req.body.length);
+      try {
+        const res = await pool.request({ method: req.method as 'GET', path: req.path, headers, body: req.body, signal });
+        const body = Buffer.from(await res.body.arrayBuffer());
+        const rawHeaders: string[] = [];
+        for (const [k, v] of Object.entries(res.headers)) {
+          for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) rawHeaders.push(k, String(one));
+        }
+        return {
+          status: res.statusCode,
+          statusText: STATUS_CODES[res.statusCode] ?? '',
+          headers: res.headers as HttpResponse['headers'],
+          rawHeaders,
+          body,
+        };
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (timeout?.aborted) throw new TransportError(`no answer from ${where} within ${opts.timeoutMs! / 1000} s (timeout)`, 'ETIMEOUT', true, err);
+        const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+        const code = e.code ?? e.cause?.code ?? (err instanceof undiciErrors.UndiciError ? 'UND_ERR' : 'EUNKNOWN');
+        if (code === 'EUNKNOWN' && !(err instanceof undiciErrors.UndiciError) && !(e.syscall)) throw err;
+        const reason = REASONS[code] ?? e.message;
+        throw new TransportError(`cannot reach ${where}: ${reason} (${code})`, code, false, err);
+      }
+    },
+    close: () => pool.close(),
+  };
+}
