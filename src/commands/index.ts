@@ -7,7 +7,6 @@ import { loginCommand } from './login.js';
 import { logoutCommand } from './logout.js';
 import { callCommand } from './call.js';
 import { batchCommand } from './batch.js';
-import { batchCommand } from './batch.js';
 import { localCommand } from './local.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,7 +16,6 @@ export const COMMANDS: CommandSpec<any>[] = [
   logoutCommand,
   statusCommand,
   callCommand,
-  batchCommand,
   batchCommand,
   localCommand,
 ];
