@@ -21,10 +21,7 @@ export interface GetCredentialsOptions {
 export type GetCredentials = (ctx: Context, opts?: GetCredentialsOptions) => Promise<AwsCredentials>;
 
 export const sessionCredentials: GetCredentials = async (ctx, opts) => {
-  // TODO(session): a literal import once src/auth/session.ts is committed; until
-  // then a computed specifier keeps the build and typecheck independent of it.
-  const specifier = '../auth/session.js';
-  const session = (await import(specifier)) as { getCredentials: GetCredentials };
+  const session = await import('../auth/session.js');
   return session.getCredentials(ctx, opts);
 };
 
