@@ -14,6 +14,8 @@ import { generateSigningKey, loadSigningKey, type LoadedKey } from './signing-ke
 import { emptyState, type CognitoIdpState, type PoolState } from './state.js';
 import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
+import { passwordMatches } from './srp-server.js';
+import * as reset from './password-reset.js';
 
 export type { CognitoIdpState } from './state.js';
 
@@ -45,6 +47,7 @@ const SIGNED: Record<string, Operation> = {
   AdminConfirmSignUp: admin.adminConfirmSignUp,
   AdminUserGlobalSignOut: admin.adminUserGlobalSignOut,
   ListUsers: admin.listUsers,
+  AdminResetUserPassword: reset.adminResetUserPassword,
 };
 
 /** Operations a public client calls without AWS credentials. */
@@ -60,6 +63,8 @@ const UNSIGNED: Record<string, Operation> = {
   SetUserMFAPreference: userOps.setUserMfaPreference,
   ChangePassword: userOps.changePassword,
   SignUp: admin.signUp,
+  ForgotPassword: reset.forgotPassword,
+  ConfirmForgotPassword: reset.confirmForgotPassword,
 };
 
 export class CognitoIdpService {
@@ -146,8 +151,13 @@ export class CognitoIdpService {
     const pool = this.ctx.pool(poolId);
     const existing = findUser(pool, username);
     if (existing) {
+      // Seeding again at every start (with --state-dir) must not churn the state.
+      const same = existing.status === 'CONFIRMED' && passwordMatches(existing, pool.poolName, existing.username, password);
+      const attrsSame = !attributes || Object.entries(attributes).every(([n, v]) => existing.attributes[n] === v);
+      if (same && attrsSame) return;
       if (attributes) Object.assign(existing.attributes, attributes);
-      setPassword(this.ctx, pool, existing, password, 'CONFIRMED');
+      if (same) this.opts.onChange?.();
+      else setPassword(this.ctx, pool, existing, password, 'CONFIRMED');
       return;
     }
     createUser(this.ctx, pool, { username, password, status: 'CONFIRMED', attributes });

@@ -40,6 +40,8 @@ export interface UserRecord {
   updatedAt: number;
   mfa: UserMfaState;
   lockout: LockoutState;
+  /** Pending ForgotPassword / AdminResetUserPassword code (delivered through the log). */
+  resetCode?: { code: string; expiresAt: number };
 }
 
 export interface SigningKeyState {
