@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { ApiGatewayService } from './apigw/service.js';
 import { verifySigV4 } from './apigw/sigv4-verify.js';
+import { passwordViolation } from './cognito-idp/password-policy.js';
 import { CognitoIdpService, type CognitoIdpState } from './cognito-idp/service.js';
 import { MemoryCredentialRegistry, type CredentialRegistry, type IssuedCredentials } from './credentials.js';
 import { defaultTemplatePath } from './default-template.js';
 import { listen, awsJsonError } from './http.js';
 import { CognitoIdentityService, type IdentityPoolState } from './identity-pool/service.js';
-import { systemClock, type Clock, type LocalRequest, type LocalResponse, type StackModel } from './model.js';
+import { systemClock, type Clock, type LocalRequest, type LocalResponse, type StackModel, type UserPoolModel } from './model.js';
 import { StateDir, STATE_FILES } from './state.js';
 import { isStsRequest, StsService } from './sts/service.js';
 import { loadStack, type StackSecrets } from './template/index.js';
@@ -131,7 +132,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalSta
   });
   const identityService = identity;
 
-  seedUsers(idpService, pool.id, opts.users, idpState, pool.usernameCaseSensitive);
+  seedUsers(idpService, pool, opts.users, idpState, log);
   state?.write(STATE_FILES.idp, idpService.snapshot());
 
   const sts = new StsService({ stack, credentials, clock, verify: verifySigV4 });
@@ -198,16 +199,32 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalSta
 
 /**
  * The demo user is created only when the pool does not have it yet (a restart keeps
- * whatever password it was changed to); users given explicitly are (re)set as given.
+ * whatever password it was changed to); users given explicitly are (re)set as given,
+ * and must meet the template's password policy, as AdminSetUserPassword would demand.
  */
-function seedUsers(idp: CognitoIdpService, poolId: string, users: LocalUser[] | undefined, saved: CognitoIdpState | undefined, caseSensitive: boolean): void {
-  const norm = (s: string) => (caseSensitive ? s : s.toLowerCase());
-  const existing = new Set(Object.values(saved?.pools[poolId]?.users ?? {}).map((u) => norm(u.username)));
+function seedUsers(idp: CognitoIdpService, pool: UserPoolModel, users: LocalUser[] | undefined, saved: CognitoIdpState | undefined, log: (line: string) => void): void {
+  const norm = (s: string) => (pool.usernameCaseSensitive ? s : s.toLowerCase());
+  const existing = new Set(Object.values(saved?.pools[pool.id]?.users ?? {}).map((u) => norm(u.username)));
   if (users === undefined) {
-    if (!existing.has(norm(DEMO_USER.username))) idp.seedUser(poolId, DEMO_USER.username, DEMO_USER.password);
+    if (existing.has(norm(DEMO_USER.username))) return;
+    const why = passwordViolation(pool.passwordPolicy, DEMO_USER.password);
+    if (why) log(`the demo user's password does not meet the template's password policy (${why}); created anyway`);
+    idp.seedUser(pool.id, DEMO_USER.username, DEMO_USER.password);
     return;
   }
-  for (const u of users) idp.seedUser(poolId, u.username, u.password);
+  for (const u of users) {
+    const why = passwordViolation(pool.passwordPolicy, u.password);
+    if (why) throw new InvalidUserError(`${u.username}: Password did not conform with policy: ${why}`);
+  }
+  for (const u of users) idp.seedUser(pool.id, u.username, u.password);
+}
+
+/** A --user the pool would refuse. */
+export class InvalidUserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidUserError';
+  }
 }
 
 /** The registry every service shares, saving itself whenever credentials are added. */

@@ -1,0 +1,166 @@
+// `authapi local`: run the embedded emulator of infra/template.yaml (Cognito User
+// Pool + Identity Pool + STS + API Gateway) on 127.0.0.1, seed the demo user, and
+// point the `local` profile at it. Runs until Ctrl-C / SIGTERM, then stops cleanly.
+// The emulator is loaded only here, lazily (the build maps the import to dist/local.cjs).
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { dataDir } from '../config/paths.js';
+import { validateProfile, type Profile } from '../config/profile.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { defineCommand } from './spec.js';
+
+export interface LocalOptions {
+  port?: string;
+  host?: string;
+  template?: string;
+  stateDir?: string;
+  /** false with --no-state */
+  state?: boolean;
+  user?: string[];
+  json?: boolean;
+}
+
+interface LocalUser {
+  username: string;
+  password: string;
+}
+
+export const LOCAL_PROFILE = 'local';
+
+export const localCommand = defineCommand<LocalOptions>({
+  name: 'local',
+  summary: 'run the local emulator of the SAM stack and point the "local" profile at it',
+  description:
+    'Start an emulator of infra/template.yaml on 127.0.0.1: Cognito User Pool (SRP login), Identity Pool, ' +
+    'STS GetCallerIdentity and the API with its IAM auth and usage plan, all built from the template. ' +
+    'Seeds demouser unless --user is given, writes the "local" profile (or --profile), prints its endpoints ' +
+    '(stderr; --json: one JSON line on stdout) and runs until Ctrl-C. Users, signing keys, identities and ' +
+    'credentials persist in the state dir, so a login survives a restart. SMS MFA codes are printed on stderr.',
+  examples: [
+    'authapi local                                      # port chosen by the system, state in ~/.local/share/authapi/local',
+    'authapi local --port 4566 --user alice:Secret123   # fixed port, your own user instead of demouser',
+    'authapi local --port 0 --json > local.json &       # scripts: read where it listens from one JSON line',
+    'authapi local --template ./my-template.yaml --no-state',
+  ],
+  define(cmd: Command) {
+    cmd
+      .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .option('--template <file>', 'SAM template to emulate (default: the packaged infra/template.yaml)')
+      .option('--state-dir <dir>', 'where users, keys and identities persist (default: $XDG_DATA_HOME/authapi/local)')
+      .option('--no-state', 'keep everything in memory (nothing survives a restart)')
+      .option('--user <name:password>', 'create this user (repeatable; replaces the demo user)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--json', 'print one JSON line with the endpoints and ids on stdout');
+  },
+  async run(ctx, opts) {
+    // Everything is validated before the emulator is loaded or anything is written.
+    const port = parsePort(opts.port ?? '0');
+    const users = opts.user?.map(parseUser);
+    if (opts.state === false && opts.stateDir !== undefined) throw new UsageError('--state-dir and --no-state cannot be combined');
+    const stateDir = opts.state === false ? undefined : (opts.stateDir ?? join(dataDir(ctx.env), 'local'));
+    const profileName = ctx.profileExplicit ? ctx.profileName : LOCAL_PROFILE;
+    if (ctx.signal.aborted) return;
+
+    const local = await import('../local/index.js');
+    let stack: Awaited<ReturnType<typeof local.startLocal>>;
+    try {
+      stack = await local.startLocal({
+        port,
+        host: opts.host ?? '127.0.0.1',
+        ...(opts.template !== undefined ? { templatePath: opts.template } : {}),
+        ...(stateDir !== undefined ? { stateDir } : {}),
+        ...(users ? { users } : {}),
+        clock: ctx.clock,
+        log: (line) => ctx.io.info(`local: ${line}`),
+      });
+    } catch (err) {
+      throw startError(err, port, opts.host ?? '127.0.0.1');
+    }
+
+    try {
+      const { info } = stack;
+      ctx.io.redactor.add(info.apiKey, info.clientSecret);
+      await writeProfile(ctx, profileName, info);
+      if (opts.json) ctx.io.out(`${JSON.stringify({ ...info, profile: profileName })}\n`);
+      ctx.io.info(summary(info, profileName, users, stateDir));
+      await untilAborted(ctx.signal);
+    } finally {
+      await stack.close();
+    }
+    ctx.io.info('authapi local: stopped');
+  },
+});
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`--port: ${JSON.stringify(value)} is not a port number (0–65535; 0 = any free port)`);
+  return n;
+}
+
+function parseUser(value: string): LocalUser {
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) throw new UsageError('--user takes NAME:PASSWORD (e.g. --user alice:Secret123)');
+  return { username: value.slice(0, colon), password: value.slice(colon + 1) };
+}
+
+/** Maps start-up failures to errors the user can act on (exit 2), leaving bugs as they are. */
+function startError(err: unknown, port: number, host: string): unknown {
+  const e = err as NodeJS.ErrnoException & { name?: string };
+  if (e?.code === 'EADDRINUSE') return new UsageError(`${host}:${port} is already in use`, 'pick another --port, or --port 0 for any free one', { cause: err });
+  if (e?.code === 'EADDRNOTAVAIL' || e?.code === 'EACCES') return new UsageError(`cannot listen on ${host}:${port} (${e.code})`, undefined, { cause: err });
+  if (e?.name === 'TemplateError' || e?.name === 'StateDirError') return new UsageError(e.message, undefined, { cause: err });
+  // A --user the pool refuses (a password against the template's policy) is bad input too.
+  if (e?.name === 'InvalidUserError') return new UsageError(`--user ${e.message}`, undefined, { cause: err });
+  return err;
+}
+
+async function writeProfile(ctx: Context, name: string, info: import('../local/index.js').LocalInfo): Promise<void> {
+  const data = await ctx.readConfig();
+  const existing = (data.profiles[name] ?? {}) as Partial<Profile>;
+  const candidate: Partial<Profile> = {
+    region: info.region,
+    userPoolId: info.userPoolId,
+    userPoolClientId: info.userPoolClientId,
+    ...(info.clientSecret ? { clientSecret: info.clientSecret } : {}),
+    identityPoolId: info.identityPoolId,
+    apiUrl: info.apiUrl,
+    apiKey: info.apiKey,
+    endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
+    // The user's choice of secret store is theirs; keep it.
+    ...(existing.store ? { store: existing.store } : {}),
+  };
+  const { profile, problems } = validateProfile(candidate);
+  if (!profile) throw new UsageError(`the emulator's profile is not valid: ${problems.join('; ')}`);
+  data.profiles[name] = profile;
+  await ctx.writeConfig(data);
+}
+
+function summary(info: import('../local/index.js').LocalInfo, profile: string, users: LocalUser[] | undefined, stateDir: string | undefined): string {
+  // Passwords are never printed, not even the demo user's (it is in the README).
+  const who = users ? users.map((u) => u.username).join(', ') : 'demouser (the demo user of the README)';
+  const p = profile === 'default' ? '' : ` --profile ${profile}`;
+  return [
+    `authapi local: emulating the stack on ${info.endpoints.cognitoIdp} (region ${info.region}, account ${info.accountId})`,
+    `  API          ${info.apiUrl}   (routes need the API key: x-api-key, saved in the profile)`,
+    `  User Pool    ${info.userPoolId}   client ${info.userPoolClientId}${info.clientSecret ? ' (with a secret)' : ''}`,
+    `  Identity     ${info.identityPoolId}`,
+    `  JWKS         ${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`,
+    `  users        ${who}`,
+    `  state        ${stateDir ?? 'in memory (nothing survives a restart)'}`,
+    `  profile      "${profile}" updated`,
+    '',
+    'Try it:',
+    `  authapi login${p} -u ${users?.[0]?.username ?? 'demouser'}`,
+    `  authapi call require-auth${p}`,
+    `  authapi call no-auth --guest${p}`,
+    'Point the AWS CLI at it (e.g. with credentials from `authapi credentials --format env`):',
+    `  aws --endpoint-url ${info.endpoints.sts} --region ${info.region} sts get-caller-identity`,
+    'Ctrl-C stops it.',
+  ].join('\n');
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

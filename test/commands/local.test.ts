@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { testIO } from '../../src/io.js';
+import { BIN, ROOT, runInProcess, tempDir } from '../helpers/cli.js';
+
+interface Started {
+  info: Record<string, any>;
+  stderr: () => string;
+  stop: () => Promise<number>;
+}
+
+/** Runs `authapi local` in-process until its JSON line appears; stop() aborts it like Ctrl-C. */
+async function startInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+  const io = testIO();
+  const controller = new AbortController();
+  let announce!: (line: string) => void;
+  const firstLine = new Promise<string>((resolve) => (announce = resolve));
+  const out = io.out.bind(io);
+  io.out = (data) => {
+    out(data);
+    const text = io.stdoutText();
+    if (text.includes('\n')) announce(text.split('\n')[0]!);
+  };
+  const done = runCli(['local', '--port', '0', '--json', ...args], { io, env, signal: controller.signal });
+  const line = await Promise.race([firstLine, done.then((code) => { throw new Error(`exited ${code}: ${io.stderrText()}`); })]);
+  return {
+    info: JSON.parse(line) as Record<string, any>,
+    stderr: () => io.stderrText(),
+    stop: async () => {
+      controller.abort();
+      return done;
+    },
+  };
+}
+
+function setup() {
+  const dir = tempDir();
+  return { dir, env: { AUTHAPI_CONFIG_DIR: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), HOME: dir } };
+}
+
+describe('authapi local (in-process)', () => {
+  it('serves the stack, writes the local profile, prints a summary without secrets, stops on abort', async () => {
+    const { dir, env } = setup();
+    const s = await startInProcess([], env);
+    expect(s.info).toMatchObject({ region: 'us-east-1', profile: 'local', accountId: '123456789012' });
+    expect(s.info.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod$/);
+    const res = await fetch(`${s.info.apiUrl}/no-auth`, { headers: { 'x-api-key': s.info.apiKey } });
+    expect(await res.json()).toEqual({ message: 'Open for All!' });
+
+    const profile = JSON.parse(readFileSync(join(dir, 'config', 'config.json'), 'utf8')).profiles.local;
+    expect(profile).toEqual({
+      region: 'us-east-1', userPoolId: s.info.userPoolId, userPoolClientId: s.info.userPoolClientId, identityPoolId: s.info.identityPoolId,
+      apiUrl: s.info.apiUrl, apiKey: s.info.apiKey,
+      endpoints: { cognitoIdp: s.info.endpoints.cognitoIdp, cognitoIdentity: s.info.endpoints.cognitoIdentity, sts: s.info.endpoints.sts },
+    });
+    const err = s.stderr();
+    expect(err).toContain(`aws --endpoint-url ${s.info.endpoints.sts} --region us-east-1 sts get-caller-identity`);
+    expect(err).toContain('demouser');
+    expect(err).not.toContain(s.info.apiKey);
+    expect(err).not.toContain('demoPASS123');
+    expect(await s.stop()).toBe(0);
+    expect(s.stderr()).toContain('authapi local: stopped');
+    // Default state dir under XDG_DATA_HOME, private.
+    expect(statSync(join(dir, 'data', 'authapi', 'local')).mode & 0o777).toBe(0o700);
+    await expect(fetch(`${s.info.apiUrl}/no-auth`)).rejects.toThrow();
+  });
+
+  it('--profile, --user, --no-state; keeps the profile\'s store choice', async () => {
+    const { dir, env } = setup();
+    const cfg = join(dir, 'config');
+    await runInProcess(['configure', '--profile', 'dev', '--region', 'us-east-1', '--user-pool-id', 'us-east-1_AbC123xyz', '--client-id', 'abc',
+      '--identity-pool-id', 'us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', '--api-url', 'https://x.example/prod', '--api-key', 'k'.repeat(30), '--store', 'file'], { env });
+    const s = await startInProcess(['--profile', 'dev', '--user', 'alice:Alice12345', '--user', 'bob:Bob123456', '--no-state'], env);
+    expect(s.info.profile).toBe('dev');
+    expect(s.stderr()).toContain('alice, bob');
+    expect(await s.stop()).toBe(0);
+    const profile = JSON.parse(readFileSync(join(cfg, 'config.json'), 'utf8')).profiles.dev;
+    expect(profile).toMatchObject({ store: 'file', apiUrl: s.info.apiUrl });
+    expect(existsSync(join(dir, 'data', 'authapi', 'local'))).toBe(false);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port: "abc" is not a port number/],
+    [['--port', '70000'], /--port: "70000" is not a port number/],
+    [['--user', 'nocolon'], /--user takes NAME:PASSWORD/],
+    [['--user', 'alice:'], /--user takes NAME:PASSWORD/],
+    [['--no-state', '--state-dir', '/tmp/x'], /--state-dir and --no-state cannot be combined/],
+    [['--template', '/nonexistent/template.yaml'], /\/nonexistent\/template\.yaml: no such file/],
+    [['--no-state', '--user', 'alice:short'], /--user alice: Password did not conform with policy: Password not long enough/],
+  ])('refuses %j with exit 2 and one line', async (args, message) => {
+    const { env } = setup();
+    const r = await runInProcess(['local', ...args], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a template it cannot use: exit 2 naming the file and the place', async () => {
+    const { dir, env } = setup();
+    const t = join(dir, 't.yaml');
+    writeFileSync(t, readFileSync(join(ROOT, 'infra/template.yaml'), 'utf8').replace('UserPoolId: !Ref UserPool', 'UserPoolId: !Ref Nope'));
+    const r = await runInProcess(['local', '--no-state', '--template', t], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolClient\\.Properties\\.UserPoolId .*!Ref Nope`));
+  });
+
+  it('a port in use: exit 2 with a hint', async () => {
+    const { env } = setup();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await runInProcess(['local', '--no-state', '--port', String(port)], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`127.0.0.1:${port} is already in use — pick another --port`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('authapi local (the built binary)', () => {
+  // `npm test` builds first; the bundle must exist for this test to mean anything.
+  it.each(['SIGTERM', 'SIGINT'] as const)('starts on port 0, answers, and exits 0 on %s', async (signal) => {
+    expect(existsSync(join(ROOT, 'dist', 'local.cjs'))).toBe(true);
+    const { env } = setup();
+    const child = spawn(process.execPath, [BIN, 'local', '--port', '0', '--json'], {
+      cwd: tempDir(), env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+      });
+      void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    const info = JSON.parse(line) as Record<string, any>;
+    expect(info.profile).toBe('local');
+    const jwks = await fetch(`${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`);
+    expect(jwks.status).toBe(200);
+    const res = await fetch(`${info.apiUrl}/require-auth`, { headers: { 'x-api-key': info.apiKey } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
+    child.kill(signal);
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('authapi local: stopped');
+  });
+});
