@@ -7,6 +7,8 @@ import { loginCommand } from './login.js';
 import { logoutCommand } from './logout.js';
 import { callCommand } from './call.js';
 import { batchCommand } from './batch.js';
+import { credentialsCommand } from './credentials.js';
+import { completionCommand } from './completion.js';
 import { localCommand } from './local.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,5 +19,7 @@ export const COMMANDS: CommandSpec<any>[] = [
   statusCommand,
   callCommand,
   batchCommand,
+  credentialsCommand,
+  completionCommand,
   localCommand,
 ];
