@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AdminSetUserMFAPreferenceCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
@@ -81,6 +83,29 @@ describe('authapi local (in-process)', () => {
     const profile = JSON.parse(readFileSync(join(cfg, 'config.json'), 'utf8')).profiles.dev;
     expect(profile).toMatchObject({ store: 'file', apiUrl: s.info.apiUrl });
     expect(existsSync(join(dir, 'data', 'authapi', 'local'))).toBe(false);
+  });
+
+  it('prints SMS MFA codes on stderr, where the user can read them', async () => {
+    const { env } = setup();
+    const s = await startInProcess(['--no-state'], env);
+    try {
+      const admin = new CognitoIdentityProviderClient({ endpoint: s.info.endpoints.cognitoIdp, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } });
+      await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser', UserAttributes: [{ Name: 'phone_number', Value: '+15555554114' }, { Name: 'phone_number_verified', Value: 'true' }] }));
+      await admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const pool = new CognitoUserPool({ UserPoolId: s.info.userPoolId, ClientId: s.info.userPoolClientId, endpoint: s.info.endpoints.cognitoIdp });
+      const user = new CognitoUser({ Username: 'demouser', Pool: pool });
+      const challenge = await new Promise<string>((resolve, reject) => {
+        user.authenticateUser(new AuthenticationDetails({ Username: 'demouser', Password: 'demoPASS123' }), {
+          onSuccess: () => reject(new Error('no MFA challenge')),
+          onFailure: reject,
+          mfaRequired: (name: string) => resolve(name),
+        });
+      });
+      expect(challenge).toBe('SMS_MFA');
+      expect(s.stderr()).toMatch(/local: SMS to \+\*+4114 for demouser: code \d{6}/);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
   });
 
   it.each([
