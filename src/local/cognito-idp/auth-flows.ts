@@ -32,9 +32,8 @@ function str(params: Params, name: string): string {
 }
 
 function flowAllowed(client: UserPoolClientModel, flow: string): boolean {
-  // New-style ALLOW_* names, and the legacy names CloudFormation still accepts.
-  const legacy: Record<string, string> = { USER_PASSWORD_AUTH: 'USER_PASSWORD_AUTH', ADMIN_USER_PASSWORD_AUTH: 'ADMIN_NO_SRP_AUTH' };
-  return client.explicitAuthFlows.includes(`ALLOW_${flow}`) || (legacy[flow] !== undefined && client.explicitAuthFlows.includes(legacy[flow]!));
+  // The template loader already maps legacy names (USER_PASSWORD_AUTH, …) to ALLOW_*.
+  return client.explicitAuthFlows.includes(`ALLOW_${flow}`);
 }
 
 function clientOf(ctx: IdpContext, body: Body) {
