@@ -232,3 +232,63 @@ describe('templates it cannot use fail with the file and the place', () => {
     await expect(loadStack({ templatePath: '/nonexistent/template.yaml' })).rejects.toThrow('/nonexistent/template.yaml: no such file');
   });
 });
+
+describe('SAM features beyond the reference template', () => {
+  const fnDir = resolve('infra/functions');
+  const sam = `
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: ${fnDir}
+    Runtime: nodejs20.x
+  Api:
+    Auth:
+      DefaultAuthorizer: AWS_IAM
+Resources:
+  Open:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: no-auth.handler
+      Events:
+        Root: { Type: Api, Properties: { Path: /, Method: get, Auth: { Authorizer: NONE } } }
+        Items: { Type: Api, Properties: { Path: "/items/{id}", Method: post } }
+        Queue: { Type: SQS, Properties: { Queue: arn:aws:sqs:us-east-1:123456789012:q } }
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: fixed-role-name
+      Path: /app/
+      AssumeRolePolicyDocument: {}
+  ExtraPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref Role]
+      PolicyDocument:
+        Statement:
+          Effect: Deny
+          NotAction: execute-api:Invoke
+          NotResource: !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${ServerlessRestApi}/Prod/*"
+  Topic:
+    Type: AWS::SNS::Topic
+`;
+
+  test("the implicit ServerlessRestApi (stage Prod), Globals, IAM::Policy, RoleName/Path, ignored resources", () => {
+    const { model, warnings } = buildStackModel(sam, { templatePath: TEMPLATE });
+    expect(model.apis).toHaveLength(1);
+    const api = model.apis[0]!;
+    expect(api).toMatchObject({ logicalId: 'ServerlessRestApi', stageName: 'Prod' });
+    expect(api.routes).toEqual([
+      { method: 'GET', path: '/', auth: 'NONE', apiKeyRequired: false, functionLogicalId: 'Open', handlerFile: join(fnDir, 'no-auth.mjs'), handlerExport: 'handler' },
+      { method: 'POST', path: '/items/{id}', auth: 'AWS_IAM', apiKeyRequired: false, functionLogicalId: 'Open', handlerFile: join(fnDir, 'no-auth.mjs'), handlerExport: 'handler' },
+    ]);
+    const role = model.roles[0]!;
+    expect(role).toMatchObject({ name: 'fixed-role-name', arn: 'arn:aws:iam::123456789012:role/app/fixed-role-name' });
+    expect(role.statements).toEqual([{ effect: 'Deny', actions: [], notActions: ['execute-api:Invoke'], resources: [], notResources: [`arn:aws:execute-api:us-east-1:123456789012:${api.id}/Prod/*`] }]);
+    expect(warnings).toEqual(['Resources.Topic: AWS::SNS::Topic is not emulated']);
+  });
+
+  test('a non-Node runtime is refused', () => {
+    expect(() => buildStackModel(sam.replace('nodejs20.x', 'python3.12'), { templatePath: TEMPLATE })).toThrow(/Runtime: python3\.12 is not supported: the emulator runs Node\.js handlers in-process/);
+  });
+});
