@@ -28,9 +28,14 @@ const MISMATCH_PREFIX = 'The request signature we calculated does not match the 
 const MISMATCH_MESSAGE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-/** True when a request is meant for STS: a query-protocol Action, or SigV4 scoped to `sts`. */
+/**
+ * True when a request is meant for STS: SigV4 scoped to `sts`, or a query-protocol
+ * `Action` sent to `/` (STS has no other path, so API routes taking forms are safe).
+ */
 export function isStsRequest(req: LocalRequest): boolean {
   if (/\/sts\/aws4_request/.test(req.headers.authorization ?? '')) return true;
+  const q = req.url.indexOf('?');
+  if ((q < 0 ? req.url : req.url.slice(0, q)) !== '/') return false;
   const type = req.headers['content-type'] ?? '';
   if (req.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) return /(^|&)Action=/.test(req.body.toString('latin1'));
   return /[?&]Action=/.test(req.url);

@@ -108,5 +108,8 @@ test('isStsRequest recognises form Actions and sts-scoped signatures only', () =
   const base = { method: 'POST', url: '/', rawHeaders: [], sourceIp: '' };
   expect(isStsRequest({ ...base, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from('Version=1&Action=GetCallerIdentity') })).toBe(true);
   expect(isStsRequest({ ...base, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') })).toBe(false);
+  expect(isStsRequest({ ...base, method: 'GET', url: '/?Action=GetCallerIdentity&Version=2011-06-15', headers: {}, body: Buffer.alloc(0) })).toBe(true);
+  // A form posted to an API route is the API's, even with an Action field.
+  expect(isStsRequest({ ...base, url: '/prod/items', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from('Action=buy') })).toBe(false);
   expect(isStsRequest({ ...base, method: 'GET', url: '/prod/no-auth', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=A/20260101/us-east-1/execute-api/aws4_request' }, body: Buffer.alloc(0) })).toBe(false);
 });
