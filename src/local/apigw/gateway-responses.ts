@@ -1,7 +1,8 @@
 // API Gateway's own answers, byte for byte as DESIGN.md ("API Gateway answers")
 // records them: users grep for these bodies and SDKs key on x-amzn-ErrorType.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { LocalResponse } from '../model.js';
+import { randomIdBytes } from './random-ids.js';
 
 export interface RequestIds {
   requestId: string;       // x-amzn-RequestId, a UUID
@@ -9,12 +10,12 @@ export interface RequestIds {
 }
 
 export function newRequestIds(): RequestIds {
-  return { requestId: randomUUID(), extendedRequestId: randomBytes(12).toString('base64') };
+  return { requestId: randomUUID(), extendedRequestId: randomIdBytes(12).toString('base64') };
 }
 
 /** `Root=1-<8 hex epoch seconds>-<24 hex>`, the X-Ray trace header format. */
 export function newTraceId(nowMs: number): string {
-  return `Root=1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
+  return `Root=1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${randomIdBytes(12).toString('hex')}`;
 }
 
 function gatewayError(ids: RequestIds, status: number, errorType: string, body: string): LocalResponse {

@@ -182,7 +182,8 @@ export async function invokeHandler(route: RouteModel, event: unknown, nowMs: nu
 export interface ProxyResult {
   status: number;
   headers: Record<string, string | string[]>;
-  body: Buffer;
+  /** Text bodies stay strings: node:http then sends head and body in one write. */
+  body: Buffer | string;
 }
 
 const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
@@ -234,9 +235,9 @@ export function readProxyResult(out: unknown): ProxyResult | undefined {
   }
 
   if (r.isBase64Encoded !== undefined && r.isBase64Encoded !== null && typeof r.isBase64Encoded !== 'boolean') return undefined;
-  let body: Buffer;
-  if (r.body === undefined || r.body === null) body = Buffer.alloc(0);
-  else if (typeof r.body === 'string') body = r.isBase64Encoded ? Buffer.from(r.body, 'base64') : Buffer.from(r.body, 'utf8');
+  let body: Buffer | string;
+  if (r.body === undefined || r.body === null) body = '';
+  else if (typeof r.body === 'string') body = r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body;
   else return undefined;
 
   return { status, headers, body };

@@ -7,7 +7,7 @@ import type { CredentialRegistry } from '../credentials.js';
 import type { Clock, LocalRequest, LocalResponse, RestApiModel, StackModel } from '../model.js';
 import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
 import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn } from './iam-policy.js';
-import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput } from './lambda-proxy.js';
+import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
 import { verifySigV4, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
@@ -133,15 +133,18 @@ function signatureRefusal(ids: RequestIds, v: Extract<SigV4Result, { ok: false }
   }
 }
 
-function withGatewayHeaders(result: { status: number; headers: Record<string, string | string[]>; body: Buffer }, ids: RequestIds, nowMs: number): LocalResponse {
-  const headers: Record<string, string | string[]> = { ...result.headers };
-  const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
-  if (!has('content-type')) headers['Content-Type'] = 'application/json';
-  for (const k of Object.keys(headers)) {
+function withGatewayHeaders(result: ProxyResult, ids: RequestIds, nowMs: number): LocalResponse {
+  const headers: Record<string, string | string[]> = {};
+  let hasContentType = false;
+  for (const k in result.headers) {
+    const lower = k.toLowerCase();
     // Node computes these from the body it sends; a handler's own would conflict.
-    if (k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding') delete headers[k];
+    if (lower === 'content-length' || lower === 'transfer-encoding') continue;
+    if (lower === 'content-type') hasContentType = true;
+    headers[k] = result.headers[k]!;
   }
-  headers['Content-Length'] = String(result.body.length);
+  if (!hasContentType) headers['Content-Type'] = 'application/json';
+  headers['Content-Length'] = String(typeof result.body === 'string' ? Buffer.byteLength(result.body) : result.body.length);
   headers['x-amzn-RequestId'] = ids.requestId;
   headers['x-amz-apigw-id'] = ids.extendedRequestId;
   headers['X-Amzn-Trace-Id'] = newTraceId(nowMs);

@@ -12,7 +12,7 @@
 // (`/example%20space/`). The query is decoded (wire-url.ts) and re-encoded by smithy.
 // Header values come from the raw header list: repeated headers are joined with `,`
 // in arrival order, each value trimmed, inner whitespace runs collapsed.
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   ALGORITHM_IDENTIFIER,
   SignatureV4,
@@ -98,17 +98,46 @@ function parseAmzDate(s: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Values of one header in arrival order (raw list first; the joined map as fallback). */
-function headerValues(req: LocalRequest, lowerName: string): string[] | undefined {
-  const raw = req.rawHeaders;
-  let values: string[] | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === lowerName) (values ??= []).push(raw[i + 1]!);
+/** Header values by lower-cased name, in arrival order (raw list; the joined map as fallback). */
+class HeaderIndex {
+  private readonly byName = new Map<string, string[]>();
+  constructor(private readonly req: LocalRequest) {
+    const raw = req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!.toLowerCase();
+      const list = this.byName.get(name);
+      if (list) list.push(raw[i + 1]!);
+      else this.byName.set(name, [raw[i + 1]!]);
+    }
   }
-  if (values) return values;
-  const joined = req.headers[lowerName];
-  return joined === undefined ? undefined : [joined];
+  values(lowerName: string): string[] | undefined {
+    const v = this.byName.get(lowerName);
+    if (v) return v;
+    const joined = this.req.headers[lowerName];
+    return joined === undefined ? undefined : [joined];
+  }
 }
+
+// Derived signing keys, per key id, secret, day, region and service (as SDKs cache them).
+const signingKeys = new Map<string, Uint8Array>();
+async function signingKeyFor(creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+  const cacheKey = `${creds.accessKeyId}\n${creds.secretAccessKey}\n${shortDate}\n${region}\n${service}`;
+  let key = signingKeys.get(cacheKey);
+  if (!key) {
+    key = await getSigningKey(
+      NodeSha256,
+      { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
+      shortDate,
+      region,
+      service,
+    );
+    if (signingKeys.size >= 1000) signingKeys.clear();
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 function fail(reason: SigV4FailureReason, message: string): SigV4Result {
   return { ok: false, reason, message };
@@ -121,6 +150,8 @@ function digestsEqual(a: string, b: string): boolean {
 }
 
 export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promise<SigV4Result> {
+  const index = new HeaderIndex(req);
+  const headerValues = (_: LocalRequest, name: string) => index.values(name);
   const authorization = headerValues(req, 'authorization')?.join(',');
   if (authorization === undefined || authorization.trim() === '') {
     return fail('missing', 'Missing Authentication Token');
@@ -186,7 +217,8 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   }
   const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(auth.signedHeaders));
   // API Gateway hashes the body it received; an x-amz-content-sha256 header is not trusted.
-  const payloadHash = await getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256);
+  const payloadHash =
+    req.body.length === 0 ? EMPTY_SHA256 : await getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256);
   const target = splitTarget(req.url);
   const signer = signerFor(opts.service, opts.region);
   const canonicalRequest = signer.canonicalRequest(
@@ -203,16 +235,8 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   );
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
   const stringToSign = await signer.stringToSign(longDate, scope, canonicalRequest);
-  const key = await getSigningKey(
-    NodeSha256,
-    { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
-    shortDate,
-    opts.region,
-    opts.service,
-  );
-  const mac = new NodeSha256(key);
-  mac.update(Buffer.from(stringToSign, 'utf8'));
-  const expected = Buffer.from(await mac.digest()).toString('hex');
+  const key = await signingKeyFor(creds, shortDate, opts.region, opts.service);
+  const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
     return {
       ok: false,

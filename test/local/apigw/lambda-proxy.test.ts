@@ -6,7 +6,7 @@ describe('readProxyResult', () => {
     expect(readProxyResult({ statusCode: 200, headers: { a: 1, b: true }, multiValueHeaders: { c: ['x', 2] }, body: 'ok', isBase64Encoded: false })).toEqual({
       status: 200,
       headers: { a: '1', b: 'true', c: ['x', '2'] },
-      body: Buffer.from('ok'),
+      body: 'ok',
     });
     expect(readProxyResult({ statusCode: 200, body: 'ok', extra: 1 })).toBeUndefined();
   });
