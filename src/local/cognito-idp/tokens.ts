@@ -3,12 +3,16 @@
 // is an opaque string shaped like Cognito's 5-part JWE, known to the server only by
 // its SHA-256 (so the state file holds no usable token).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, compactVerify, decodeProtectedHeader } from 'jose';
 import type { UserPoolClientModel } from '../model.js';
 import type { IdpContext, PoolRuntime } from './context.js';
 import { userKey } from './context.js';
 import { notAuthorized, MSG, CognitoError } from './errors.js';
 import type { RefreshTokenRecord, UserRecord } from './state.js';
+
+// jose is ESM-only: a dynamic import keeps the CommonJS emulator bundle loadable on
+// Node versions without require(esm) (engines allow 20.18.1).
+let josePromise: Promise<typeof import('jose')> | undefined;
+const jose = () => (josePromise ??= import('jose'));
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -51,6 +55,7 @@ export interface IssueOptions {
 export async function issueTokens(
   ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientModel, user: UserRecord, opts: IssueOptions,
 ): Promise<AuthenticationResult> {
+  const { SignJWT } = await jose();
   const keys = ctx.keys(pool);
   const now = ctx.clock.now();
   const iat = Math.floor(now / 1000);
@@ -135,6 +140,7 @@ export interface AccessClaims {
 /** Verifies an access token issued by this pool (signature, use, expiry, revocation). */
 export async function verifyAccessToken(ctx: IdpContext, token: unknown): Promise<{ pool: PoolRuntime; claims: AccessClaims }> {
   if (typeof token !== 'string' || token.split('.').length !== 3) throw notAuthorized(MSG.accessInvalid);
+  const { compactVerify, decodeProtectedHeader } = await jose();
   let payload: AccessClaims;
   let pool: PoolRuntime;
   try {
