@@ -110,8 +110,26 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
     }
     const delay = retryDelayMs(v, attempts, opts.random);
     trace(`retry ${attempts}/${opts.maxAttempts - 1} in ${delay} ms: ${v.reason}`);
-    await opts.clock.sleep(delay, opts.signal);
+    await sleepInterruptibly(opts.clock, delay, opts.signal);
     return true;
+  }
+}
+
+/**
+ * clock.sleep with the run's signal, through a private controller whose listener is
+ * removed afterwards: a batch sleeps thousands of times on one Ctrl-C signal, and
+ * listeners left on it would pile up (MaxListenersExceededWarning on stderr).
+ */
+async function sleepInterruptibly(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return clock.sleep(ms);
+  if (signal.aborted) throw signal.reason;
+  const own = new AbortController();
+  const onAbort = () => own.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await clock.sleep(ms, own.signal);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

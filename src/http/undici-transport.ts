@@ -8,6 +8,7 @@ import { TransportError } from './client.js';
 import type { SignedRequest } from './sign.js';
 
 export interface PoolTransport {
+  /** `signal` is the run's (Ctrl-C): listened to once per run, not once per request. */
   send(req: SignedRequest, opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResponse>;
   close(): Promise<void>;
 }
@@ -23,10 +24,17 @@ const REASONS: Record<string, string> = {
 export function createPoolTransport(origin: string, connections: number): PoolTransport {
   const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 10_000 });
   const where = new URL(origin).host;
+  let watching: AbortSignal | undefined;
   return {
     async send(req, opts) {
+      if (opts.signal && watching !== opts.signal) {
+        // One listener for the whole run: an interrupt destroys the pool, failing every request in flight.
+        watching = opts.signal;
+        opts.signal.addEventListener('abort', () => void pool.destroy().catch(() => {}), { once: true });
+      }
+      if (opts.signal?.aborted) throw opts.signal.reason;
       const timeout = opts.timeoutMs && opts.timeoutMs > 0 ? AbortSignal.timeout(opts.timeoutMs) : undefined;
-      const signal = timeout && opts.signal ? AbortSignal.any([timeout, opts.signal]) : (timeout ?? opts.signal);
+      const signal = timeout;
       const headers = { ...req.headers };
       if (req.body) headers['content-length'] = String(req.body.length);
       try {

@@ -40,11 +40,15 @@ export function echoTemplate(): string {
       Events: { Echo: { Type: 'Api', Properties: { RestApiId: { Ref: 'Api' }, Path: '/{proxy+}', Method: 'ANY', Auth: { Authorizer: 'AWS_IAM', ApiKeyRequired: true } } } },
     },
   }));
-  // Guests may call the echo route (and still not /require-auth).
-  const res = ['Resources', 'UnauthenticatedRole', 'Properties', 'Policies', 0, 'PolicyDocument', 'Statement', 0, 'Resource'];
-  doc.setIn(res, doc.createNode([
+  // Users and guests may call the echo route (guests still not /require-auth).
+  const echoArn = { 'Fn::Sub': 'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/*/echo/*' };
+  const unauth = ['Resources', 'UnauthenticatedRole', 'Properties', 'Policies', 0, 'PolicyDocument', 'Statement', 0, 'Resource'];
+  doc.setIn(unauth, doc.createNode([{ 'Fn::Sub': 'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/GET/no-auth' }, echoArn]));
+  const auth = ['Resources', 'AuthenticatedRole', 'Properties', 'Policies', 0, 'PolicyDocument', 'Statement', 0, 'Resource'];
+  doc.setIn(auth, doc.createNode([
     { 'Fn::Sub': 'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/GET/no-auth' },
-    { 'Fn::Sub': 'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/*/echo/*' },
+    { 'Fn::Sub': 'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/GET/require-auth' },
+    echoArn,
   ]));
   const path = join(dir, 'template.yaml');
   writeFileSync(path, doc.toString());
