@@ -7,19 +7,20 @@ import type { PolicyStatement, RoleModel } from '../model.js';
 
 export type PolicyDecision = 'allow' | 'explicit-deny' | 'implicit-deny';
 
-const patternCache = new Map<string, RegExp>();
+const sensitivePatterns = new Map<string, RegExp>();
+const insensitivePatterns = new Map<string, RegExp>();
 
 /** IAM wildcard match; action names are case-insensitive, resources are not. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
-  let re = patternCache.get(key);
+  const cache = caseInsensitive ? insensitivePatterns : sensitivePatterns;
+  let re = cache.get(pattern);
   if (!re) {
     const body = pattern
       .split('')
       .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
       .join('');
     re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
-    patternCache.set(key, re);
+    cache.set(pattern, re);
   }
   return re.test(value);
 }

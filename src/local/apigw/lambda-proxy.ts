@@ -136,13 +136,17 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
 }
 
 // Handler modules are imported once per file and kept, as a warm Lambda keeps them.
-const modules = new Map<string, Promise<Record<string, unknown>>>();
+const loading = new Map<string, Promise<Record<string, unknown>>>();
+const loaded = new Map<string, Record<string, unknown>>();
 function loadModule(file: string): Promise<Record<string, unknown>> {
-  let m = modules.get(file);
+  let m = loading.get(file);
   if (!m) {
     m = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
-    modules.set(file, m);
-    m.catch(() => modules.delete(file));
+    loading.set(file, m);
+    m.then(
+      (mod) => loaded.set(file, mod),
+      () => loading.delete(file),
+    );
   }
   return m;
 }
@@ -151,7 +155,7 @@ type Handler = (event: unknown, context: unknown, callback: (err: unknown, resul
 
 /** Calls the route's handler; resolves with whatever it returned (or passed to its callback). */
 export async function invokeHandler(route: RouteModel, event: unknown, nowMs: number, region: string, accountId: string): Promise<unknown> {
-  const mod = await loadModule(route.handlerFile);
+  const mod = loaded.get(route.handlerFile) ?? (await loadModule(route.handlerFile));
   const fn = mod[route.handlerExport];
   if (typeof fn !== 'function') throw new Error(`${route.handlerFile} has no function export ${route.handlerExport}`);
   const functionName = route.functionLogicalId;

@@ -1,7 +1,7 @@
 // Server side of SigV4 for the emulator (API Gateway's AWS_IAM and STS). The
-// canonical request, string to sign and signing key are computed by
-// @smithy/signature-v4 — an implementation independent of the aws4 signer the CLI
-// uses — so a client bug cannot be mirrored by a verifier bug.
+// canonical request (path, query and header canonicalization) and the signing key
+// are computed by @smithy/signature-v4 — an implementation independent of the aws4
+// signer the CLI uses — so a client bug cannot be mirrored by a verifier bug.
 //
 // Path mapping (non-S3 services sign every path segment encoded twice): the request
 // target arrives percent-encoded, e.g. `/dev/a%20b`. That wire path is handed to the
@@ -12,7 +12,7 @@
 // (`/example%20space/`). The query is decoded (wire-url.ts) and re-encoded by smithy.
 // Header values come from the raw header list: repeated headers are joined with `,`
 // in arrival order, each value trimmed, inner whitespace runs collapsed.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   ALGORITHM_IDENTIFIER,
   SignatureV4,
@@ -60,7 +60,7 @@ const SIGNATURE_MISMATCH_PREFIX =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const SKEW_MS = 5 * 60 * 1000;
 
-/** Gives the verifier the protected canonicalization steps of smithy's signer. */
+/** Gives the verifier the protected canonicalization step of smithy's signer. */
 class CanonicalSigner extends SignatureV4 {
   constructor(service: string, region: string) {
     // The credentials passed here are never used: keys come per request.
@@ -70,10 +70,16 @@ class CanonicalSigner extends SignatureV4 {
   canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
     return this.createCanonicalRequest(request, headers, payloadHash);
   }
+}
 
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-  }
+/**
+ * The string to sign is four fixed lines around the canonical request's hash. It is
+ * built here with node:crypto rather than smithy's createStringToSign, which costs
+ * ~3× as much through its byte conversions (measured: 5.3 vs 1.8 µs per request);
+ * the suite test checks the result against every `.sts` file.
+ */
+function stringToSign(longDate: string, scope: string, canonicalRequest: string): string {
+  return `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
 }
 
 const signers = new Map<string, CanonicalSigner>();
@@ -120,20 +126,16 @@ class HeaderIndex {
 
 // Derived signing keys, per key id, secret, day, region and service (as SDKs cache them).
 const signingKeys = new Map<string, Uint8Array>();
-async function signingKeyFor(creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
-  const cacheKey = `${creds.accessKeyId}\n${creds.secretAccessKey}\n${shortDate}\n${region}\n${service}`;
-  let key = signingKeys.get(cacheKey);
-  if (!key) {
-    key = await getSigningKey(
-      NodeSha256,
-      { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
-      shortDate,
-      region,
-      service,
-    );
-    if (signingKeys.size >= 1000) signingKeys.clear();
-    signingKeys.set(cacheKey, key);
-  }
+async function deriveSigningKey(cacheKey: string, creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+  const key = await getSigningKey(
+    NodeSha256,
+    { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
+    shortDate,
+    region,
+    service,
+  );
+  if (signingKeys.size >= 1000) signingKeys.clear();
+  signingKeys.set(cacheKey, key);
   return key;
 }
 
@@ -234,18 +236,19 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
     payloadHash,
   );
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
-  const stringToSign = await signer.stringToSign(longDate, scope, canonicalRequest);
-  const key = await signingKeyFor(creds, shortDate, opts.region, opts.service);
-  const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const toSign = stringToSign(longDate, scope, canonicalRequest);
+  const keyId = `${creds.accessKeyId}\n${creds.secretAccessKey}\n${shortDate}\n${opts.region}\n${opts.service}`;
+  const key = signingKeys.get(keyId) ?? (await deriveSigningKey(keyId, creds, shortDate, opts.region, opts.service));
+  const expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
     return {
       ok: false,
       reason: 'mismatch',
       message:
         `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
-        `The String-to-Sign should have been\n'${stringToSign}'\n`,
+        `The String-to-Sign should have been\n'${toSign}'\n`,
       canonicalRequest,
-      stringToSign,
+      stringToSign: toSign,
     };
   }
 
