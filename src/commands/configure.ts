@@ -21,6 +21,7 @@ export interface ConfigureOptions {
   stsEndpoint?: string;
   store?: 'keychain' | 'file';
   fromOutputs?: string;
+  fromStack?: string;
   show?: boolean;
   list?: boolean;
 }
@@ -37,6 +38,7 @@ export const configureCommand = defineCommand<ConfigureOptions>({
     'sam list stack-outputs --stack-name authapi --output json > outputs.json',
     'authapi configure --from-outputs outputs.json --api-key "$KEY"',
     'aws cloudformation describe-stacks --stack-name authapi | authapi configure --from-outputs - --api-key "$KEY"',
+    'authapi configure --from-stack authapi --region eu-west-1   # outputs and API key, with your AWS credentials',
     'authapi configure --profile prod --region eu-west-1 --user-pool-id eu-west-1_AbC123 --client-id 1abc... \\\n      --identity-pool-id eu-west-1:1a2b... --api-url https://abc123.execute-api.eu-west-1.amazonaws.com/prod --api-key KEY',
     'authapi configure --show --profile prod                   # print it, secrets masked',
   ],
@@ -54,6 +56,7 @@ export const configureCommand = defineCommand<ConfigureOptions>({
       .option('--sts-endpoint <url>', 'override the STS endpoint (local stacks)')
       .addOption(new Option('--store <backend>', 'where secrets live: the OS keychain, or a 0600 file you allow').choices(['keychain', 'file']))
       .option('--from-outputs <file>', 'read stack outputs JSON (sam list stack-outputs / aws cloudformation describe-stacks; - for stdin)')
+      .option('--from-stack <name>', "read a deployed stack's outputs and API key value with your AWS credentials (as the AWS CLI finds them); --region is the stack's")
       .option('--show', 'print the profile (secrets masked) and change nothing')
       .option('--list', 'list the profile names and change nothing');
   },
@@ -70,6 +73,11 @@ export const configureCommand = defineCommand<ConfigureOptions>({
       if (problem) throw new UsageError(`${FLAG_FOR[key as RequiredKey]}: ${problem}`);
     }
     let fromOutputs: Partial<Profile> = {};
+    if (opts.fromStack !== undefined && opts.fromOutputs !== undefined) throw new UsageError('--from-stack and --from-outputs cannot be combined');
+    if (opts.fromStack !== undefined) {
+      const { profileFromStack } = await import('./configure-from-stack.js');
+      fromOutputs = await profileFromStack(ctx, opts.fromStack, opts.region);
+    }
     if (opts.fromOutputs !== undefined) {
       const source = opts.fromOutputs === '-' ? 'stdin' : opts.fromOutputs;
       fromOutputs = profileFromOutputs(parseOutputs(await readSource(ctx, opts.fromOutputs), source), source);
@@ -86,7 +94,7 @@ export const configureCommand = defineCommand<ConfigureOptions>({
     if (merged.endpoints && Object.keys(merged.endpoints).length === 0) delete merged.endpoints;
 
     const missing = REQUIRED_KEYS.filter((k) => checkValue(k, merged[k]) !== undefined);
-    const givenNothing = opts.fromOutputs === undefined && Object.keys(fromFlags).length === 0;
+    const givenNothing = opts.fromOutputs === undefined && opts.fromStack === undefined && Object.keys(fromFlags).length === 0;
     if (ctx.io.canPrompt() && (missing.length > 0 || givenNothing)) {
       const { promptProfile } = await import('../config/wizard.js');
       merged = await promptProfile(ctx, merged);
