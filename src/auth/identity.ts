@@ -44,6 +44,9 @@ export interface IdentityApiOptions {
 
 /** Builds the SDK-backed API for a profile: region from the identity pool id, endpoint from the profile. */
 export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiOptions = {}): Promise<IdentityPoolApi> {
+  // The SDK's documented opt-out of its "Node 20 support ends" notice, which would
+  // otherwise land on our users' stderr on every refresh: authapi supports Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const sdk = await import('@aws-sdk/client-cognito-identity');
   const client: CognitoIdentityClientLike = opts.client ?? new sdk.CognitoIdentityClient({
     region: regionOfPool(profile.identityPoolId),

@@ -5,11 +5,15 @@
 // one's fresh credentials instead of refreshing again.
 //
 // A lock is stale when its holder is a dead process on this host, or when it is older
-// than STALE_MS (a crashed holder on another host sharing the directory). Waiting
-// and staleness use real time, not ctx.clock: the other party is a real process.
+// than STALE_MS (a crashed holder on another host sharing the directory). Ages are
+// measured on the filesystem's own clock (the mtime of a file we just wrote), not
+// ctx.clock or Date.now(): the other party is a real process, perhaps on another
+// machine, and only the filesystem's timestamps are common to both of us. Waiting
+// uses the monotonic clock.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { mkdir, open, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { AuthError } from '../errors.js';
 
 export const STALE_MS = 30_000;
@@ -23,7 +27,6 @@ export interface LockHandle {
 interface LockInfo {
   pid: number;
   host: string;
-  at: number;
   token: string;
 }
 
@@ -36,6 +39,23 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** "Now" as the filesystem holding `dir` sees it. */
+async function fsNow(dir: string): Promise<number> {
+  const probe = join(dir, `.now.${process.pid}.${randomBytes(4).toString('hex')}`);
+  await writeFile(probe, '', { mode: 0o600 });
+  try {
+    return (await stat(probe)).mtimeMs;
+  } finally {
+    await rm(probe, { force: true });
+  }
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return false;
+  return (await fsNow(dirname(path))) - st.mtimeMs > ms;
+}
+
 async function isStale(path: string): Promise<boolean> {
   let info: LockInfo | undefined;
   try {
@@ -45,12 +65,7 @@ async function isStale(path: string): Promise<boolean> {
     info = undefined; // half-written by a holder that died mid-write, or garbage
   }
   if (info && info.host === hostname() && typeof info.pid === 'number' && !pidAlive(info.pid)) return true;
-  try {
-    const st = await stat(path);
-    return Date.now() - st.mtimeMs > STALE_MS;
-  } catch {
-    return false;
-  }
+  return olderThan(path, STALE_MS);
 }
 
 /**
@@ -65,8 +80,7 @@ async function breakStaleLock(path: string): Promise<boolean> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     // Someone else is breaking it; a breaker that died leaves this behind for long.
-    const st = await stat(breaker).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs > STALE_MS) await rm(breaker, { force: true });
+    if (await olderThan(breaker, STALE_MS)) await rm(breaker, { force: true });
     return false;
   }
   try {
@@ -85,13 +99,13 @@ export async function acquireLock(dir: string, name: string, opts: { signal?: Ab
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${encodeURIComponent(name)}.lock`);
   const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const deadline = Date.now() + (opts.waitMs ?? WAIT_MS);
+  const deadline = performance.now() + (opts.waitMs ?? WAIT_MS);
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason;
     try {
       const fh = await open(path, 'wx', 0o600);
       try {
-        await fh.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), token } satisfies LockInfo));
+        await fh.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), token } satisfies LockInfo));
       } finally {
         await fh.close();
       }
@@ -110,7 +124,7 @@ export async function acquireLock(dir: string, name: string, opts: { signal?: Ab
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     if (await isStale(path) && (await breakStaleLock(path))) continue;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new AuthError(`another authapi process has held the session lock for profile "${name}" too long`,
         `if no authapi is running, delete ${path}`);
     }

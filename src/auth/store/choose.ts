@@ -32,6 +32,15 @@ export function fileStoreDir(ctx: Context): string {
   return join(ctx.configDir, 'secrets');
 }
 
+/**
+ * Keychain items are global to the user, so a config directory chosen with
+ * AUTHAPI_CONFIG_DIR (another installation, a test) gets its own service name and
+ * never shares a profile's session with the default one.
+ */
+export function keychainService(ctx: Context): string {
+  return ctx.env.AUTHAPI_CONFIG_DIR ? `authapi:${ctx.configDir}` : 'authapi';
+}
+
 interface Backend {
   kind: StoreKind;
   label(ctx: Context): string;
@@ -40,7 +49,7 @@ interface Backend {
 
 /** The registry, in order of preference. */
 export const BACKENDS: readonly Backend[] = [
-  { kind: 'keychain', label: () => keychainLabel(), open: () => openKeychain() },
+  { kind: 'keychain', label: () => keychainLabel(), open: (ctx) => openKeychain({ service: keychainService(ctx) }) },
   { kind: 'file', label: (ctx) => `file (${fileStoreDir(ctx)})`, open: async (ctx) => new FileStore(fileStoreDir(ctx)) },
 ];
 

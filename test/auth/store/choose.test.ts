@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createContext } from '../../../src/context.js';
 import { testIO } from '../../../src/io.js';
 import { MemoryStore } from '../../../src/auth/store/memory.js';
-import { BACKENDS, describeBackends, openStore, storePolicy } from '../../../src/auth/store/choose.js';
+import { BACKENDS, describeBackends, keychainService, openStore, storePolicy } from '../../../src/auth/store/choose.js';
 import { FileStore } from '../../../src/auth/store/file.js';
 import * as keychain from '../../../src/auth/store/keychain.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -88,5 +88,13 @@ describe('describeBackends', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('keychainService', () => {
+  it('"authapi" for the default config dir; its own name for AUTHAPI_CONFIG_DIR, so sessions never mix', () => {
+    const io = testIO();
+    expect(keychainService(createContext({ io, env: { HOME: '/home/me' } }))).toBe('authapi');
+    expect(keychainService(createContext({ io, env: { AUTHAPI_CONFIG_DIR: '/tmp/x' } }))).toBe('authapi:/tmp/x');
   });
 });
