@@ -37,7 +37,7 @@ function scriptedTTY(script: { when: RegExp; type: string | (() => string) }[]) 
   });
   // @inquirer/prompts pipes into its output stream and ends it after each prompt;
   // process.stderr ignores that, so must this stand-in.
-  stderr.end = function end() { return this; } as typeof stderr.end;
+  stderr.end = (() => stderr) as typeof stderr.end;
   Object.assign(io, { stdin, stderr, stderrText: () => text });
   return { io, remaining: () => steps.length, text: () => text };
 }
