@@ -13,7 +13,7 @@ import { CognitoIdentityService, type IdentityPoolState } from './identity-pool/
 import { systemClock, type Clock, type LocalRequest, type LocalResponse, type StackModel, type UserPoolModel } from './model.js';
 import { StateDir, STATE_FILES } from './state.js';
 import { isStsRequest, StsService } from './sts/service.js';
-import { loadStack, type StackSecrets } from './template/index.js';
+import { loadStack, TemplateError, type StackSecrets } from './template/index.js';
 
 export interface LocalUser {
   username: string;
@@ -76,8 +76,9 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalSta
   const state = opts.stateDir === undefined ? undefined : StateDir.open(opts.stateDir);
 
   const secrets = state?.read<StackSecrets>(STATE_FILES.secrets);
+  const templatePath = opts.templatePath ?? defaultTemplatePath();
   const built = await loadStack({
-    templatePath: opts.templatePath ?? defaultTemplatePath(),
+    templatePath,
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.parameterOverrides ? { parameterOverrides: opts.parameterOverrides } : {}),
     ...(secrets ? { secrets } : {}),
@@ -93,7 +94,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalSta
     const missing = [!pool && 'a user pool', pool && !client && 'a user pool client', !identityPool && 'an identity pool', !api && 'an API with routes', !apiKey && 'an API key']
       .filter(Boolean)
       .join(', ');
-    throw new Error(`${opts.templatePath ?? defaultTemplatePath()}: the emulator needs ${missing}`);
+    throw new TemplateError(templatePath, 'Resources', `the emulator needs ${missing}`);
   }
   state?.write(STATE_FILES.secrets, {
     clientSecrets: Object.fromEntries(stack.userPools.flatMap((p) => p.clients).flatMap((c) => (c.clientSecret ? [[c.logicalId, c.clientSecret] as const] : []))),

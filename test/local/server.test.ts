@@ -78,6 +78,9 @@ describe('routing', () => {
 
   test('a template it cannot use is refused before listening', async () => {
     await expect(startLocal({ templatePath: '/nonexistent.yaml' })).rejects.toThrow('/nonexistent.yaml: no such file');
+    const t = join(tempDir(), 'no-identity-pool.yaml');
+    writeFileSync(t, 'Resources:\n  UserPool:\n    Type: AWS::Cognito::UserPool\n');
+    await expect(startLocal({ templatePath: t })).rejects.toThrow(`${t}: Resources: the emulator needs a user pool client, an identity pool, an API with routes, an API key`);
   });
 });
 
