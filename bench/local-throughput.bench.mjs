@@ -10,7 +10,7 @@
 // emulator is CPU-bound, so other load on the machine moves the ratio: run it quiet. The emulator side is bundled from src/ with esbuild first, so
 // this bench does not depend on dist/.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, result } from './lib.mjs';
@@ -99,7 +99,7 @@ function startServer(args) {
     child.stdout.on('data', (d) => {
       out += d;
       const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), stop: () => child.kill('SIGTERM') });
+      if (m) resolve({ port: Number(m[1]), pid: child.pid, stop: () => child.kill('SIGTERM') });
     });
     child.on('exit', (code) => reject(new Error(`server exited early (${code})`)));
   });
@@ -110,6 +110,14 @@ async function signedHeaders(port) {
   const s = aws4.sign({ host: `127.0.0.1:${port}`, method: 'GET', path: '/prod/require-auth', service: 'execute-api', region: 'us-east-1',
     headers: { 'x-api-key': KEY } }, CREDS);
   return Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k, String(v)]));
+}
+
+/** CPU seconds (user + system) a process has used so far; undefined off Linux. */
+function cpuSeconds(pid) {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 function hasWrk() {
@@ -124,12 +132,13 @@ async function measure(port, headers, seconds = DURATION_S) {
     args.push(`http://127.0.0.1:${port}/prod/require-auth`);
     const r = spawnSync('wrk', args, { encoding: 'utf8' });
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
+    const total = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? NaN);
     const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? 0);
-    return { rps, bad: non2xx };
+    return { rps, total, bad: non2xx };
   }
   const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, 'client-undici', JSON.stringify({ port, headers, seconds })], { encoding: 'utf8' });
   const m = /RPS ([\d.]+) BAD (\d+)/.exec(r.stdout);
-  return { rps: Number(m?.[1] ?? NaN), bad: Number(m?.[2] ?? 0) };
+  return { rps: Number(m?.[1] ?? NaN), total: Number(m?.[1] ?? NaN) * seconds, bad: Number(m?.[2] ?? 0) };
 }
 
 async function main() {
@@ -149,6 +158,7 @@ async function main() {
   const client = hasWrk() ? 'wrk -t1' : 'undici Pool';
   const bare = [];
   const emu = [];
+  const cpu = { bare: [], emulator: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, args, sink] of [['bare', ['serve-bare'], bare], ['emulator', ['serve-emulator', bundle], emu]]) {
       const srv = await startServer(args);
@@ -156,10 +166,14 @@ async function main() {
         const headers = await signedHeaders(srv.port);
         // Warm-up (JIT, handler import, keep-alive sockets), the same for both sides.
         await measure(srv.port, headers, WARMUP_S);
-        const { rps, bad } = await measure(srv.port, headers);
+        const cpuBefore = cpuSeconds(srv.pid);
+        const { rps, total, bad } = await measure(srv.port, headers);
+        const cpuAfter = cpuSeconds(srv.pid);
         if (bad > 0) throw new Error(`${name}: ${bad} non-2xx answers — the signed request was refused`);
         sink.push(rps);
-        console.log(`round ${round + 1} ${name.padEnd(8)} ${rps.toFixed(0)} req/s`);
+        const usPerReq = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) / total) * 1e6;
+        if (usPerReq !== undefined) cpu[name].push(usPerReq);
+        console.log(`round ${round + 1} ${name.padEnd(8)} ${rps.toFixed(0)} req/s${usPerReq === undefined ? '' : `, server CPU ${usPerReq.toFixed(1)} µs/request`}`);
       } finally {
         srv.stop();
       }
@@ -171,6 +185,12 @@ async function main() {
   const ratio = median(ratios);
   console.log(`per-round ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
   console.log(`signed require-auth: emulator ${median(emu).toFixed(0)} req/s, bare node:http ${median(bare).toFixed(0)} req/s, ratio ${ratio.toFixed(2)}× (${client}, ${CONNECTIONS} keep-alive connections)`);
+  // Cross-check that other load on the machine hardly moves: server CPU per request.
+  // It bounds the throughput ratio from below (the bare server is client-bound).
+  if (cpu.bare.length && cpu.emulator.length) {
+    const cpuRatio = median(cpu.bare) / median(cpu.emulator);
+    console.log(`server CPU per request: bare ${median(cpu.bare).toFixed(1)} µs, emulator ${median(cpu.emulator).toFixed(1)} µs → CPU-bound ratio ${cpuRatio.toFixed(2)}×`);
+  }
   result({ measure: 'local API signed require-auth req/s vs bare node:http', ratio, target: '≥ 0.5×', pass: ratio >= 0.5,
     detail: `${median(emu).toFixed(0)} vs ${median(bare).toFixed(0)} req/s, ${client}` });
 }

@@ -2,7 +2,7 @@
 // records them: users grep for these bodies and SDKs key on x-amzn-ErrorType.
 import { randomUUID } from 'node:crypto';
 import type { LocalResponse } from '../model.js';
-import { randomIdBytes } from './random-ids.js';
+import { randomIdString } from './random-ids.js';
 
 export interface RequestIds {
   requestId: string;       // x-amzn-RequestId, a UUID
@@ -10,12 +10,12 @@ export interface RequestIds {
 }
 
 export function newRequestIds(): RequestIds {
-  return { requestId: randomUUID(), extendedRequestId: randomIdBytes(12).toString('base64') };
+  return { requestId: randomUUID(), extendedRequestId: randomIdString(12, 'base64') };
 }
 
 /** `Root=1-<8 hex epoch seconds>-<24 hex>`, the X-Ray trace header format. */
 export function newTraceId(nowMs: number): string {
-  return `Root=1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${randomIdBytes(12).toString('hex')}`;
+  return `Root=1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${randomIdString(12, 'hex')}`;
 }
 
 function gatewayError(ids: RequestIds, status: number, errorType: string, body: string): LocalResponse {

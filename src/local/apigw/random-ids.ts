@@ -7,12 +7,13 @@ const POOL_SIZE = 4096;
 const pool = Buffer.alloc(POOL_SIZE);
 let offset = POOL_SIZE;
 
-export function randomIdBytes(n: number): Buffer {
+/** `n` fresh random bytes, encoded; each byte of the pool is used once. */
+export function randomIdString(n: number, encoding: 'hex' | 'base64'): string {
   if (offset + n > POOL_SIZE) {
     randomFillSync(pool);
     offset = 0;
   }
-  const out = Buffer.from(pool.subarray(offset, offset + n));
+  const out = pool.toString(encoding, offset, offset + n);
   offset += n;
   return out;
 }

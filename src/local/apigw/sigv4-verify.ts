@@ -12,6 +12,7 @@
 // (`/example%20space/`). The query is decoded (wire-url.ts) and re-encoded by smithy.
 // Header values come from the raw header list: repeated headers are joined with `,`
 // in arrival order, each value trimmed, inner whitespace runs collapsed.
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   ALGORITHM_IDENTIFIER,
@@ -79,7 +80,13 @@ class CanonicalSigner extends SignatureV4 {
  * the suite test checks the result against every `.sts` file.
  */
 function stringToSign(longDate: string, scope: string, canonicalRequest: string): string {
-  return `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
+  return `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+}
+
+// crypto.hash (one-shot, about twice as fast) exists from Node 20.12; keep a fallback.
+const oneShotHash = (nodeCrypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+function sha256Hex(s: string): string {
+  return oneShotHash ? oneShotHash('sha256', s, 'hex') : createHash('sha256').update(s, 'utf8').digest('hex');
 }
 
 const signers = new Map<string, CanonicalSigner>();
