@@ -1,0 +1,62 @@
+// Shared by bench/call.bench.mjs and bench/batch.bench.mjs: start the local stack in
+// a process of its own (the emulator must not share the measured client's event
+// loop), write a "local" profile in a temporary config dir, log the demo user in once
+// and warm the credential cache, so every measured `call` runs "with cached credentials".
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT, benchEnv } from './lib.mjs';
+
+/** Both sides of every comparison run with this: no NODE_EXTRA_CA_CERTS, no SDK notice. */
+export function cleanEnv(extra = {}) {
+  const env = benchEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra });
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** The usage plan is opened wide: these benches measure the client, not throttling. */
+export async function startStack() {
+  const code = `
+    const { startLocal } = require(${JSON.stringify(join(ROOT, 'dist', 'local.cjs'))});
+    startLocal({ port: 0, parameterOverrides: { ThrottleRateLimit: '1000000', ThrottleBurstLimit: '1000000', DailyQuota: '1000000000' } })
+      .then((s) => { process.stdout.write(JSON.stringify(s.info) + '\\n'); process.on('SIGTERM', () => s.close().then(() => process.exit(0))); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env: cleanEnv() });
+  const info = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c) => {
+      buf += c;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    child.on('exit', (c) => reject(new Error(`the local stack exited (${c})`)));
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'authapi-bench-'));
+  const profile = {
+    region: info.region, userPoolId: info.userPoolId, userPoolClientId: info.userPoolClientId, identityPoolId: info.identityPoolId,
+    apiUrl: info.apiUrl, apiKey: info.apiKey,
+    endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
+  };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profile } }));
+  // The file store: a headless bench machine has no Secret Service. Its "plaintext"
+  // notice on stderr is discarded by the measured commands.
+  const env = cleanEnv({ AUTHAPI_CONFIG_DIR: dir, AUTHAPI_STORE: 'file', AUTHAPI_PROFILE: 'local' });
+  const login = spawnSync(process.execPath, [BIN, 'login', '-u', 'demouser', '--password-stdin'], { input: 'demoPASS123\n', env, encoding: 'utf8' });
+  if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
+  const warm = spawnSync(process.execPath, [BIN, 'call', 'require-auth'], { env, encoding: 'utf8' });
+  if (warm.status !== 0 || !warm.stdout.includes('velvet rope')) throw new Error(`call failed: ${warm.stderr}`);
+  return { info, dir, env, stop: () => child.kill('SIGTERM') };
+}
+
+/** Peak RSS (KiB) of one run of a command, from getrusage(RUSAGE_CHILDREN) in a fresh Python. */
+export function peakRssKiB(argv, env) {
+  const py = 'import resource,subprocess,sys\nsubprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+  const r = spawnSync('python3', ['-c', py, ...argv], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`rss probe failed: ${r.stderr}`);
+  return Number(r.stdout.trim());
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
