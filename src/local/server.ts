@@ -71,9 +71,18 @@ export interface LocalStack {
 export const DEMO_USER: LocalUser = { username: 'demouser', password: 'demoPASS123' };
 
 export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalStack> {
+  const state = opts.stateDir === undefined ? undefined : StateDir.open(opts.stateDir);
+  try {
+    return await start(opts, state);
+  } catch (err) {
+    state?.release();
+    throw err;
+  }
+}
+
+async function start(opts: StartLocalOptions, state: StateDir | undefined): Promise<LocalStack> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? (() => {});
-  const state = opts.stateDir === undefined ? undefined : StateDir.open(opts.stateDir);
 
   const secrets = state?.read<StackSecrets>(STATE_FILES.secrets);
   const templatePath = opts.templatePath ?? defaultTemplatePath();
@@ -193,6 +202,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalSta
         state.write(STATE_FILES.idp, idpService.snapshot());
         state.write(STATE_FILES.identities, identityService.snapshot());
         saveCredentials();
+        state.release();
       }
     })),
   };

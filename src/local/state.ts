@@ -2,7 +2,7 @@
 // credentials and secrets survive a restart, so a login stays valid. One JSON file
 // per part, written atomically (temp file + rename) with mode 0600 in a 0700 dir:
 // the files hold password verifiers, private signing keys and AWS secrets.
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_FILES = {
@@ -11,6 +11,9 @@ export const STATE_FILES = {
   credentials: 'credentials.json',
   secrets: 'secrets.json',
 } as const;
+
+/** Held by the running emulator: two emulators on one state dir would overwrite each other. */
+const LOCK_FILE = 'emulator.pid';
 
 export type StateFile = (typeof STATE_FILES)[keyof typeof STATE_FILES];
 
@@ -26,7 +29,10 @@ export class StateDir {
 
   private constructor(readonly dir: string) {}
 
-  /** Creates the directory (0700) when missing and tightens it when it exists. */
+  /**
+   * Creates the directory (0700) when missing and tightens it when it exists, and
+   * takes its lock: a second emulator on the same dir is refused while the first runs.
+   */
   static open(dir: string): StateDir {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -34,7 +40,28 @@ export class StateDir {
     } catch (err) {
       throw new StateDirError(`cannot use state dir ${dir}: ${(err as Error).message}`);
     }
+    const lock = join(dir, LOCK_FILE);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        writeFileSync(lock, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+          throw new StateDirError(`cannot lock state dir ${dir}: ${(err as Error).message}`);
+        }
+        const holder = Number(readFileSync(lock, 'utf8').trim());
+        if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+          throw new StateDirError(`state dir ${dir} is in use by another emulator (pid ${holder}); stop it, or use another --state-dir or --no-state`);
+        }
+        rmSync(lock, { force: true }); // left behind by an emulator that died
+      }
+    }
     return new StateDir(dir);
+  }
+
+  /** Gives the directory up (on close). */
+  release(): void {
+    rmSync(join(this.dir, LOCK_FILE), { force: true });
   }
 
   /** The parsed file, or undefined when it does not exist yet. */
@@ -60,5 +87,15 @@ export class StateDir {
     const tmp = `${path}.${process.pid}.${++this.seq}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`, { mode: 0o600 });
     renameSync(tmp, path);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

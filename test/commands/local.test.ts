@@ -133,6 +133,18 @@ describe('authapi local (in-process)', () => {
     expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolClient\\.Properties\\.UserPoolId .*!Ref Nope`));
   });
 
+  it('a state dir in use by another emulator: exit 2', async () => {
+    const { env } = setup();
+    const first = await startInProcess([], env);
+    try {
+      const r = await runInProcess(['local', '--port', '0'], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/state dir .*authapi\/local is in use by another emulator \(pid \d+\); stop it, or use another --state-dir or --no-state/);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+  });
+
   it('a port in use: exit 2 with a hint', async () => {
     const { env } = setup();
     const blocker = createServer();

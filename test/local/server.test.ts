@@ -98,7 +98,7 @@ describe('state dir', () => {
     // Files are private: 0700 dir, 0600 files, no temp files left behind.
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const files = readdirSync(dir).sort();
-    expect(files).toEqual(Object.values(STATE_FILES).sort());
+    expect(files).toEqual(Object.values(STATE_FILES).sort()); // the lock is gone too
     for (const f of files) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, STATE_FILES.idp), 'utf8')).not.toContain('demoPASS123');
 
@@ -126,9 +126,21 @@ describe('state dir', () => {
       .rejects.toMatchObject({ name: 'NotAuthorizedException' });
   });
 
-  test('a corrupt state file is a clear error naming it', async () => {
+  test('a corrupt state file is a clear error naming it (and the dir is not left locked)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, STATE_FILES.secrets), '{not json');
     await expect(startLocal({ stateDir: dir })).rejects.toThrow(`${join(dir, STATE_FILES.secrets)} is not valid JSON`);
+    expect(readdirSync(dir)).toEqual([STATE_FILES.secrets]);
+  });
+
+  test('one emulator per state dir; a lock left by a dead process is taken over', async () => {
+    const dir = tempDir();
+    const first = await start({ stateDir: dir });
+    await expect(startLocal({ stateDir: dir })).rejects.toThrow(`state dir ${dir} is in use by another emulator (pid ${process.pid})`);
+    await first.close();
+    writeFileSync(join(dir, 'emulator.pid'), '2147483646\n'); // no such process
+    const second = await start({ stateDir: dir });
+    expect(readFileSync(join(dir, 'emulator.pid'), 'utf8')).toBe(`${process.pid}\n`);
+    await second.close();
   });
 });

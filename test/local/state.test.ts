@@ -23,7 +23,9 @@ describe('StateDir', () => {
     s.write(STATE_FILES.idp, { a: 2 });
     expect(s.read(STATE_FILES.idp)).toEqual({ a: 2 });
     expect(statSync(join(dir, STATE_FILES.idp)).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dir)).toEqual([STATE_FILES.idp]); // no temp files left
+    expect(readdirSync(dir).sort()).toEqual([STATE_FILES.idp, 'emulator.pid']); // no temp files left
+    s.release();
+    expect(readdirSync(dir)).toEqual([STATE_FILES.idp]);
   });
 
   test('an existing file with loose permissions is replaced by a 0600 one', () => {
@@ -37,11 +39,12 @@ describe('StateDir', () => {
   test('errors name the path', () => {
     const dir = tempDir();
     writeFileSync(join(dir, STATE_FILES.identities), 'nope');
-    expect(() => StateDir.open(dir).read(STATE_FILES.identities)).toThrow(new StateDirError(`${join(dir, STATE_FILES.identities)} is not valid JSON; remove it (or the whole state dir) to start afresh`));
+    const opened = StateDir.open(dir);
+    expect(() => opened.read(STATE_FILES.identities)).toThrow(new StateDirError(`${join(dir, STATE_FILES.identities)} is not valid JSON; remove it (or the whole state dir) to start afresh`));
     const file = join(tempDir(), 'file');
     writeFileSync(file, '');
     expect(() => StateDir.open(join(file, 'sub'))).toThrow(/^cannot use state dir .*file\/sub: /);
     mkdirSync(join(dir, STATE_FILES.credentials));
-    expect(() => StateDir.open(dir).read(STATE_FILES.credentials)).toThrow(/cannot read .*credentials\.json/);
+    expect(() => opened.read(STATE_FILES.credentials)).toThrow(/cannot read .*credentials\.json/);
   });
 });
