@@ -28,18 +28,18 @@ export interface ApiGatewayServiceOptions {
 export class ApiGatewayService {
   private readonly stack: StackModel;
   private readonly api: RestApiModel;
-  private readonly credentials: CredentialRegistry;
   private readonly clock: Clock;
   private readonly usage: UsagePlanEnforcer;
   private readonly onHandlerError: ((err: unknown) => void) | undefined;
+  private readonly verifyOptions: { service: string; region: string; credentials: CredentialRegistry; clock: Clock };
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
     this.api = opts.api;
-    this.credentials = opts.credentials;
     this.clock = opts.clock;
     this.onHandlerError = opts.onHandlerError;
     this.usage = new UsagePlanEnforcer(opts.stack, opts.api, opts.clock);
+    this.verifyOptions = { service: 'execute-api', region: opts.stack.region, credentials: opts.credentials, clock: opts.clock };
   }
 
   async handle(req: LocalRequest): Promise<LocalResponse> {
@@ -58,12 +58,7 @@ export class ApiGatewayService {
 
     let signer: ProxyEventInput['signer'];
     if (route.auth === 'AWS_IAM') {
-      const verdict = await verifySigV4(req, {
-        service: 'execute-api',
-        region: this.stack.region,
-        credentials: this.credentials,
-        clock: this.clock,
-      });
+      const verdict = await verifySigV4(req, this.verifyOptions);
       if (!verdict.ok) return signatureRefusal(ids, verdict);
       const role = this.stack.roles.find((r) => r.logicalId === verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });

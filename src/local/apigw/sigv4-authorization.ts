@@ -35,7 +35,7 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
   const rest = space < 0 ? '' : trimmed.slice(space + 1);
   // AWS splits the parameters on commas and whitespace alike: a stray space after
   // `Credential=` makes the key id its own (equal-sign-less) word.
-  const words = rest.split(/[\s,]+/).filter((w) => w !== '');
+  const words = splitWords(rest);
   const params = new Map<string, string>();
   for (const word of words) {
     const eq = word.indexOf('=');
@@ -63,4 +63,21 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
       signedHeaders: signedHeaders.split(';').map((h) => h.trim().toLowerCase()).filter((h) => h !== ''),
     },
   };
+}
+
+/** Splits on runs of commas and whitespace (space, tab), skipping empty words. */
+function splitWords(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 44;
+    const sep = c === 44 || c === 32 || c === 9 || c === 10 || c === 13;
+    if (sep) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  return out;
 }

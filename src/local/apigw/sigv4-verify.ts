@@ -13,7 +13,7 @@
 // Header values come from the raw header list: repeated headers are joined with `,`
 // in arrival order, each value trimmed, inner whitespace runs collapsed.
 import * as nodeCrypto from 'node:crypto';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import {
   ALGORITHM_IDENTIFIER,
   SignatureV4,
@@ -131,9 +131,21 @@ class HeaderIndex {
   }
 }
 
-// Derived signing keys, per key id, secret, day, region and service (as SDKs cache them).
-const signingKeys = new Map<string, Uint8Array>();
-async function deriveSigningKey(cacheKey: string, creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+// Derived signing keys by access key id, reused while secret, day, region and
+// service stay the same (as SDKs cache them); no per-request key string to hash.
+interface CachedKey {
+  secret: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  key: Uint8Array;
+}
+const signingKeys = new Map<string, CachedKey>();
+async function signingKeyFor(creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+  const hit = signingKeys.get(creds.accessKeyId);
+  if (hit && hit.secret === creds.secretAccessKey && hit.shortDate === shortDate && hit.region === region && hit.service === service) {
+    return hit.key;
+  }
   const key = await getSigningKey(
     NodeSha256,
     { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
@@ -142,7 +154,7 @@ async function deriveSigningKey(cacheKey: string, creds: IssuedCredentials, shor
     service,
   );
   if (signingKeys.size >= 1000) signingKeys.clear();
-  signingKeys.set(cacheKey, key);
+  signingKeys.set(creds.accessKeyId, { secret: creds.secretAccessKey, shortDate, region, service, key });
   return key;
 }
 
@@ -152,10 +164,12 @@ function fail(reason: SigV4FailureReason, message: string): SigV4Result {
   return { ok: false, reason, message };
 }
 
+/** Compares without an early exit, so the time taken does not reveal where they differ. */
 function digestsEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return ba.length === bb.length && timingSafeEqual(ba, bb);
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promise<SigV4Result> {
@@ -244,8 +258,7 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   );
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
   const toSign = stringToSign(longDate, scope, canonicalRequest);
-  const keyId = `${creds.accessKeyId}\n${creds.secretAccessKey}\n${shortDate}\n${opts.region}\n${opts.service}`;
-  const key = signingKeys.get(keyId) ?? (await deriveSigningKey(keyId, creds, shortDate, opts.region, opts.service));
+  const key = await signingKeyFor(creds, shortDate, opts.region, opts.service);
   const expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
     return {
