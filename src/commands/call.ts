@@ -180,7 +180,11 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   }
   if (opts.output !== undefined) {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(opts.output, res.body);
+    try {
+      await writeFile(opts.output, res.body);
+    } catch (err) {
+      throw new UsageError(`-o ${opts.output}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `the API answered ${res.status}; choose a writable path`);
+    }
   } else if (res.body.length > 0) {
     ctx.io.out(res.body);
     // A person at a terminal gets a clean prompt; pipes get the exact bytes.

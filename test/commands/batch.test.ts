@@ -192,4 +192,20 @@ describe('batch', () => {
       await fx!.close();
     }
   });
+
+  it('Ctrl-C stops the run with the interrupt (exit 130) and stops reading input', async () => {
+    const { InterruptedError } = await import('../../src/errors.js');
+    const { createContext } = await import('../../src/context.js');
+    const controller = new AbortController();
+    fx = await startFixture((_q, n) => {
+      if (n === 2) controller.abort(new InterruptedError());
+      return { body: 'ok' };
+    });
+    const input = Array.from({ length: 50 }, (_, i) => JSON.stringify({ path: `/i/${i}` })).join('\n');
+    const s = setupContext(`${fx.url}/prod`, { input });
+    const ctx = createContext({ io: s.io, env: s.ctx.env, clock: s.clock, signal: controller.signal });
+    const err = await runBatch(ctx, { concurrency: '1' }, { getCredentials: stubCredentials() }).catch((e) => e);
+    expect(exitCodeFor(err)).toBe(130);
+    expect(fx.requests.length).toBeLessThan(5);
+  });
 });

@@ -98,6 +98,10 @@ describe('call: signing and sending', () => {
     const r4 = await run('/bin', { output: out }, () => ({ body: bin }));
     expect(readFileSync(out).equals(bin)).toBe(true);
     expect(r4.io.stdoutText()).toBe('');
+    await fx!.close();
+    const r5 = await run('/bin', { output: join(r3.dir, 'no-such-dir', 'x.bin') }, () => ({ body: bin }));
+    expect(r5.code).toBe(2);
+    expect(r5.error?.message).toMatch(/cannot write the response \(ENOENT\)/);
   });
 
   it('-i prints the status line and headers to stderr, stdout stays the body', async () => {

@@ -194,3 +194,26 @@ describe('failure paths (binary)', () => {
     expect(c.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe("clock skew (binary): this machine's clock runs an hour behind the API's", () => {
+  it('"Signature expired" is corrected from the Date header, re-signed once, and remembered for the profile', async () => {
+    // The binary's clock is skewed with a preload (Date.now 1 h behind); the emulator keeps real time.
+    const d = tempDir();
+    const preload = join(d, 'skew.cjs');
+    writeFileSync(preload, 'const real = Date.now; Date.now = () => real() - 3600_000;\n');
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profileFor(stack) } }));
+    const e = { ...env, AUTHAPI_CONFIG_DIR: d };
+    const call = () => runBinary(['call', '/echo/skew', '--profile', 'local', '-v'], { env: e, execArgv: ['--require', preload] });
+    const r = await call();
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout).path).toBe('/echo/skew');
+    expect(r.stderr).toMatch(/< 403 Forbidden/);
+    expect(r.stderr).toMatch(/clock skew: the server's clock is 3[56]\d\d s ahead of ours; re-signing once/);
+    const saved = JSON.parse(readFileSync(join(d, 'clock-skew.json'), 'utf8'));
+    expect(Math.abs(saved.local.offsetMs - 3600_000)).toBeLessThan(5000);
+    const again = await call();
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/using the remembered clock offset of 3[56]\d\d s/);
+    expect(again.stderr).not.toMatch(/< 403/);
+  });
+});
