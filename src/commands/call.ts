@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError, type UserError } from '../errors.js';
 import { defineCommand } from './spec.js';
-import { credentialsFor, sessionCredentials, type GetCredentials } from '../http/credential-source.js';
+import { credentialsFor, register, sessionCredentials, type GetCredentials } from '../http/credential-source.js';
 
 export interface CallOptions {
   request?: string;
@@ -165,6 +165,16 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
         await skewMod.saveOffset(ctx.configDir, ctx.profileName, offset, ctx.clock.now());
       } catch (err) {
         ctx.io.warn(`could not remember the clock offset: ${(err as Error).message}`);
+      }
+    },
+    // Credentials revoked or expired behind the cache's back: fetch fresh ones once.
+    refreshCredentials: async () => {
+      try {
+        creds.credentials = register(ctx, await deps.getCredentials(ctx, { guest: creds.guest, forceRefresh: true }));
+        return true;
+      } catch (err) {
+        ctx.io.debug(`refreshing credentials failed: ${(err as Error).message}`);
+        return false;
       }
     },
     trace: (line) => ctx.io.debug(line),

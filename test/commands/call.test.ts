@@ -251,6 +251,20 @@ describe('call: retries', () => {
   });
 });
 
+describe('call: expired session token', () => {
+  it('fetches fresh credentials once (forceRefresh) and re-sends', async () => {
+    let n = 0;
+    const creds = (async (_ctx: unknown, o?: { forceRefresh?: boolean }) => {
+      n += 1;
+      return { ...(await stubCredentials()(_ctx as never)), accessKeyId: o?.forceRefresh ? 'ASIAFRESHKEY00000000' : 'ASIASTALEKEY00000000' };
+    }) as never;
+    const r = await run('require-auth', {}, (k) => (k === 1 ? { status: 403, body: '{"message":"The security token included in the request is expired"}' } : { body: 'ok' }), {}, creds);
+    expect(r.code).toBe(0);
+    expect(n).toBe(2);
+    expect(r.requests.map((q) => q.signature?.accessKeyId)).toEqual(['ASIASTALEKEY00000000', 'ASIAFRESHKEY00000000']);
+  });
+});
+
 describe('call: clock skew', () => {
   it('corrects a skewed local clock from the Date header, re-signs once and remembers the offset', async () => {
     const serverNow = Date.now();
