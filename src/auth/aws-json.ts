@@ -3,8 +3,7 @@
 // costs more than the whole login exchange (DESIGN.md, "Measured"). Errors come back
 // as AwsServiceError with Cognito's own type and message (AWS-WIRE.md: `__type`,
 // falling back to the x-amzn-ErrorType header); the caller decides what they mean.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { VERSION } from '../version.js';
 
@@ -46,7 +45,12 @@ export async function postAwsJson(
 ): Promise<Record<string, unknown>> {
   const url = new URL(endpoint);
   const body = Buffer.from(JSON.stringify(payload), 'utf8');
-  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  // Loaded here, not at the top: the cached-credentials path imports this module's
+  // neighbours and must not pay for TLS it does not use. getBuiltinModule, not an
+  // ESM import: on Node 24 `import 'node:http'` also loads Node's bundled undici.
+  const send = url.protocol === 'http:'
+    ? process.getBuiltinModule('node:http').request
+    : process.getBuiltinModule('node:https').request;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   opts.debug?.(`POST ${url.origin}${url.pathname} ${target}`);
   const started = performance.now();

@@ -2,7 +2,8 @@
 // SecretStore items as the backend needs. Windows Credential Manager caps a secret at
 // 2,560 bytes (about 1,200 characters as UTF-16) and a Cognito session is ~5 KB, so:
 //
-//   <name>            manifest: {"v":1,"slot":"a","n":4,"sha256":"…"}  (or the value inline)
+//   <name>             "=" + the value itself, when it fits in one item (one read), or
+//                      "@" + manifest {"v":1,"slot":"a","n":4,"sha256":"…"}
 //   <name>.a.1 … .a.n  the chunks, each ≤ maxValueLength
 //
 // A writer fills the slot the manifest does NOT point at, then flips the manifest,
@@ -14,12 +15,15 @@ import type { SecretStore } from './store/types.js';
 
 interface Manifest {
   v: 1;
-  /** Small values live in the manifest itself: one item, one round trip. */
+  /** Small values live in the manifest item itself: one item, one round trip. */
   inline?: string;
   slot?: 'a' | 'b';
   n?: number;
   sha256?: string;
 }
+
+const INLINE = '=';
+const CHUNKED = '@';
 
 const READ_ATTEMPTS = 4;
 
@@ -29,9 +33,11 @@ function sha256(s: string): string {
 
 function parseManifest(text: string | undefined): Manifest | undefined {
   if (text === undefined) return undefined;
+  if (text.startsWith(INLINE)) return { v: 1, inline: text.slice(1) };
+  if (!text.startsWith(CHUNKED)) return undefined;
   try {
-    const m = JSON.parse(text) as Manifest;
-    return m && m.v === 1 ? m : undefined;
+    const m = JSON.parse(text.slice(1)) as Manifest;
+    return m && m.v === 1 && (m.slot === 'a' || m.slot === 'b') && Number.isInteger(m.n) ? m : undefined;
   } catch {
     return undefined;
   }
@@ -57,7 +63,7 @@ export async function readBlob(store: SecretStore, name: string): Promise<string
 export async function writeBlob(store: SecretStore, name: string, value: string): Promise<void> {
   const max = store.maxValueLength;
   const old = parseManifest(await store.get(name));
-  const inline = JSON.stringify({ v: 1, inline: value } satisfies Manifest);
+  const inline = INLINE + value;
   if (max === undefined || inline.length <= max) {
     await store.set(name, inline);
   } else {
@@ -65,7 +71,7 @@ export async function writeBlob(store: SecretStore, name: string, value: string)
     const n = Math.ceil(value.length / max);
     await Promise.all(Array.from({ length: n }, (_, i) =>
       store.set(`${name}.${slot}.${i + 1}`, value.slice(i * max, (i + 1) * max))));
-    await store.set(name, JSON.stringify({ v: 1, slot, n, sha256: sha256(value) } satisfies Manifest));
+    await store.set(name, CHUNKED + JSON.stringify({ v: 1, slot, n, sha256: sha256(value) } satisfies Manifest));
   }
   if (old?.slot && old.n) await deleteSlot(store, name, old.slot, old.n);
 }

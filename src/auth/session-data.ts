@@ -1,8 +1,9 @@
 // What authapi keeps per profile in the secret store, as two values so that the hot
 // path (cached AWS credentials, read by every `authapi call`) reads one small item:
 //
-//   <profile>/session      tokens, identity ids, who, expiries      (changes on login/refresh)
-//   <profile>/credentials  AWS credentials, user and guest          (changes hourly)
+//   <profile>/session            tokens, identity ids, who, expiries  (changes on login/refresh)
+//   <profile>/credentials        the user's AWS credentials           (changes hourly)
+//   <profile>/guest-credentials  the guest's AWS credentials          (changes hourly)
 //
 // Both carry the pool ids they were made for, so a profile re-pointed at another
 // pool never reuses a session it cannot belong to. Serialised as ASCII-only JSON so
@@ -43,16 +44,17 @@ export interface SessionRecord {
 }
 
 export type StoredCredentials = AwsCredentials & { identityId: string };
+export type CredentialsKind = 'user' | 'guest';
 
-export interface CredentialsRecord {
+/** One identity's credentials, small enough for a single keychain item (one read on the hot path). */
+export interface CredentialsRecord extends StoredCredentials {
   v: 1;
   identityPoolId: string;
-  user?: StoredCredentials;
-  guest?: StoredCredentials;
 }
 
 export const sessionItem = (profileName: string) => `${profileName}/session`;
-export const credentialsItem = (profileName: string) => `${profileName}/credentials`;
+export const credentialsItem = (profileName: string, kind: CredentialsKind = 'user') =>
+  kind === 'user' ? `${profileName}/credentials` : `${profileName}/guest-credentials`;
 
 /** JSON with every non-ASCII character escaped: one character = one byte = one UTF-16 unit. */
 export function asciiJson(value: unknown): string {
@@ -81,21 +83,28 @@ export async function readSession(store: SecretStore, profileName: string, profi
   return s;
 }
 
-export async function readCredentials(store: SecretStore, profileName: string, profile: Profile): Promise<CredentialsRecord | undefined> {
-  const c = parse<CredentialsRecord>(await readBlob(store, credentialsItem(profileName)));
-  return c && c.identityPoolId === profile.identityPoolId ? c : undefined;
+export async function readCredentials(
+  store: SecretStore, profileName: string, profile: Profile, kind: CredentialsKind,
+): Promise<StoredCredentials | undefined> {
+  const c = parse<CredentialsRecord>(await readBlob(store, credentialsItem(profileName, kind)));
+  if (!c || c.identityPoolId !== profile.identityPoolId) return undefined;
+  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration, identityId: c.identityId };
 }
 
 export async function writeSession(store: SecretStore, profileName: string, s: SessionRecord): Promise<void> {
   await writeBlob(store, sessionItem(profileName), asciiJson(s));
 }
 
-export async function writeCredentials(store: SecretStore, profileName: string, c: CredentialsRecord): Promise<void> {
-  await writeBlob(store, credentialsItem(profileName), asciiJson(c));
+export async function writeCredentials(
+  store: SecretStore, profileName: string, profile: Profile, kind: CredentialsKind, c: StoredCredentials,
+): Promise<void> {
+  const record: CredentialsRecord = { v: 1, identityPoolId: profile.identityPoolId, ...c };
+  await writeBlob(store, credentialsItem(profileName, kind), asciiJson(record));
 }
 
-/** Wipes both values: the cached credentials first, so nothing usable outlives the session. */
+/** Wipes every value: the cached credentials first, so nothing usable outlives the session. */
 export async function deleteSessionData(store: SecretStore, profileName: string): Promise<void> {
-  await deleteBlob(store, credentialsItem(profileName));
+  await deleteBlob(store, credentialsItem(profileName, 'user'));
+  await deleteBlob(store, credentialsItem(profileName, 'guest'));
   await deleteBlob(store, sessionItem(profileName));
 }

@@ -21,7 +21,7 @@ import { readBlob } from './blob-store.js';
 import { withLock } from './lock.js';
 import {
   deleteSessionData, emptySession, sessionItem, readCredentials, readSession, writeCredentials, writeSession,
-  type CredentialsRecord, type SessionRecord, type StoredCredentials, type UserTokens,
+  type SessionRecord, type StoredCredentials, type UserTokens,
 } from './session-data.js';
 import { openStore } from './store/choose.js';
 import type { SecretStore } from './store/types.js';
@@ -98,13 +98,12 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
   const usable = (c: StoredCredentials | undefined): c is StoredCredentials => Boolean(c && c.expiration - ctx.clock.now() > min);
 
   // The hot path: one read, no lock, no network.
-  const before = (await readCredentials(store, ctx.profileName, profile))?.[kind];
+  const before = await readCredentials(store, ctx.profileName, profile, kind);
   if (before) registerSecrets(ctx, before.secretAccessKey, before.sessionToken);
   if (!opts.forceRefresh && usable(before)) return strip(before);
 
   return withLock(lockDir(ctx), ctx.profileName, async () => {
-    const record = await readCredentials(store, ctx.profileName, profile);
-    const current = record?.[kind];
+    const current = await readCredentials(store, ctx.profileName, profile, kind);
     // Another process may have refreshed while we waited: take its work. With
     // forceRefresh, only credentials other than the ones the caller saw count.
     if (usable(current) && (!opts.forceRefresh || current.accessKeyId !== before?.accessKeyId)) {
@@ -115,8 +114,7 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
     const fresh = opts.guest
       ? await guestCredentials(ctx, profile, store, session, deps)
       : await userCredentials(ctx, profile, store, session, deps);
-    const next: CredentialsRecord = { ...(record ?? { v: 1, identityPoolId: profile.identityPoolId }), [kind]: fresh };
-    await writeCredentials(store, ctx.profileName, next);
+    await writeCredentials(store, ctx.profileName, profile, kind, fresh);
     return strip(fresh);
   }, { signal: ctx.signal });
 }
@@ -269,11 +267,7 @@ export async function completeLogin(
     };
     delete (session.user!.tokens as Partial<AuthenticationResult>).expiresIn;
     await writeSession(store, ctx.profileName, session);
-    const creds = await readCredentials(store, ctx.profileName, profile);
-    await writeCredentials(store, ctx.profileName, {
-      ...(creds ?? { v: 1, identityPoolId: profile.identityPoolId }),
-      user: { ...got.credentials, identityId: got.identityId },
-    });
+    await writeCredentials(store, ctx.profileName, profile, 'user', { ...got.credentials, identityId: got.identityId });
     return { username, identityId: got.identityId, credentials: got.credentials, tokensExpireAt: session.user!.tokens.expiresAt };
   }, { signal: ctx.signal });
 }
@@ -281,20 +275,21 @@ export async function completeLogin(
 export interface SessionView {
   store: SecretStore;
   session?: SessionRecord;
-  credentials?: CredentialsRecord;
+  credentials: { user?: StoredCredentials; guest?: StoredCredentials };
 }
 
 /** What is stored for the profile, for `authapi status`. Registers every secret for redaction. */
 export async function readSessionView(ctx: Context, profile: Profile, deps: SessionDeps = {}): Promise<SessionView> {
   const store = await storeFor(ctx, profile, deps);
-  const [session, credentials] = await Promise.all([
+  const [session, user, guest] = await Promise.all([
     readSession(store, ctx.profileName, profile),
-    readCredentials(store, ctx.profileName, profile),
+    readCredentials(store, ctx.profileName, profile, 'user'),
+    readCredentials(store, ctx.profileName, profile, 'guest'),
   ]);
   const t = session?.user?.tokens;
   registerSecrets(ctx, t?.idToken, t?.accessToken, t?.refreshToken,
-    credentials?.user?.secretAccessKey, credentials?.user?.sessionToken, credentials?.guest?.secretAccessKey, credentials?.guest?.sessionToken);
-  return { store, session, credentials };
+    user?.secretAccessKey, user?.sessionToken, guest?.secretAccessKey, guest?.sessionToken);
+  return { store, session, credentials: { user, guest } };
 }
 
 export interface LogoutOutcome {

@@ -127,8 +127,8 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
   store.inUse = view.store.name;
   const user = view.session?.user;
   const login: LoginStatus = { state: user ? (user.expired ? 'expired' : 'logged-in') : 'not-logged-in' };
-  if (view.session?.guestIdentityId || view.credentials?.guest) {
-    login.guest = { identityId: view.session?.guestIdentityId, credentialsExpireAt: iso(view.credentials?.guest?.expiration) };
+  if (view.session?.guestIdentityId || view.credentials.guest) {
+    login.guest = { identityId: view.session?.guestIdentityId, credentialsExpireAt: iso(view.credentials.guest?.expiration) };
   }
   if (!user) return { login, store };
 
@@ -154,7 +154,7 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
   login.identityId = user.identityId;
   login.loggedInAt = iso(user.loggedInAt);
   login.tokensExpireAt = iso(user.tokens.expiresAt);
-  login.credentialsExpireAt = iso(view.credentials?.user?.expiration);
+  login.credentialsExpireAt = iso(view.credentials.user?.expiration);
   if (user.expired) login.expiredReason = user.expired;
   return { login, store };
 }

@@ -32,8 +32,10 @@ describe('getCredentials', () => {
     expect(login.identityId).toMatch(/^us-east-1:/);
     c.calls.length = 0;
 
+    store.reads.length = 0;
     const creds = await getCredentials(ctx, {}, c.deps);
     expect(c.calls).toEqual([]);
+    expect(store.reads).toEqual(['local/credentials']); // one keychain item on the hot path
     expect(creds).toEqual(login.credentials);
     expect(creds.accessKeyId).toMatch(/^ASIA/);
     expect(creds.expiration).toBe(T0 + 60 * MIN);

@@ -8,6 +8,8 @@ export class MemoryStore implements SecretStore {
   readonly maxValueLength?: number;
   /** Every set/delete, in order, so tests can assert what was written. */
   readonly writes: string[] = [];
+  /** Every key read, in order (the hot path must read one item). */
+  readonly reads: string[] = [];
 
   constructor(opts: { maxValueLength?: number; items?: Record<string, string> } = {}) {
     this.maxValueLength = opts.maxValueLength;
@@ -15,6 +17,7 @@ export class MemoryStore implements SecretStore {
   }
 
   async get(key: string): Promise<string | undefined> {
+    this.reads.push(key);
     return this.items.get(key);
   }
 
