@@ -2,15 +2,18 @@
 // default (@aws-crypto/sha256-js) is pure JS and several times slower; the verifier
 // runs on every signed request the emulator receives.
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import type { Checksum, SourceData } from '@smithy/types';
+
+/** What smithy hands a hash: its SourceData (kept local: @smithy/types is not a direct dependency). */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
 
 function toBuffer(data: SourceData): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
+  return Buffer.from(new Uint8Array(data));
 }
 
-export class NodeSha256 implements Checksum {
+/** Matches smithy's Checksum/Hash constructor shape: `new (secret?) → { update, digest, reset }`. */
+export class NodeSha256 {
   private readonly secret: Buffer | undefined;
   private hash: Hash | Hmac;
 

@@ -21,7 +21,9 @@ import {
   getPayloadHash,
   getSigningKey,
 } from '@smithy/signature-v4';
-import type { HeaderBag, HttpRequest } from '@smithy/types';
+import type { HttpRequest } from '@smithy/protocol-http';
+
+type HeaderBag = Record<string, string>;
 import type { Clock, LocalRequest } from '../model.js';
 import type { CredentialRegistry, IssuedCredentials } from '../credentials.js';
 import { NodeSha256 } from './node-sha256.js';
