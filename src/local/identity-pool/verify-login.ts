@@ -1,7 +1,7 @@
 // Checks one entry of a Logins map the way the Identity Pool does: the key names a
 // provider of this pool, the value is that user pool's ID token — signed by one of
 // its keys (JWKS), issued by it, for the registered client, not expired.
-import { compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import type { Clock, IdentityPoolModel } from '../model.js';
 import { IdentityError, MSG } from './errors.js';
 
@@ -15,6 +15,11 @@ export type JwksSource = (userPoolId: string) => JSONWebKeySet | { keys: object[
 
 const notAuthorized = (message: string) => new IdentityError('NotAuthorizedException', message);
 
+// jose is ESM-only: a dynamic import keeps the CommonJS emulator bundle loadable
+// where require() of ES modules is not available (Node < 20.19).
+let josePromise: Promise<typeof import('jose')> | undefined;
+const jose = () => (josePromise ??= import('jose'));
+
 export async function verifyLogin(
   pool: IdentityPoolModel,
   providerName: string,
@@ -22,6 +27,7 @@ export async function verifyLogin(
   jwks: JwksSource,
   clock: Clock,
 ): Promise<VerifiedLogin> {
+  const { compactVerify, createLocalJWKSet, decodeJwt } = await jose();
   const provider = pool.providers.find((p) => p.providerName === providerName);
   if (!provider) throw notAuthorized(MSG.unsupportedProvider);
   if (typeof token !== 'string') throw notAuthorized(MSG.notAJwt);
