@@ -60,6 +60,11 @@ export const localCommand = defineCommand<LocalOptions>({
     if (opts.state === false && opts.stateDir !== undefined) throw new UsageError('--state-dir and --no-state cannot be combined');
     const stateDir = opts.state === false ? undefined : (opts.stateDir ?? join(dataDir(ctx.env), 'local'));
     const profileName = ctx.profileExplicit ? ctx.profileName : LOCAL_PROFILE;
+    // Never turn a profile of a deployed stack (e.g. picked by AUTHAPI_PROFILE) into a local one.
+    const existing = (await ctx.readConfig()).profiles[profileName] as Partial<Profile> | undefined;
+    if (existing && !isEmulatorProfile(existing)) {
+      throw new UsageError(`profile "${profileName}" points at a deployed stack; the emulator will not overwrite it`, `use --profile ${LOCAL_PROFILE} (or another name)`);
+    }
     if (ctx.signal.aborted) return;
 
     const local = await import('../local/index.js');
@@ -91,6 +96,11 @@ export const localCommand = defineCommand<LocalOptions>({
     ctx.io.info('authapi local: stopped');
   },
 });
+
+/** A profile an emulator wrote: its Cognito endpoint is plain http (AWS's are https). */
+function isEmulatorProfile(p: Partial<Profile>): boolean {
+  return typeof p.endpoints?.cognitoIdp === 'string' && p.endpoints.cognitoIdp.startsWith('http://');
+}
 
 function parsePort(value: string): number {
   const n = Number(value);

@@ -75,7 +75,8 @@ describe('authapi local (in-process)', () => {
     const { dir, env } = setup();
     const cfg = join(dir, 'config');
     await runInProcess(['configure', '--profile', 'dev', '--region', 'us-east-1', '--user-pool-id', 'us-east-1_AbC123xyz', '--client-id', 'abc',
-      '--identity-pool-id', 'us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', '--api-url', 'https://x.example/prod', '--api-key', 'k'.repeat(30), '--store', 'file'], { env });
+      '--identity-pool-id', 'us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', '--api-url', 'http://127.0.0.1:1/prod', '--api-key', 'k'.repeat(30), '--store', 'file',
+      '--cognito-idp-endpoint', 'http://127.0.0.1:1'], { env });
     const s = await startInProcess(['--profile', 'dev', '--user', 'alice:Alice12345', '--user', 'bob:Bob123456', '--no-state'], env);
     expect(s.info.profile).toBe('dev');
     expect(s.stderr()).toContain('alice, bob');
@@ -131,6 +132,18 @@ describe('authapi local (in-process)', () => {
     const r = await runInProcess(['local', '--no-state', '--template', t], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolClient\\.Properties\\.UserPoolId .*!Ref Nope`));
+  });
+
+  it('never overwrites the profile of a deployed stack, even when AUTHAPI_PROFILE picks it', async () => {
+    const { dir, env } = setup();
+    const deployed = ['configure', '--profile', 'prod', '--region', 'us-east-1', '--user-pool-id', 'us-east-1_AbC123xyz', '--client-id', 'abc',
+      '--identity-pool-id', 'us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', '--api-url', 'https://abc.execute-api.us-east-1.amazonaws.com/prod', '--api-key', 'k'.repeat(30)];
+    expect((await runInProcess(deployed, { env })).code).toBe(0);
+    const before = readFileSync(join(dir, 'config', 'config.json'), 'utf8');
+    const r = await runInProcess(['local', '--no-state'], { env: { ...env, AUTHAPI_PROFILE: 'prod' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('authapi: profile "prod" points at a deployed stack; the emulator will not overwrite it — use --profile local (or another name)\n');
+    expect(readFileSync(join(dir, 'config', 'config.json'), 'utf8')).toBe(before);
   });
 
   it('a state dir in use by another emulator: exit 2', async () => {
