@@ -184,3 +184,23 @@ describe('challenges', () => {
     expect(out.challenges).toEqual(['NEW_PASSWORD_REQUIRED', 'SMS_MFA']);
   });
 });
+
+describe('userPoolError', () => {
+  it('reset required: Cognito\'s words plus what to do, exit 3', () => {
+    const err = new AwsServiceError('PasswordResetRequiredException', 'Password reset required for the user', 400);
+    expect(userPoolError(err, 'login', 'p')).toMatchObject({ exitCode: 3, message: 'Password reset required for the user', hint: expect.stringContaining('reset the password') });
+  });
+  it('throttling is exit 7, a 5xx is exit 6, anything else keeps its type in the message', () => {
+    expect(userPoolError(new AwsServiceError('TooManyRequestsException', 'Rate exceeded', 400), 'login', 'p')).toMatchObject({ exitCode: 7 });
+    expect(userPoolError(new AwsServiceError('InternalErrorException', 'boom', 500), 'login', 'p')).toMatchObject({ exitCode: 6 });
+    expect(userPoolError(new AwsServiceError('WeirdException', 'odd', 400), 'login', 'p')).toMatchObject({ exitCode: 3, message: 'WeirdException: odd' });
+  });
+  it('a refused refresh says to log in again, naming the profile', () => {
+    expect(userPoolError(new AwsServiceError('NotAuthorizedException', 'Refresh Token has expired', 400), 'refresh', 'prod'))
+      .toMatchObject({ exitCode: 3, hint: 'run `authapi login --profile prod`' });
+  });
+  it('leaves non-service errors alone', () => {
+    const e = new Error('x');
+    expect(userPoolError(e, 'login', 'p')).toBe(e);
+  });
+});

@@ -61,6 +61,19 @@ describe('authapi login', () => {
     expect(unknown.stderr).toBe('authapi: User does not exist. — check the username (it may be case-sensitive in this pool)\n');
   });
 
+  it('unconfirmed user (signed up, not confirmed) and disabled user: one line each, exit 3', async () => {
+    s = await startStack();
+    const { SignUpCommand, AdminDisableUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    await s.admin.send(new SignUpCommand({ ClientId: s.profile.userPoolClientId, Username: 'fresh', Password: 'FreshPASS123' }));
+    const unconfirmed = await login(s, ['-u', 'fresh', '--password-stdin'], { input: 'FreshPASS123\n' });
+    expect(unconfirmed.code).toBe(3);
+    expect(unconfirmed.stderr).toBe('authapi: User is not confirmed. — confirm the account first (the code sent at sign-up), or ask an administrator to confirm it\n');
+    await s.admin.send(new AdminDisableUserCommand({ UserPoolId: s.profile.userPoolId, Username: 'demouser' }));
+    const disabled = await login(s, ['-u', 'demouser', '--password-stdin'], { input: 'demoPASS123\n' });
+    expect(disabled.code).toBe(3);
+    expect(disabled.stderr).toBe('authapi: User is disabled. — an administrator must enable the account\n');
+  });
+
   it('locked out: "Password attempts exceeded" with a hint, exit 3', async () => {
     s = await startStack();
     let r;
