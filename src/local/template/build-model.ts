@@ -329,6 +329,10 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
     if (p.DefinitionBody !== undefined || p.DefinitionUri !== undefined) {
       return fail(`${where}.DefinitionBody`, 'OpenAPI definitions are not supported; declare routes as function Events of Type Api');
     }
+    const auth = isObject(p.Auth) ? p.Auth : {};
+    if (isObject(auth.UsagePlan) && auth.UsagePlan.CreateUsagePlan !== 'NONE') {
+      warnings.push(`${where}.Auth.UsagePlan: SAM-generated usage plans are not emulated; declare AWS::ApiGateway::UsagePlan, ApiKey and UsagePlanKey`);
+    }
     return { logicalId, id: physicalId(naming, SERVERLESS_API, logicalId), stageName: stageNameOf(logicalId), routes: [] };
   });
   const apiAuth = (logicalId: string): Props => {
@@ -340,6 +344,10 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
     const r = resources[logicalId] as RawResource;
     if (!isServerlessFunction(r)) continue;
     const events = apiEvents(r);
+    const allEvents = isObject(r.Properties?.Events) ? Object.entries(r.Properties.Events) : [];
+    for (const [name, e] of allEvents) {
+      if (isObject(e) && e.Type === 'HttpApi') warnings.push(`Resources.${logicalId}.Properties.Events.${name}: HttpApi events are not emulated (only Type Api)`);
+    }
     if (events.length === 0) continue;
     const where = `Resources.${logicalId}.Properties`;
     const p = props(logicalId, globalFunction);

@@ -253,6 +253,7 @@ Resources:
         Root: { Type: Api, Properties: { Path: /, Method: get, Auth: { Authorizer: NONE } } }
         Items: { Type: Api, Properties: { Path: "/items/{id}", Method: post } }
         Queue: { Type: SQS, Properties: { Queue: arn:aws:sqs:us-east-1:123456789012:q } }
+        Http: { Type: HttpApi, Properties: { Path: /h, Method: get } }
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -285,7 +286,10 @@ Resources:
     const role = model.roles[0]!;
     expect(role).toMatchObject({ name: 'fixed-role-name', arn: 'arn:aws:iam::123456789012:role/app/fixed-role-name' });
     expect(role.statements).toEqual([{ effect: 'Deny', actions: [], notActions: ['execute-api:Invoke'], resources: [], notResources: [`arn:aws:execute-api:us-east-1:123456789012:${api.id}/Prod/*`] }]);
-    expect(warnings).toEqual(['Resources.Topic: AWS::SNS::Topic is not emulated']);
+    expect(warnings).toEqual([
+      'Resources.Open.Properties.Events.Http: HttpApi events are not emulated (only Type Api)',
+      'Resources.Topic: AWS::SNS::Topic is not emulated',
+    ]);
   });
 
   test('a non-Node runtime is refused', () => {
