@@ -1,4 +1,5 @@
-// `authapi batch` against the local stack (issue 7's figures), in one hyperfine run:
+// `authapi batch` against the local stack (issue 7's figures); batch and its baseline
+// run interleaved (A B A B …) so the ratio is paired on a busy machine:
 //   1. 1,000 signed requests through `authapi batch --concurrency C` vs a minimal
 //      undici Pool + aws4 script (bench/batch-minimal-undici.mjs) at the same
 //      concurrency, whole processes                              target ≥ 0.8× its throughput
@@ -10,8 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, ROOT, hyperfine, ms, result } from './lib.mjs';
-import { startStack } from './call-stack.mjs';
+import { BIN, ROOT, ms, result } from './lib.mjs';
+import { interleaved, startStack } from './call-stack.mjs';
 
 const N = Number(process.env.N ?? 1000);
 const C = Number(process.env.C ?? 16);
@@ -30,11 +31,13 @@ try {
   const minimal = join(ROOT, 'bench', 'batch-minimal-undici.mjs');
   const loop = `for i in $(seq ${LOOP}); do node ${BIN} call require-auth >/dev/null 2>&1 || exit 1; done`;
   const runs = Number(process.env.RUNS ?? 5);
-  const [batch, base] = hyperfine([`node ${BIN} batch --concurrency ${C} < ${input} > /dev/null`, `node ${minimal} ${N} ${C}`], { runs, warmup: 1, env, shell: 'sh' });
-  const [shellLoop] = hyperfine([loop], { runs: Math.max(1, Math.round(runs / 2)), warmup: 0, env, shell: 'bash' });
+  const node = process.execPath;
+  const [batch, base] = interleaved([['sh', '-c', `${node} ${BIN} batch --concurrency ${C} < ${input} > /dev/null`], [node, minimal, String(N), String(C)]], { runs, warmup: 1, env })
+    .map((r) => ({ median: r.wall, cpu: r.cpu }));
+  const [shellLoop] = interleaved([['bash', '-c', loop]], { runs: Math.max(1, Math.round(runs / 2)), warmup: 0, env }).map((r) => ({ median: r.wall }));
   const tput = (s) => N / s;
   const loopFor1000 = shellLoop.median * (N / LOOP);
-  console.log(`batch ${N} @${C}: ${ms(batch.median)} (${tput(batch.median).toFixed(0)} req/s) · minimal undici+aws4: ${ms(base.median)} (${tput(base.median).toFixed(0)} req/s) · shell loop of ${LOOP} calls: ${ms(shellLoop.median)} → ×${+(N / LOOP).toFixed(2)} = ${ms(loopFor1000)}`);
+  console.log(`batch ${N} @${C}: ${ms(batch.median)} (${tput(batch.median).toFixed(0)} req/s, client cpu ${ms(batch.cpu)}) · minimal undici+aws4: ${ms(base.median)} (${tput(base.median).toFixed(0)} req/s, cpu ${ms(base.cpu)}) · shell loop of ${LOOP} calls: ${ms(shellLoop.median)} → ×${+(N / LOOP).toFixed(2)} = ${ms(loopFor1000)}`);
   const r1 = base.median / batch.median;
   result({ measure: `batch ${N} requests vs minimal undici Pool + aws4 (concurrency ${C}), throughput`, ratio: r1, target: '≥ 0.8×', pass: r1 >= 0.8, detail: `${tput(batch.median).toFixed(0)} vs ${tput(base.median).toFixed(0)} req/s` });
   const r2 = loopFor1000 / batch.median;

@@ -60,3 +60,29 @@ export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/**
+ * Runs the commands interleaved (A B C A B C …) so that load from other processes
+ * on a shared machine hits every command alike, and returns per command the median
+ * wall time and the median CPU time (user + system, from getrusage of the child) in
+ * seconds. CPU time is the steadier figure when the machine is busy.
+ */
+export function interleaved(commands, { runs = 30, warmup = 3, env }) {
+  const py = `
+import json, resource, subprocess, sys, time
+cmds = json.loads(sys.argv[1]); runs = int(sys.argv[2]); warmup = int(sys.argv[3])
+out = [{"wall": [], "cpu": []} for _ in cmds]
+for i in range(warmup + runs):
+    for k, argv in enumerate(cmds):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.perf_counter()
+        p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t1 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if p.returncode != 0: sys.exit("command failed: " + " ".join(argv))
+        if i >= warmup:
+            out[k]["wall"].append(t1 - t0)
+            out[k]["cpu"].append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
+print(json.dumps(out))`;
+  const r = spawnSync('python3', ['-c', py, JSON.stringify(commands), String(runs), String(warmup)], { env, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`interleaved timing failed: ${r.stderr}`);
+  return JSON.parse(r.stdout).map((x, i) => ({ argv: commands[i], wall: median(x.wall), cpu: median(x.cpu) }));
+}

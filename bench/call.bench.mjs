@@ -1,30 +1,37 @@
 // `authapi call require-auth` with cached credentials, against the local stack
-// (issue 7's figures). One hyperfine run holds every command, so the ratios are
-// paired on a noisy machine; NODE_EXTRA_CA_CERTS is unset on both sides.
+// (issue 7's figures). The commands run interleaved in one loop (A B C A B C …), so
+// the ratios are paired even on a busy shared machine; medians of wall time (and of
+// CPU time, steadier under load) are reported. NODE_EXTRA_CA_CERTS is unset on both sides.
 //   1. call vs `node -e ''`                                   target ≤ 1.5×
 //   2. an apig-test-style run (SRP login + Identity Pool
 //      exchange on every call) vs call                        target ≥ 5×
 //   3. peak RSS of call vs `node -e ''`                       target ≤ 1.5×
-// Also timed, to show where the time goes: `authapi --version` (start-up and the
-// command table) and `call --dry-run` (+ profile, cached credentials and signing,
-// no network). Run: `node scripts/build.mjs && node bench/call.bench.mjs`
-// (or `npm run bench -- call`). Needs hyperfine and python3.
-import { BIN, ROOT, hyperfine, ms, result } from './lib.mjs';
+// Also timed, to show where the time goes: `require('node:http')` alone, loading
+// dist/cli.cjs without running it, `authapi --version` (+ the command table) and
+// `call --dry-run` (+ profile, cached credentials and signing, no network). Run: `node scripts/build.mjs && node bench/call.bench.mjs`
+// (or `npm run bench -- call`). Needs python3. RUNS sets the runs per command (30).
+import { BIN, ROOT, ms, result } from './lib.mjs';
 import { join } from 'node:path';
-import { median, peakRssKiB, startStack } from './call-stack.mjs';
+import { interleaved, median, peakRssKiB, startStack } from './call-stack.mjs';
 
 const stack = await startStack();
 try {
   const apig = join(ROOT, 'bench', 'call-apig-test-style.mjs');
-  const [floor, version, dry, call, apigRun] = hyperfine(
-    ['node -e ""', `node ${BIN} --version`, `node ${BIN} call require-auth --dry-run`, `node ${BIN} call require-auth`, `node ${apig}`],
+  const cli = join(ROOT, 'dist', 'cli.cjs');
+  const node = process.execPath;
+  const [floor, httpOnly, bundle, version, dry, call, apigRun] = interleaved(
+    [[node, '-e', ''], [node, '-e', "require('node:http')"], [node, '-e', `require(${JSON.stringify(cli)})`], [node, BIN, '--version'],
+      [node, BIN, 'call', 'require-auth', '--dry-run'], [node, BIN, 'call', 'require-auth'], [node, apig]],
     { runs: Number(process.env.RUNS ?? 30), warmup: 3, env: stack.env },
   );
-  console.log(`node -e '' ${ms(floor.median)} · --version ${ms(version.median)} · call --dry-run ${ms(dry.median)} · call ${ms(call.median)} · apig-test-style ${ms(apigRun.median)}  (medians)`);
-  const r1 = call.median / floor.median;
-  result({ measure: "call require-auth (cached credentials) vs node -e ''", ratio: r1, target: '≤ 1.5×', pass: r1 <= 1.5, detail: `${ms(call.median)} vs ${ms(floor.median)}` });
-  const r2 = apigRun.median / call.median;
-  result({ measure: 'apig-test-style (login + exchange every call) vs call', ratio: r2, target: '≥ 5×', pass: r2 >= 5, detail: `${ms(apigRun.median)} vs ${ms(call.median)}` });
+  const both = (x) => `${ms(x.wall)} (cpu ${ms(x.cpu)})`;
+  console.log(`medians, interleaved: node -e '' ${both(floor)} · require('node:http') ${both(httpOnly)} · load dist/cli.cjs ${both(bundle)} · --version ${both(version)} · call --dry-run ${both(dry)} · call ${both(call)} · apig-test-style ${both(apigRun)}`);
+  const x = (a) => `${(a.wall / floor.wall).toFixed(2)}× (cpu ${(a.cpu / floor.cpu).toFixed(2)}×)`;
+  console.log(`where the time goes, vs node -e '': node:http alone ${x(httpOnly)} · bundle load ${x(bundle)} · + commander (--version) ${x(version)} · + profile, cached credentials, signing (--dry-run) ${x(dry)} · + node:http and the round trip (call) ${x(call)}`);
+  const r1 = call.wall / floor.wall;
+  result({ measure: "call require-auth (cached credentials) vs node -e ''", ratio: r1, target: '≤ 1.5×', pass: r1 <= 1.5, detail: `${ms(call.wall)} vs ${ms(floor.wall)} wall; cpu ${(call.cpu / floor.cpu).toFixed(2)}×` });
+  const r2 = apigRun.wall / call.wall;
+  result({ measure: 'apig-test-style (login + exchange every call) vs call', ratio: r2, target: '≥ 5×', pass: r2 >= 5, detail: `${ms(apigRun.wall)} vs ${ms(call.wall)}` });
 
   const rss = (argv) => median(Array.from({ length: 7 }, () => peakRssKiB(argv, stack.env)));
   const rssFloor = rss([process.execPath, '-e', '']);

@@ -136,7 +136,17 @@ interface Base {
   prefix: string;
 }
 
+let lastBase: { apiUrl: string; base: Base } | undefined;
+
 function parseBase(apiUrl: string): Base {
+  // `batch` resolves thousands of targets against one API URL: parse it once.
+  if (lastBase?.apiUrl === apiUrl) return lastBase.base;
+  const base = parseBaseUncached(apiUrl);
+  lastBase = { apiUrl, base };
+  return base;
+}
+
+function parseBaseUncached(apiUrl: string): Base {
   const u = new URL(apiUrl);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`apiUrl ${apiUrl} is not an http(s) URL`);
   return { protocol: u.protocol, hostname: u.hostname, port: u.port, prefix: u.pathname.replace(/\/+$/, '') };

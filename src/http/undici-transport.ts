@@ -21,8 +21,12 @@ const REASONS: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
 };
 
-export function createPoolTransport(origin: string, connections: number): PoolTransport {
-  const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 10_000 });
+/**
+ * `timeoutMs` bounds the wait for the answer's headers and then for each chunk of
+ * its body (undici's own timers: cheaper per request than an AbortSignal.timeout).
+ */
+export function createPoolTransport(origin: string, connections: number, timeoutMs = 0): PoolTransport {
+  const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const where = new URL(origin).host;
   let watching: AbortSignal | undefined;
   return {
@@ -33,12 +37,10 @@ export function createPoolTransport(origin: string, connections: number): PoolTr
         opts.signal.addEventListener('abort', () => void pool.destroy().catch(() => {}), { once: true });
       }
       if (opts.signal?.aborted) throw opts.signal.reason;
-      const timeout = opts.timeoutMs && opts.timeoutMs > 0 ? AbortSignal.timeout(opts.timeoutMs) : undefined;
-      const signal = timeout;
       const headers = { ...req.headers };
       if (req.body) headers['content-length'] = String(req.body.length);
       try {
-        const res = await pool.request({ method: req.method as 'GET', path: req.path, headers, body: req.body, signal });
+        const res = await pool.request({ method: req.method as 'GET', path: req.path, headers, body: req.body });
         const body = Buffer.from(await res.body.arrayBuffer());
         const rawHeaders: string[] = [];
         for (const [k, v] of Object.entries(res.headers)) {
@@ -53,8 +55,10 @@ export function createPoolTransport(origin: string, connections: number): PoolTr
         };
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
-        if (timeout?.aborted) throw new TransportError(`no answer from ${where} within ${opts.timeoutMs! / 1000} s (timeout)`, 'ETIMEOUT', true, err);
         const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+        if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') {
+          throw new TransportError(`no answer from ${where} within ${timeoutMs / 1000} s (timeout)`, 'ETIMEOUT', true, err);
+        }
         const code = e.code ?? e.cause?.code ?? (err instanceof undiciErrors.UndiciError ? 'UND_ERR' : 'EUNKNOWN');
         if (code === 'EUNKNOWN' && !(err instanceof undiciErrors.UndiciError) && !(e.syscall)) throw err;
         const reason = REASONS[code] ?? e.message;

@@ -122,6 +122,12 @@ describe('batch', () => {
     expect(line).toMatchObject({ id: 'x', exitCode: 6, error: expect.stringMatching(/connection refused/) });
   });
 
+  it('--timeout bounds each attempt: a hanging API gives an exit-6 error result', async () => {
+    const r = await batch('{"id":"h","path":"/hang"}', { timeout: '0.2', retries: '0' }, () => ({ hang: true }));
+    expect(r.lines).toEqual([{ id: 'h', error: expect.stringMatching(/within 0\.2 s \(timeout\)/), exitCode: 6 }]);
+    expect(r.code).toBe(6);
+  });
+
   it('fetches credentials once per run, and refreshes them when they near expiry mid-run', async () => {
     const now = Date.UTC(2026, 5, 1, 12);
     let expiresAt = now + 10 * 60_000;
