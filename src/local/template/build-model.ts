@@ -1,8 +1,7 @@
 // Turns a parsed SAM/CloudFormation template into the StackModel the emulator runs.
 // Only what the emulator can honour faithfully is accepted; anything it would have
 // to guess at is a TemplateError naming the place.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type {
   ApiKeyModel,
   IdentityPoolModel,
@@ -14,13 +13,17 @@ import type {
   RouteModel,
   StackModel,
   UsagePlanModel,
-  UserPoolClientModel,
   UserPoolModel,
 } from '../model.js';
 import { TemplateError } from './errors.js';
 import * as ids from './ids.js';
 import { Resolver, NO_VALUE } from './intrinsics.js';
+import { clientModel } from './client-settings.js';
+import { resolveHandler } from './handler-file.js';
+import { checkParameter } from './parameters.js';
 import { parseTemplateText } from './parse-yaml.js';
+import { policyStatements } from './policy-document.js';
+import { asList, coercions, deepMerge, isObject, type Props } from './values.js';
 import {
   IMPLICIT_API_ID,
   REST_API,
@@ -57,7 +60,6 @@ export interface BuiltStack {
   warnings: string[];
 }
 
-type Props = Record<string, unknown>;
 
 const IGNORED_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function', 'AWS::Cognito::IdentityPoolRoleAttachment',
   'AWS::ApiGateway::UsagePlanKey', 'AWS::IAM::Policy']);
@@ -459,126 +461,7 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
   };
 }
 
-// --- helpers ----------------------------------------------------------------------
-
-function clientModel(logicalId: string, p: Props, where: string, secret: string | undefined, fail: (w: string, p: string) => never, c: Coerce): UserPoolClientModel {
-  const units = isObject(p.TokenValidityUnits) ? p.TokenValidityUnits : {};
-  // Without TokenValidityUnits, access/ID validities are hours and refresh is days.
-  const validity = (key: string, unitKey: string, defUnit: string, defSeconds: number, min: number, max: number): number => {
-    if (p[key] === undefined) return defSeconds;
-    const unit = String(units[unitKey] ?? defUnit);
-    const factor = UNIT_SECONDS[unit];
-    if (!factor) return fail(`${where}.TokenValidityUnits.${unitKey}`, `must be seconds, minutes, hours or days, not ${unit}`);
-    const seconds = c.num(p[key], `${where}.${key}`, 0) * factor;
-    if (seconds < min || seconds > max) return fail(`${where}.${key}`, `${String(p[key])} ${unit} is outside the allowed range (${describeSeconds(min)} to ${describeSeconds(max)})`);
-    return seconds;
-  };
-  const flows = p.ExplicitAuthFlows === undefined
-    ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_CUSTOM_AUTH']
-    : normaliseFlows(asList(p.ExplicitAuthFlows).map(String));
-  const pue = String(p.PreventUserExistenceErrors ?? 'LEGACY');
-  if (pue !== 'ENABLED' && pue !== 'LEGACY') return fail(`${where}.PreventUserExistenceErrors`, `must be ENABLED or LEGACY, not ${pue}`);
-  const model: UserPoolClientModel = {
-    logicalId,
-    clientId: '',
-    clientName: typeof p.ClientName === 'string' ? p.ClientName : logicalId,
-    explicitAuthFlows: flows,
-    enableTokenRevocation: c.bool(p.EnableTokenRevocation ?? true, `${where}.EnableTokenRevocation`),
-    preventUserExistenceErrors: pue === 'ENABLED',
-    authSessionValiditySeconds: c.int(p.AuthSessionValidity ?? 3, `${where}.AuthSessionValidity`, 3, 15) * 60,
-    accessTokenValiditySeconds: validity('AccessTokenValidity', 'AccessToken', 'hours', 3600, 300, 86400),
-    idTokenValiditySeconds: validity('IdTokenValidity', 'IdToken', 'hours', 3600, 300, 86400),
-    refreshTokenValiditySeconds: validity('RefreshTokenValidity', 'RefreshToken', 'days', 30 * 86400, 3600, 3650 * 86400),
-  };
-  if (secret !== undefined) model.clientSecret = secret;
-  return model;
-}
-
-/** Legacy flow names mean their ALLOW_ equivalents, and imply SRP and refresh. */
-function normaliseFlows(flows: string[]): string[] {
-  const legacy: Record<string, string> = {
-    ADMIN_NO_SRP_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
-    USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
-    CUSTOM_AUTH_FLOW_ONLY: 'ALLOW_CUSTOM_AUTH',
-  };
-  const out = new Set<string>();
-  let sawLegacy = false;
-  for (const f of flows) {
-    const mapped = legacy[f];
-    if (mapped) {
-      sawLegacy = true;
-      out.add(mapped);
-    } else out.add(f);
-  }
-  if (sawLegacy) {
-    out.add('ALLOW_USER_SRP_AUTH');
-    out.add('ALLOW_REFRESH_TOKEN_AUTH');
-  }
-  return [...out];
-}
-
-const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
-
-function describeSeconds(s: number): string {
-  if (s % 86400 === 0) return `${s / 86400} days`;
-  if (s % 3600 === 0) return `${s / 3600} hours`;
-  return `${s / 60} minutes`;
-}
-
-function resolveHandler(p: Props, where: string, templateDir: string, fail: (w: string, p: string) => never): { file: string; exportName: string } {
-  const runtime = p.Runtime === undefined ? undefined : String(p.Runtime);
-  if (runtime !== undefined && !runtime.startsWith('nodejs')) {
-    return fail(`${where}.Runtime`, `${runtime} is not supported: the emulator runs Node.js handlers in-process`);
-  }
-  if (p.InlineCode !== undefined) return fail(`${where}.InlineCode`, 'inline code is not supported; use CodeUri');
-  if (typeof p.Handler !== 'string') return fail(`${where}.Handler`, 'is required (e.g. index.handler)');
-  if (p.CodeUri !== undefined && typeof p.CodeUri !== 'string') return fail(`${where}.CodeUri`, 'must be a local directory (S3 locations cannot be run locally)');
-  const dot = p.Handler.lastIndexOf('.');
-  if (dot <= 0 || dot === p.Handler.length - 1) return fail(`${where}.Handler`, `${p.Handler} must look like <file>.<export>`);
-  const base = resolvePath(templateDir, (p.CodeUri as string | undefined) ?? '.', p.Handler.slice(0, dot));
-  const candidates = ['.mjs', '.js', '.cjs'].map((ext) => base + ext);
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) return fail(`${where}.Handler`, `${p.Handler}: no handler file (looked for ${candidates.join(', ')})`);
-  return { file: found, exportName: p.Handler.slice(dot + 1) };
-}
-
-function policyStatements(doc: unknown, where: string, fail: (w: string, p: string) => never, warnings: string[]): PolicyStatement[] {
-  if (!isObject(doc)) return fail(where, 'must be a policy document');
-  return asList(doc.Statement).map((s, i) => {
-    const w = `${where}.Statement[${i}]`;
-    if (!isObject(s)) return fail(w, 'must be a mapping');
-    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') return fail(`${w}.Effect`, 'must be Allow or Deny');
-    if (s.Action === undefined && s.NotAction === undefined) return fail(w, 'needs Action or NotAction');
-    if (s.Resource === undefined && s.NotResource === undefined) return fail(w, 'needs Resource or NotResource');
-    if (s.Condition !== undefined) warnings.push(`${w}.Condition: policy conditions are not evaluated by the emulator`);
-    const st: PolicyStatement = { effect: s.Effect, actions: asList(s.Action).map(String), resources: asList(s.Resource).map(String) };
-    if (s.NotAction !== undefined) st.notActions = asList(s.NotAction).map(String);
-    if (s.NotResource !== undefined) st.notResources = asList(s.NotResource).map(String);
-    return st;
-  });
-}
-
-function checkParameter(value: string, def: Props, fail: (p: string) => never): string | string[] {
-  const type = String(def.Type ?? 'String');
-  if (Array.isArray(def.AllowedValues) && !def.AllowedValues.map(String).includes(value)) {
-    return fail(`${JSON.stringify(value)} is not one of the AllowedValues (${def.AllowedValues.map(String).join(', ')})`);
-  }
-  if (typeof def.AllowedPattern === 'string' && !new RegExp(`^(?:${def.AllowedPattern})$`).test(value)) {
-    return fail(`${JSON.stringify(value)} does not match AllowedPattern ${def.AllowedPattern}`);
-  }
-  if (def.MinLength !== undefined && value.length < Number(def.MinLength)) return fail(`is shorter than MinLength ${String(def.MinLength)}`);
-  if (def.MaxLength !== undefined && value.length > Number(def.MaxLength)) return fail(`is longer than MaxLength ${String(def.MaxLength)}`);
-  if (type === 'Number') {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) return fail(`${JSON.stringify(value)} is not a number`);
-    if (def.MinValue !== undefined && n < Number(def.MinValue)) return fail(`${value} is below MinValue ${String(def.MinValue)}`);
-    if (def.MaxValue !== undefined && n > Number(def.MaxValue)) return fail(`${value} is above MaxValue ${String(def.MaxValue)}`);
-    return value;
-  }
-  if (type === 'CommaDelimitedList' || type === 'List<Number>') return value.split(',').map((s) => s.trim());
-  if (type === 'String') return value;
-  return fail(`parameter type ${type} is not supported by the emulator`);
-}
+// --- SAM events ---------------------------------------------------------------------
 
 function isServerlessFunction(r: RawResource): boolean {
   return r.Type === 'AWS::Serverless::Function';
@@ -593,55 +476,3 @@ function apiEvents(r: RawResource): [string, Props][] {
     .map(([name, e]) => [name, isObject((e as Props).Properties) ? ((e as Props).Properties as Props) : {}]);
 }
 
-function isObject(v: unknown): v is Props {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function asList(v: unknown): unknown[] {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-function deepMerge(base: Props, over: Props): Props {
-  const out: Props = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isObject(b) && isObject(v) && !isIntrinsic(v) && !isIntrinsic(b) ? deepMerge(b, v) : v;
-  }
-  return out;
-}
-
-function isIntrinsic(v: Props): boolean {
-  const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0] === 'Ref' || (keys[0] ?? '').startsWith('Fn::'));
-}
-
-// Value coercions with the template location in the message (CloudFormation accepts
-// "true"/"8" strings wherever booleans/numbers go, e.g. from parameters).
-interface Coerce {
-  bool(v: unknown, where: string): boolean;
-  num(v: unknown, where: string, min: number): number;
-  int(v: unknown, where: string, min: number, max: number): number;
-}
-
-function coercions(file: string): Coerce {
-  return {
-    bool(v, where) {
-      if (v === true || v === 'true' || v === 'True') return true;
-      if (v === false || v === 'false' || v === 'False') return false;
-      throw new TemplateError(file, where, `must be true or false, not ${JSON.stringify(v)}`);
-    },
-    num(v, where, min) {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isFinite(n) || n < min) throw new TemplateError(file, where, `must be a number of at least ${min}, not ${JSON.stringify(v)}`);
-      return n;
-    },
-    int(v, where, min, max) {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isInteger(n) || n < min || n > max) {
-        throw new TemplateError(file, where, `must be a whole number from ${min} to ${max}, not ${JSON.stringify(v)}`);
-      }
-      return n;
-    },
-  };
-}
