@@ -10,9 +10,9 @@ import { credentialsFor, register, sessionCredentials, type GetCredentials } fro
 
 export interface CallOptions {
   request?: string;
-  header: string[];
+  header?: string[];
   data?: string;
-  query: string[];
+  query?: string[];
   include?: boolean;
   guest?: boolean;
   timeout?: string;
@@ -27,7 +27,7 @@ export interface CallDeps {
   random?: () => number;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export const callCommand = defineCommand<CallOptions>({
   name: 'call',
@@ -56,9 +56,9 @@ export const callCommand = defineCommand<CallOptions>({
   define(cmd: Command) {
     cmd
       .option('-X, --request <method>', 'HTTP method (default GET, or POST with --data)')
-      .option('-H, --header <line>', "extra header 'Name: value' (repeatable)", collect, [])
+      .option('-H, --header <line>', "extra header 'Name: value' (repeatable)", collect)
       .option('-d, --data <data>', 'request body: a string, @file, or @- for stdin (binary-safe)')
-      .option('--query <k=v>', 'query parameter, literal text (repeatable; adds to any ?query in TARGET)', collect, [])
+      .option('--query <k=v>', 'query parameter, literal text (repeatable; adds to any ?query in TARGET)', collect)
       .option('-i, --include', 'print the status line and response headers to stderr')
       .option('--guest', 'use guest (unauthenticated) credentials even when logged in')
       .option('--timeout <seconds>', 'give up on an attempt after this many seconds', '30')
