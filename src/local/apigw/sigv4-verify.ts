@@ -176,13 +176,12 @@ function digestsEqual(a: string, b: string): boolean {
 
 export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promise<SigV4Result> {
   const index = new HeaderIndex(req);
-  const headerValues = (_: LocalRequest, name: string) => index.values(name);
-  const authorization = headerValues(req, 'authorization')?.join(',');
+  const authorization = index.values('authorization')?.join(',');
   if (authorization === undefined || authorization.trim() === '') {
     return fail('missing', 'Missing Authentication Token');
   }
-  const amzDate = headerValues(req, 'x-amz-date')?.[0]?.trim();
-  const httpDate = headerValues(req, 'date')?.[0]?.trim();
+  const amzDate = index.values('x-amz-date')?.[0]?.trim();
+  const httpDate = index.values('date')?.[0]?.trim();
   const parsed = parseAuthorization(authorization, amzDate !== undefined || httpDate !== undefined);
   if (!parsed.ok) return fail('incomplete', parsed.message);
   const auth = parsed.value;
@@ -237,7 +236,7 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   // Canonical request, by smithy, over exactly the headers the client says it signed.
   const bag: HeaderBag = {};
   for (const name of auth.signedHeaders) {
-    const values = headerValues(req, name);
+    const values = index.values(name);
     if (values) bag[name] = values.map((v) => v.trim()).join(',');
   }
   const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(auth.signedHeaders));
@@ -276,7 +275,7 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
 
   // Session token: must be the one issued with this key (empty = long-term key, no token).
   if (creds.sessionToken !== '') {
-    const token = headerValues(req, 'x-amz-security-token')?.[0]?.trim();
+    const token = index.values('x-amz-security-token')?.[0]?.trim();
     if (token === undefined || !digestsEqual(token, creds.sessionToken)) return fail('invalid-token', INVALID_TOKEN_MESSAGE);
   }
   const now = opts.clock.now();
