@@ -28,25 +28,30 @@ type Result =
   | { id: unknown; status: number; headers?: Record<string, string | string[]>; body?: string; bodyBase64?: string; attempts: number; ms: number }
   | { id: unknown; error: string; exitCode: number };
 
-const EXIT_HELP = `Exit status: 0 when every line got a 2xx answer; otherwise the highest code among
-the lines: 2 bad input line, 3 not logged in (or guest refused), 4 an HTTP 4xx,
-5 an HTTP 5xx, 6 network error or timeout, 7 throttled or over quota after retries.`;
+const EXIT_HELP =
+  'Exit status: 0 when every line got a 2xx answer; otherwise the highest code among the lines: ' +
+  '2 a bad input line, 3 not logged in (or guests refused), 4 an HTTP 4xx, 5 an HTTP 5xx, ' +
+  '6 a network error or timeout, 7 throttled or over quota after retries.';
 
 export const batchCommand = defineCommand<BatchOptions>({
   name: 'batch',
   summary: 'send many signed requests: NDJSON on stdin, NDJSON results on stdout',
   description:
-    'Read one JSON request per line on stdin and write one JSON result per line on stdout.\n\n' +
-    'Input:  {"id"?, "method"?, "path" | "target", "headers"?: {"Name": "value"}, "query"?: {"k": "v" | ["v1","v2"]},\n' +
-    '         "body"? (string, or any JSON value sent as JSON) | "bodyBase64"?, "guest"?: true}\n' +
-    'Output: {"id", "status", "headers"? (with --include), "body" | "bodyBase64" (when not UTF-8), "attempts", "ms"}\n' +
-    '        or {"id", "error", "exitCode"} when the line could not be sent (bad line, network, not logged in).\n' +
-    '"id" defaults to the line number. Blank lines are skipped. Results come in completion order; --ordered keeps input order.\n' +
-    'Paths and queries follow the same encoding rules as `authapi call`; retries as for `call`, with one retry quota for the run.\n\n' +
+    'Read one JSON request per line on stdin and write one JSON result per line on stdout, ' +
+    'exactly one result for every non-blank input line.\n\n' +
+    'Input fields: "path" or "target" (as for `authapi call`), and optionally "id", "method", ' +
+    '"headers" ({"Name": "value"}), "query" ({"k": "v" or ["v1", "v2"]}, literal text), "body" (a string, ' +
+    'or any JSON value sent as application/json) or "bodyBase64", and "guest": true.\n\n' +
+    'Result fields: "id" (the input id, or the line number), "status", "headers" (with --include), ' +
+    '"body" (or "bodyBase64" when the body is not UTF-8), "attempts", "ms"; or "id", "error" and ' +
+    '"exitCode" when the line could not be sent (bad line, network, not logged in).\n\n' +
+    'Results come in completion order; --ordered keeps input order. Blank lines are skipped. ' +
+    'Encoding and retries follow `authapi call`, with one retry quota for the whole run; credentials ' +
+    'are fetched once and refreshed when they near expiry.\n\n' +
     EXIT_HELP,
   examples: [
-    `printf '%s\\n' '{"path":"no-auth"}' '{"id":"me","path":"require-auth"}' | authapi batch`,
     'authapi batch --concurrency 16 --ordered < requests.ndjson > results.ndjson',
+    `printf '%s\\n' '{"path":"no-auth"}' '{"id":"me","path":"require-auth"}' | authapi batch`,
     `jq -c '{id: .sku, path: "/items/\\(.sku)"}' skus.json | authapi batch | jq -c 'select(.status != 200)'`,
   ],
   define(cmd: Command) {

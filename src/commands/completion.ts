@@ -182,7 +182,8 @@ export const completionCommand = defineCommand<Record<string, never>>({
   args: '<shell>',
   summary: 'print a shell completion script (bash, zsh or fish)',
   examples: [
-    'source <(authapi completion bash)                        # in ~/.bashrc',
+    'authapi completion bash > ~/.local/share/bash-completion/completions/authapi',
+    'source <(authapi completion bash)                        # or this, in ~/.bashrc',
     'authapi completion zsh > "${fpath[1]}/_authapi"',
     'authapi completion fish > ~/.config/fish/completions/authapi.fish',
   ],

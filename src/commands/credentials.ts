@@ -22,16 +22,16 @@ export const credentialsCommand = defineCommand<CredentialsOptions>({
   summary: 'print the temporary AWS credentials (env, json, or credential_process)',
   description:
     'Print the temporary AWS credentials of your session (or of a guest with --guest) for other tools. ' +
-    'They are refreshed first when less than 5 minutes are left.\n\n' +
-    '  env      export lines for eval: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION\n' +
-    '  json     {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "Region"}\n' +
-    '  process  the AWS credential_process format, for ~/.aws/config:\n' +
-    '             [profile myapi]\n' +
-    '             credential_process = authapi credentials --format process --profile prod\n\n' +
+    'They are refreshed first when less than 5 minutes are left. Never prompts: without a session it ' +
+    'exits 3 with one line saying to run `authapi login`.\n\n' +
+    'env: export lines for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, ' +
+    'AWS_CREDENTIAL_EXPIRATION). json: {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "Region"}. ' +
+    'process: the AWS credential_process format (one line, Version 1, RFC 3339 Expiration); in ~/.aws/config: ' +
+    '"credential_process = authapi credentials --format process --profile prod".\n\n' +
     'The output is a secret: do not paste it anywhere.',
   examples: [
-    'eval "$(authapi credentials --format env)" && aws sts get-caller-identity',
     'authapi credentials --format json | jq -r .Expiration',
+    'eval "$(authapi credentials --format env)" && aws sts get-caller-identity',
     'aws configure set credential_process "authapi credentials --format process --profile prod" --profile myapi',
   ],
   define(cmd: Command) {
