@@ -8,6 +8,7 @@ import type { Profile } from '../config/profile.js';
 import { regionOfPool } from '../config/profile.js';
 import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError } from '../errors.js';
 import { AwsServiceError } from './aws-json.js';
+import { loadModule } from './lazy-load.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -47,7 +48,7 @@ export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiO
   // The SDK's documented opt-out of its "Node 20 support ends" notice, which would
   // otherwise land on our users' stderr on every refresh: authapi supports Node 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const sdk = await import('@aws-sdk/client-cognito-identity');
+  const sdk = await loadModule<typeof import('@aws-sdk/client-cognito-identity')>('@aws-sdk/client-cognito-identity');
   const client: CognitoIdentityClientLike = opts.client ?? new sdk.CognitoIdentityClient({
     region: regionOfPool(profile.identityPoolId),
     endpoint: profile.endpoints?.cognitoIdentity,

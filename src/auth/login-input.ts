@@ -4,6 +4,9 @@
 // that into a UsageError naming the flag to use.
 import type { Readable } from 'node:stream';
 import type { IO } from '../io.js';
+import { loadModule } from './lazy-load.js';
+
+type Prompts = typeof import('@inquirer/prompts');
 
 /** Reads stdin one line at a time (without the line ending), undefined at EOF. */
 export function lineReader(stdin: Readable): () => Promise<string | undefined> {
@@ -47,16 +50,16 @@ export function lineReader(stdin: Readable): () => Promise<string | undefined> {
 
 /** A hidden prompt on stderr; Ctrl-C comes back as an InterruptedError-like rejection. */
 export async function promptSecret(io: IO, message: string): Promise<string> {
-  const { password } = await import('@inquirer/prompts');
+  const { password } = await loadModule<Prompts>('@inquirer/prompts');
   return password({ message, mask: true }, { input: io.stdin, output: io.stderr });
 }
 
 export async function promptText(io: IO, message: string): Promise<string> {
-  const { input } = await import('@inquirer/prompts');
+  const { input } = await loadModule<Prompts>('@inquirer/prompts');
   return input({ message, required: true }, { input: io.stdin, output: io.stderr });
 }
 
 export async function promptChoice<T extends string>(io: IO, message: string, choices: { value: T; name: string }[]): Promise<T> {
-  const { select } = await import('@inquirer/prompts');
+  const { select } = await loadModule<Prompts>('@inquirer/prompts');
   return select<T>({ message, choices }, { input: io.stdin, output: io.stderr });
 }

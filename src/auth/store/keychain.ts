@@ -8,6 +8,7 @@
 //   "secret-service" so an absent service is an error we can explain.
 // - A locked or absent Secret Service can hang a call; every call has a 3 s timeout.
 import { AuthError } from '../../errors.js';
+import { loadModule } from '../lazy-load.js';
 import type { SecretStore } from './types.js';
 
 export const KEYCHAIN_SERVICE = 'authapi';
@@ -109,7 +110,7 @@ function unavailable(err: unknown): SecretStoreError {
 export async function openKeychain(opts: { service?: string; timeoutMs?: number; platform?: NodeJS.Platform } = {}): Promise<KeychainStore> {
   let mod: KeyringModule;
   try {
-    mod = await import('@napi-rs/keyring');
+    mod = await loadModule<KeyringModule>('@napi-rs/keyring');
   } catch (err) {
     throw new SecretStoreError(`the keychain module could not be loaded: ${describe(err)}`, undefined, { cause: err });
   }
