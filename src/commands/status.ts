@@ -35,6 +35,8 @@ export interface LoginStatus {
   expiredReason?: string;
   guest?: { identityId?: string; credentialsExpireAt?: string };
   problem?: string;
+  /** What to do about the problem. */
+  hint?: string;
 }
 
 export interface StoreStatus {
@@ -95,11 +97,14 @@ export const statusCommand = defineCommand<StatusOptions>({
       ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${ctx.profileName}\``);
       throw new SilentExit(ExitCode.USAGE);
     }
+    if (report.login?.state === 'unknown') {
+      const { problem, hint } = report.login;
+      ctx.io.info(`authapi: the session of profile ${ctx.profileName} cannot be read: ${problem}${hint ? ` — ${hint}` : ''}`);
+      throw new SilentExit(ExitCode.AUTH);
+    }
     if (report.login && report.login.state !== 'logged-in') {
       const login = ctx.profileName === 'default' ? '`authapi login`' : `\`authapi login --profile ${ctx.profileName}\``;
-      const why = report.login.state === 'expired' ? 'the session expired'
-        : report.login.state === 'unknown' ? `the session cannot be read (${report.login.problem})`
-        : 'not logged in';
+      const why = report.login.state === 'expired' ? 'the session expired' : 'not logged in';
       ctx.io.info(`authapi: ${why} (profile ${ctx.profileName}) — run ${login}`);
       throw new SilentExit(ExitCode.AUTH);
     }
@@ -122,7 +127,7 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
     view = await readSessionView(ctx, profile);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    return { login: { state: 'unknown', problem: err.message }, store };
+    return { login: { state: 'unknown', problem: err.message, ...(err.hint ? { hint: err.hint } : {}) }, store };
   }
   store.inUse = view.store.name;
   const user = view.session?.user;

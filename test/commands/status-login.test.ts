@@ -107,3 +107,20 @@ describe('authapi status (login part)', () => {
     expect(report.login.guest.identityId).not.toBe(report.login.identityId);
   });
 });
+
+describe('authapi status without a usable store', () => {
+  it('exit 3 with the store\'s problem and how to fix it', async () => {
+    const keychain = await import('../../src/auth/store/keychain.js');
+    const { vi } = await import('vitest');
+    const spy = vi.spyOn(keychain, 'openKeychain').mockRejectedValue(new keychain.SecretStoreError('no OS keychain is usable: no D-Bus'));
+    try {
+      s = await startStack();
+      const r = await runInProcess(['status', '--json'], { env: s.env, clock: s.clock });
+      expect(r.code).toBe(3);
+      expect(JSON.parse(r.stdout).login).toMatchObject({ state: 'unknown', problem: 'no OS keychain is usable: no D-Bus' });
+      expect(r.stderr).toMatch(/^authapi: the session of profile local cannot be read: no OS keychain is usable: no D-Bus — start a Secret Service .*--insecure-storage/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
