@@ -169,7 +169,7 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
       let current = used;
       const result = await execute({
         method: req.method,
-        label: `${req.method} ${targetUrl(req.target)}${current.guest ? ' (guest)' : ''}`,
+        label: () => `${req.method} ${targetUrl(req.target)}${current.guest ? ' (guest)' : ''}`,
         sign: async (now) => {
           const signed = signRequest({
             method: req.method,
@@ -219,8 +219,13 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
     }
   }
 
-  // Bounded concurrency: the reader waits for a free slot before taking the next line.
-  const inFlight = new Set<Promise<void>>();
+  // Bounded concurrency: the reader waits for a free slot before taking the next
+  // line. A counter and one waiting resolver (not Promise.race over the requests in
+  // flight, which would pile a reaction onto every pending request per line).
+  let active = 0;
+  let wake: (() => void) | undefined;
+  let failure: { err: unknown } | undefined;
+  const slotFreed = () => new Promise<void>((resolve) => (wake = resolve));
   const rl = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
   let lineNo = 0;
   let index = 0;
@@ -229,23 +234,32 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
       lineNo += 1;
       if (line.trim() === '') continue;
       const myIndex = index++;
-      const myLine = lineNo;
       read += 1;
-      const p: Promise<void> = one(line, myLine).then((r) => {
-        if ('error' in r) {
-          note(r.exitCode);
-          failed += 1;
-        }
-        done += 1;
-        emit(myIndex, r);
-        draw();
-        inFlight.delete(p);
+      active += 1;
+      one(line, lineNo).then(
+        (r) => {
+          if ('error' in r) {
+            note(r.exitCode);
+            failed += 1;
+          }
+          done += 1;
+          emit(myIndex, r);
+          draw();
+        },
+        (err: unknown) => {
+          failure ??= { err };
+        },
+      ).finally(() => {
+        active -= 1;
+        const w = wake;
+        wake = undefined;
+        w?.();
       });
-      inFlight.add(p);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
-      if (ctx.signal.aborted) break;
+      while (active >= concurrency && !failure) await slotFreed();
+      if (failure || ctx.signal.aborted) break;
     }
-    await Promise.all(inFlight);
+    while (active > 0) await slotFreed();
+    if (failure) throw failure.err;
   } finally {
     flush();
     rl.close();

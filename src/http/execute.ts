@@ -29,8 +29,8 @@ export interface ExecuteOptions {
   refreshCredentials?(): Promise<boolean>;
   quota?: RetryQuota;
   trace?(line: string): void;
-  /** A human name for the request in traces, e.g. "GET https://…/prod/no-auth". */
-  label: string;
+  /** A human name for the request in traces, e.g. "GET https://…/prod/no-auth" (built only when tracing). */
+  label: string | (() => string);
   random?: () => number;
 }
 
@@ -46,7 +46,10 @@ export interface ExecuteResult {
 const EXPIRED_TOKEN = 'security token included in the request is expired';
 
 export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
+  // Without --verbose no trace line is even formatted (batch sends thousands of requests).
+  const tracing = opts.trace !== undefined;
   const trace = opts.trace ?? (() => {});
+  const label = () => (typeof opts.label === 'function' ? opts.label() : opts.label);
   const start = performance.now();
   let attempts = 0;
   let skewRetried = false;
@@ -56,7 +59,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
     attempts += 1;
     const sentAt = opts.clock.now();
     const req = await opts.sign(sentAt + opts.skew.offsetMs);
-    trace(`> ${opts.label}${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
+    if (tracing) trace(`> ${label()}${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
     const t0 = performance.now();
     let res: HttpResponse;
     try {
@@ -68,7 +71,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
       if (!v.retry || !(await mayRetry(v, err.timedOut))) throw err;
       continue;
     }
-    trace(`< ${res.status} ${res.statusText} (${Math.round(performance.now() - t0)} ms)`);
+    if (tracing) trace(`< ${res.status} ${res.statusText} (${Math.round(performance.now() - t0)} ms)`);
 
     if (!skewRetried && isSkewError(res)) {
       const offset = offsetFromResponse(res, opts.clock.now());

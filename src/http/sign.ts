@@ -42,9 +42,13 @@ export interface SignedRequest {
   signature: string;
 }
 
-/** `20260101T000000Z` — what SigV4 calls the long date. */
+let lastDate = { second: NaN, text: '' };
+
+/** `20260101T000000Z` — what SigV4 calls the long date (memoized per second: batch signs thousands). */
 export function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, '');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: new Date(second * 1000).toISOString().replace(/[:-]|\.\d{3}/g, '') };
+  return lastDate.text;
 }
 
 export function hostHeader(t: Pick<Target, 'hostname' | 'port'>): string {

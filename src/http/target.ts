@@ -40,8 +40,11 @@ export function encodeStrict(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
+const PLAIN_SEGMENT = /^[A-Za-z0-9\-._~]*$/;
+
 /** Encodes one path segment, keeping escapes that are already there. */
 export function encodePathSegment(segment: string): string {
+  if (PLAIN_SEGMENT.test(segment)) return segment;
   let out = '';
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i]!;

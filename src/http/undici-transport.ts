@@ -37,20 +37,22 @@ export function createPoolTransport(origin: string, connections: number, timeout
         opts.signal.addEventListener('abort', () => void pool.destroy().catch(() => {}), { once: true });
       }
       if (opts.signal?.aborted) throw opts.signal.reason;
-      const headers = { ...req.headers };
+      const headers = req.headers; // signRequest's own object: ours to extend
       if (req.body) headers['content-length'] = String(req.body.length);
       try {
         const res = await pool.request({ method: req.method as 'GET', path: req.path, headers, body: req.body });
         const body = Buffer.from(await res.body.arrayBuffer());
-        const rawHeaders: string[] = [];
-        for (const [k, v] of Object.entries(res.headers)) {
-          for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) rawHeaders.push(k, String(one));
-        }
+        const resHeaders = res.headers as HttpResponse['headers'];
         return {
           status: res.statusCode,
           statusText: STATUS_CODES[res.statusCode] ?? '',
-          headers: res.headers as HttpResponse['headers'],
-          rawHeaders,
+          headers: resHeaders,
+          // Built only if someone reads it (batch does not).
+          get rawHeaders() {
+            const raw: string[] = [];
+            for (const [k, v] of Object.entries(resHeaders)) for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) raw.push(k, String(one));
+            return raw;
+          },
           body,
         };
       } catch (err) {
