@@ -30,5 +30,24 @@ export function errorForResult(r: ExecuteResult, guestFallback: boolean, notLogg
     const tries = r.attempts === 1 ? '1 attempt' : `${r.attempts} attempts`;
     return new ThrottledError(`${line}: throttled by the usage plan after ${tries}`, 'slow down, or allow more retries with --retries');
   }
-  return new HttpError(res.status, line);
+  return new HttpError(res.status, line, hintFor(res));
+}
+
+/** What the user can do about API Gateway's own refusals (DESIGN.md, "API Gateway answers"). */
+export function hintFor(res: ExecuteResult['response']): string | undefined {
+  const typeHeader = res.headers['x-amzn-errortype'];
+  const type = (typeof typeHeader === 'string' ? typeHeader : '').split(':')[0];
+  const text = res.body.toString('utf8', 0, 2000);
+  if (res.status === 403) {
+    if (type === 'MissingAuthenticationTokenException' || text.includes('"Missing Authentication Token"')) {
+      return 'API Gateway says this for a path or method the API does not have (and for unsigned calls to IAM routes): check the target';
+    }
+    if (type === 'ForbiddenException' || text === '{"message":"Forbidden"}') {
+      return 'the API key was refused (missing, wrong, disabled or not in a usage plan): check it with `authapi configure --show`';
+    }
+    if (text.includes('security token included in the request is invalid')) return 'the credentials were not accepted: run `authapi login` again';
+    if (type === 'InvalidSignatureException' || type === 'IncompleteSignatureException') return 'the signature was refused: run again with --verbose and report it';
+  }
+  if (res.status === 413) return "the body is over API Gateway's 10 MB limit";
+  return undefined;
 }

@@ -142,6 +142,14 @@ describe('call: answers and exit codes', () => {
     expect(r.code).toBe(4);
     expect(r.io.stdoutText()).toBe('{"message":"Missing Authentication Token"}');
     expect(r.error?.message).toBe('HTTP 404 Not Found');
+    expect((r.error as { hint?: string }).hint).toBeUndefined();
+    await fx!.close();
+    const mat = await run('/nope', {}, () => ({ status: 403, headers: { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' }, body: '{"message":"Missing Authentication Token"}' }));
+    expect(mat.code).toBe(4);
+    expect((mat.error as { hint?: string }).hint).toMatch(/path or method the API does not have/);
+    await fx!.close();
+    const key = await run('no-auth', {}, () => ({ status: 403, headers: { 'x-amzn-ErrorType': 'ForbiddenException' }, body: '{"message":"Forbidden"}' }));
+    expect((key.error as { hint?: string }).hint).toMatch(/API key was refused/);
     await fx!.close();
     const r5 = await run('/boom', { request: 'POST' }, () => ({ status: 500, body: '{"message": "Internal server error"}' }));
     expect(r5.code).toBe(5);
