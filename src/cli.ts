@@ -30,6 +30,7 @@ export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Prom
     .option('-p, --profile <name>', 'profile to use (default: $AUTHAPI_PROFILE or "default")')
     .option('-v, --verbose', 'trace requests on stderr (secrets redacted) and show stack traces of bugs')
     .option('--no-color', 'no ANSI colours (NO_COLOR=1 works too)')
+    .option('--insecure-storage', 'allow a plaintext 0600 file for secrets when no OS keychain is usable (AUTHAPI_STORE=file works too)')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
@@ -71,10 +72,16 @@ export async function runCli(argv: string[], opts: ContextOptions = {}): Promise
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   const program = buildProgram(io, async (name, cmd) => {
     const spec = COMMANDS.find((c) => c.name === name)!;
-    const globals = cmd.optsWithGlobals() as { profile?: string; verbose?: boolean; color?: boolean };
+    const globals = cmd.optsWithGlobals() as { profile?: string; verbose?: boolean; color?: boolean; insecureStorage?: boolean };
     verbose = Boolean(globals.verbose);
     if (globals.color === false) io.color = false;
-    const ctx = createContext({ ...opts, io, profile: globals.profile ?? opts.profile, verbose });
+    const ctx = createContext({
+      ...opts,
+      io,
+      profile: globals.profile ?? opts.profile,
+      verbose,
+      insecureStorage: globals.insecureStorage || opts.insecureStorage,
+    });
     await spec.run(ctx, cmd.opts(), cmd.args);
   });
 
@@ -129,8 +136,14 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
+  // On Node 20 the AWS SDK prints a multi-line deprecation notice whenever a client
+  // is built; stderr is for our messages.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const code = await runCli(argv, { signal: controller.signal });
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
   process.exitCode = code;
+  // A keychain call that timed out may leave a native handle alive; once our output
+  // is flushed there is nothing left to wait for.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

@@ -38,8 +38,7 @@ export const loginCommand = defineCommand<LoginOptions>({
       .option('--new-password-stdin', 'if a new password is required, read it from the next line of stdin')
       .option('--mfa-code <code>', 'the MFA code (authenticator app or SMS), instead of a prompt')
       .option('--mfa-type <type>', 'if the pool lets you choose: totp or sms')
-      .option('--user-attribute <name=value>', 'a value for an attribute the pool requires with a new password (repeatable)', collect)
-      .option('--insecure-storage', 'allow a plaintext 0600 file when no OS keychain is usable');
+      .option('--user-attribute <name=value>', 'a value for an attribute the pool requires with a new password (repeatable)', collect);
   },
   async run(ctx, opts) {
     if (opts.mfaType !== undefined && opts.mfaType !== 'totp' && opts.mfaType !== 'sms') {

@@ -26,8 +26,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
   ],
   define(cmd: Command) {
     cmd
-      .option('--all', 'log out of every profile in the config file')
-      .option('--insecure-storage', 'allow a plaintext 0600 file when no OS keychain is usable');
+      .option('--all', 'log out of every profile in the config file');
   },
   async run(ctx, opts) {
     if (opts.insecureStorage) ctx.flags.insecureStorage = true;

@@ -67,8 +67,7 @@ export const statusCommand = defineCommand<StatusOptions>({
   define(cmd: Command) {
     cmd
       .option('--json', 'print one JSON object for scripts')
-      .option('--verify', 'verify the ID token against the pool\'s published keys (network)')
-      .option('--insecure-storage', 'allow a plaintext 0600 file when no OS keychain is usable');
+      .option('--verify', 'verify the ID token against the pool\'s published keys (network)');
   },
   async run(ctx, opts) {
     if (opts.insecureStorage) ctx.flags.insecureStorage = true;
