@@ -24,6 +24,16 @@ const localAsSeparateBundle = {
 // small ones on the hot path (commander, aws4) are bundled to save module resolution.
 const LAZY_EXTERNALS = ['@aws-sdk/*', '@smithy/*', '@inquirer/*', '@napi-rs/*', 'undici', 'jose', 'yaml', 'amazon-cognito-identity-js'];
 
+// commander requires node:child_process at load time (~7 ms) for executable
+// subcommands, which authapi never uses: give it a proxy that loads it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: join(root, 'scripts', 'shims', 'lazy-child-process.cjs') } : undefined);
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -36,10 +46,23 @@ const common = {
 
 await mkdir(join(root, 'dist'), { recursive: true });
 await Promise.all([
-  build({ ...common, external: LAZY_EXTERNALS, entryPoints: [join(root, 'src/cli.ts')], outfile: join(root, 'dist/cli.cjs'), plugins: [localAsSeparateBundle] }),
+  // No import() in the CLI bundle: V8 loses the dynamic-import callback of functions
+  // restored from a code cache (src/launch.ts), so lazy loads are require() calls
+  // (ESM-only packages such as jose load through Node's require(esm)).
+  build({ ...common, supported: { 'dynamic-import': false }, external: LAZY_EXTERNALS, entryPoints: [join(root, 'src/cli.ts')], outfile: join(root, 'dist/cli.cjs'), plugins: [localAsSeparateBundle, lazyChildProcess] }),
+  build({ ...common, entryPoints: [join(root, 'src/launch.ts')], outfile: join(root, 'dist/launch.cjs') }),
   existsSync(join(root, 'src/local/index.ts'))
     ? build({ ...common, packages: 'external', entryPoints: [join(root, 'src/local/index.ts')], outfile: join(root, 'dist/local.cjs') })
     : undefined,
+  build({ ...common, entryPoints: [join(root, 'src/auth/agent/main.ts')], outfile: join(root, 'dist/agent.cjs') }),
 ]);
+// The launcher reads dist/cli.cjs as latin1 (faster than UTF-8): esbuild escapes
+// non-ASCII in code, but keeps it in comments; escape those too.
+{
+  const { readFileSync } = await import('node:fs');
+  const cli = join(root, 'dist/cli.cjs');
+  const text = readFileSync(cli, 'utf8');
+  if (/[^\x00-\x7f]/.test(text)) await writeFile(cli, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
 // dist/ is CommonJS inside an ESM package.
 await writeFile(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');

@@ -23,7 +23,29 @@ Environment:
 ${EXIT_CODE_HELP}
 `;
 
-export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Promise<void>): Command {
+/**
+ * The command a run is for: the first positional argument, when it names one.
+ * Global options that take a value are skipped with their value.
+ */
+export function invokedCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-p' || a === '--profile') {
+      i++;
+      continue;
+    }
+    if (a === '--') return undefined;
+    if (a.startsWith('-')) continue;
+    return COMMANDS.some((c) => c.name === a) ? a : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the program. With `only`, just that command is registered: a `call` in a
+ * shell loop should not pay for defining every other command's options.
+ */
+export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Promise<void>, only?: string): Command {
   const program = new Command('authapi')
     .description('Call APIs secured by AWS Cognito and IAM (SigV4) from the command line.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -44,6 +66,7 @@ export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Prom
     .addHelpText('after', MAIN_EXAMPLES);
 
   for (const spec of COMMANDS) {
+    if (only !== undefined && spec.name !== only) continue;
     const cmd = program
       .command(spec.args ? `${spec.name} ${spec.args}` : spec.name)
       .summary(spec.summary)
@@ -53,10 +76,6 @@ export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Prom
     cmd.action(async (...args: unknown[]) => onRun(spec.name, args[args.length - 1] as Command));
   }
   return program;
-}
-
-function commandNameIn(argv: string[]): string | undefined {
-  return argv.find((a) => COMMANDS.some((c) => c.name === a));
 }
 
 function oneLine(s: string): string {
@@ -83,7 +102,7 @@ export async function runCli(argv: string[], opts: ContextOptions = {}): Promise
       insecureStorage: globals.insecureStorage || opts.insecureStorage,
     });
     await spec.run(ctx, cmd.opts(), cmd.args);
-  });
+  }, invokedCommand(argv));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -98,7 +117,7 @@ function report(err: unknown, io: IO, verbose: boolean, argv: string[]): ExitCod
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
     // Bare `authapi` (or a command group without a verb) printed help to stderr.
     if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return ExitCode.USAGE;
-    const name = commandNameIn(argv);
+    const name = invokedCommand(argv);
     io.stderr.write(`authapi: ${oneLine(err.message)} (see \`authapi${name ? ` ${name}` : ''} --help\`)\n`);
     return ExitCode.USAGE;
   }

@@ -71,7 +71,7 @@ describe('cli: the real binary', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: authapi');
     const loaded = r.stderr.split('\n').filter((l) => l.startsWith('require: ')).map((l) => l.slice(9));
-    expect(loaded).toContain('../dist/cli.cjs'); // the trace works
+    expect(loaded).toContain('../dist/launch.cjs'); // the trace works
     const heavy = loaded.filter((m) => /@aws-sdk|@smithy|@inquirer|inquirer|@napi-rs|keyring|undici|jose|yaml|local\.cjs|amazon-cognito/.test(m));
     expect(heavy).toEqual([]);
   });

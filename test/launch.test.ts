@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { commandOf } from '../src/launch.js';
+import { runBinary, tempDir } from './helpers/cli.js';
+
+describe('launcher with a V8 code cache', () => {
+  it('names the cache after the command the run is for', () => {
+    expect(commandOf(['--profile', 'x', 'call', 'no-auth'])).toBe('call');
+    expect(commandOf(['--version'])).toBe('main');
+  });
+
+  it('writes one 0600 cache per command under XDG_CACHE_HOME, reuses it, and still works without it', async () => {
+    const cache = tempDir();
+    const env = { XDG_CACHE_HOME: cache, AUTHAPI_CONFIG_DIR: tempDir() };
+    const first = await runBinary(['--version'], { env });
+    expect(first.code).toBe(0);
+    const dir = join(cache, 'authapi');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(new RegExp(`^cli-main-${process.version}-\\d+-\\d+\\.v8cache$`));
+    expect(statSync(join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+    const mtime = statSync(join(dir, files[0]!)).mtimeMs;
+
+    const second = await runBinary(['--version'], { env });
+    expect(second.stdout).toBe(first.stdout);
+    expect(statSync(join(dir, files[0]!)).mtimeMs).toBe(mtime); // accepted, not rewritten
+
+    await runBinary(['status', '--json'], { env });
+    const after = readdirSync(dir);
+    expect(after).toHaveLength(2);
+    expect(after).toEqual(expect.arrayContaining([files[0], expect.stringMatching(/^cli-status-/)]));
+
+    const off = await runBinary(['--version'], { env: { ...env, AUTHAPI_NO_CODE_CACHE: '1' } });
+    expect(off.stdout).toBe(first.stdout);
+  });
+
+  it('a corrupt cache is rejected by V8 and rebuilt, never fatal', async () => {
+    const cache = tempDir();
+    const env = { XDG_CACHE_HOME: cache, AUTHAPI_CONFIG_DIR: tempDir() };
+    await runBinary(['--version'], { env });
+    const dir = join(cache, 'authapi');
+    const [name] = readdirSync(dir);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, name!), Buffer.alloc(4096, 7));
+    const r = await runBinary(['--version'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(statSync(join(dir, name!)).size).not.toBe(4096);
+  });
+});
