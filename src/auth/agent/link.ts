@@ -1,0 +1,118 @@
+// How the session layer (auth/session.ts) uses the credentials agent: ask it first,
+// tell it what the keychain gave us (starting it when none runs), make it forget a
+// session that ended. Off when the context has an injected secret store (in-process
+// tests), with AUTHAPI_AGENT=0, on Windows, or when dist/agent.cjs is not there.
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Context } from '../../context.js';
+import { agentRequest, pingAgent } from './client.js';
+import { agentSocketPath, agentSupported } from './paths.js';
+import { agentKey, type AgentCredentials, type AgentStart } from './protocol.js';
+
+export { agentKey };
+
+/**
+ * dist/agent.cjs: next to dist/cli.cjs in the bundle; from the sources (vitest),
+ * <repo>/dist/agent.cjs as built by `node scripts/build.mjs`.
+ */
+export function agentScript(): string | undefined {
+  if (typeof __dirname !== 'string') return undefined;
+  const path = basename(__dirname) === 'dist' ? join(__dirname, 'agent.cjs') : resolve(__dirname, '..', '..', '..', 'dist', 'agent.cjs');
+  return existsSync(path) ? path : undefined;
+}
+
+export function agentEnabled(ctx: Context): boolean {
+  return !ctx.secretStore && ctx.env.AUTHAPI_AGENT !== '0' && agentSupported();
+}
+
+interface LinkState {
+  socketPath: string;
+  /** Set once a request found no agent: the next `share` starts one instead of asking again. */
+  absent?: boolean;
+}
+
+const links = new WeakMap<Context, LinkState>();
+
+function link(ctx: Context): LinkState {
+  let l = links.get(ctx);
+  if (!l) links.set(ctx, (l = { socketPath: agentSocketPath(ctx.configDir, ctx.env) }));
+  return l;
+}
+
+export function agentSocketFor(ctx: Context): string {
+  return link(ctx).socketPath;
+}
+
+const debugOf = (ctx: Context) => (line: string) => ctx.io.debug(line);
+
+/** The agent's credentials for the key, if it runs and has them. */
+export async function agentGet(ctx: Context, key: string): Promise<AgentCredentials | undefined> {
+  const l = link(ctx);
+  const r = await agentRequest(l.socketPath, { op: 'get', key }, { debug: debugOf(ctx) });
+  if (!r) {
+    l.absent = true;
+    return undefined;
+  }
+  return r.ok ? r.credentials : undefined;
+}
+
+/**
+ * Hands credentials just read from the keychain (or just fetched) to the agent, or
+ * starts one holding them. Never waits for the new agent and never fails the command.
+ */
+export async function agentShare(ctx: Context, key: string, credentials: AgentCredentials): Promise<void> {
+  const l = link(ctx);
+  if (!l.absent) {
+    const r = await agentRequest(l.socketPath, { op: 'put', key, credentials }, { debug: debugOf(ctx) });
+    if (r) return;
+  }
+  l.absent = false; // whatever happens next, do not start two agents from one command
+  await startAgent(ctx, l.socketPath, { [key]: credentials });
+}
+
+/** Forgets keys (all of them when none is given); a no-op without an agent. */
+export async function agentForget(ctx: Context, keys?: string[]): Promise<void> {
+  const l = link(ctx);
+  if (!keys) {
+    await agentRequest(l.socketPath, { op: 'forget' }, { debug: debugOf(ctx) });
+    return;
+  }
+  await Promise.all(keys.map((key) => agentRequest(l.socketPath, { op: 'forget', key }, { debug: debugOf(ctx) })));
+}
+
+/** Stops the agent of this config directory; true when one was running. */
+export async function agentStop(ctx: Context): Promise<boolean> {
+  return Boolean(await agentRequest(link(ctx).socketPath, { op: 'stop' }, { debug: debugOf(ctx) }));
+}
+
+export function agentPid(ctx: Context): Promise<number | undefined> {
+  return pingAgent(link(ctx).socketPath, { debug: debugOf(ctx) });
+}
+
+async function startAgent(ctx: Context, socketPath: string, entries: Record<string, AgentCredentials>): Promise<void> {
+  const script = agentScript();
+  if (!script) {
+    ctx.io.debug('credentials agent not started: dist/agent.cjs not found');
+    return;
+  }
+  const { spawn } = await import('node:child_process'); // only the command that starts an agent pays for it
+  return new Promise((resolvePromise) => {
+    let child;
+    try {
+      // An empty environment and / as cwd: the agent needs neither, and inherits no
+      // NODE_OPTIONS preloads or secrets from ours.
+      child = spawn(process.execPath, [script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: {}, cwd: '/' });
+    } catch (err) {
+      ctx.io.debug(`credentials agent not started: ${(err as Error).message}`);
+      resolvePromise();
+      return;
+    }
+    child.on('error', (err) => ctx.io.debug(`credentials agent not started: ${err.message}`));
+    child.stdin!.on('error', () => resolvePromise()); // the agent exited at once (another one runs)
+    const start: AgentStart = { v: 1, socketPath, entries };
+    // Wait only for our end of the pipe to be written, never for the agent.
+    child.stdin!.end(JSON.stringify(start), () => resolvePromise());
+    child.unref();
+    ctx.io.debug(`credentials agent started (pid ${child.pid}) on ${socketPath}`);
+  });
+}

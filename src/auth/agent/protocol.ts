@@ -1,0 +1,110 @@
+// The credentials agent's wire format: NDJSON over a Unix socket, one request line and
+// one response line per connection, then the agent closes it. Small on purpose: the
+// client is on every `authapi call`'s hot path and the agent must be easy to audit.
+//
+//   {"op":"get","key":K}                  → {"ok":true,"credentials":{…}} or {"ok":true}
+//   {"op":"put","key":K,"credentials":C}  → {"ok":true}
+//   {"op":"forget","key":K}               → {"ok":true}   (no key: forget everything)
+//   {"op":"ping"}                         → {"ok":true,"pid":N,"entries":n}
+//   {"op":"stop"}                         → {"ok":true}   then the agent exits
+//
+// Keys are "<configDir>|<profile>|user" or "…|guest". Values are the short-lived AWS
+// credentials only — never tokens or refresh tokens.
+
+/** What the agent holds per key: one identity's temporary AWS credentials. */
+export interface AgentCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Epoch ms; the agent drops the entry at this time. */
+  expiration: number;
+  identityId: string;
+  /** The pool they were made for: a profile re-pointed elsewhere must not use them. */
+  identityPoolId: string;
+}
+
+export type AgentRequest =
+  | { op: 'get'; key: string }
+  | { op: 'put'; key: string; credentials: AgentCredentials }
+  | { op: 'forget'; key?: string }
+  | { op: 'ping' }
+  | { op: 'stop' };
+
+export type AgentResponse =
+  | { ok: true; credentials?: AgentCredentials; pid?: number; entries?: number }
+  | { ok: false; error: string };
+
+/** What the parent writes to a new agent's stdin (a pipe): where to listen, what to hold. */
+export interface AgentStart {
+  v: 1;
+  socketPath: string;
+  entries: Record<string, AgentCredentials>;
+}
+
+/** A request line longer than this is refused: nothing legitimate comes close. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+export class ProtocolError extends Error {}
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+export function isAgentCredentials(v: unknown): v is AgentCredentials {
+  const c = v as Partial<AgentCredentials> | null;
+  return Boolean(c && typeof c === 'object' && isString(c.accessKeyId) && isString(c.secretAccessKey) &&
+    typeof c.sessionToken === 'string' && typeof c.expiration === 'number' && Number.isFinite(c.expiration) &&
+    typeof c.identityId === 'string' && isString(c.identityPoolId));
+}
+
+/** Only the fields above: nothing else a caller might pass along ends up in the agent. */
+export function pickCredentials(c: AgentCredentials): AgentCredentials {
+  return {
+    accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken,
+    expiration: c.expiration, identityId: c.identityId, identityPoolId: c.identityPoolId,
+  };
+}
+
+export function parseRequest(line: string): AgentRequest {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw new ProtocolError('not JSON');
+  }
+  if (!v || typeof v !== 'object') throw new ProtocolError('not an object');
+  switch (v.op) {
+    case 'get':
+      if (!isString(v.key)) throw new ProtocolError('get needs a key');
+      return { op: 'get', key: v.key };
+    case 'put':
+      if (!isString(v.key)) throw new ProtocolError('put needs a key');
+      if (!isAgentCredentials(v.credentials)) throw new ProtocolError('put needs credentials');
+      return { op: 'put', key: v.key, credentials: pickCredentials(v.credentials) };
+    case 'forget':
+      if (v.key !== undefined && !isString(v.key)) throw new ProtocolError('forget: key must be a string');
+      return v.key === undefined ? { op: 'forget' } : { op: 'forget', key: v.key };
+    case 'ping':
+    case 'stop':
+      return { op: v.op };
+    default:
+      throw new ProtocolError(`unknown op ${JSON.stringify(v.op)}`);
+  }
+}
+
+export function parseResponse(line: string): AgentResponse {
+  const v = JSON.parse(line) as AgentResponse;
+  if (!v || typeof v !== 'object' || typeof v.ok !== 'boolean') throw new ProtocolError('not a response');
+  if (v.ok && v.credentials !== undefined && !isAgentCredentials(v.credentials)) throw new ProtocolError('bad credentials');
+  return v;
+}
+
+export function parseStart(text: string): AgentStart {
+  const v = JSON.parse(text) as AgentStart;
+  if (!v || v.v !== 1 || !isString(v.socketPath) || !v.entries || typeof v.entries !== 'object') throw new ProtocolError('bad start message');
+  const entries: Record<string, AgentCredentials> = {};
+  for (const [k, c] of Object.entries(v.entries)) if (isAgentCredentials(c)) entries[k] = pickCredentials(c);
+  return { v: 1, socketPath: v.socketPath, entries };
+}
+
+export function agentKey(configDir: string, profileName: string, kind: 'user' | 'guest'): string {
+  return `${configDir}|${profileName}|${kind}`;
+}

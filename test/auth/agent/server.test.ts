@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startAgentServer, type AgentServer, type Timers } from '../../../src/auth/agent/server.js';
+import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
+import { InsecureAgentDirError } from '../../../src/auth/agent/paths.js';
+import type { AgentCredentials } from '../../../src/auth/agent/protocol.js';
+import { tempDir } from '../../helpers/cli.js';
+
+const T0 = 1_800_000_000_000;
+const creds = (expiration: number, id = 'AKIA1'): AgentCredentials =>
+  ({ accessKeyId: id, secretAccessKey: 'secret', sessionToken: 'token', expiration, identityId: 'eu-west-1:x', identityPoolId: 'eu-west-1:pool' });
+
+/** A clock and a timer the test moves by hand: the idle rules run without waiting. */
+function fakeTime() {
+  const clock = { t: T0, now() { return this.t; } };
+  let pending: { fn: () => void; at: number } | undefined;
+  const timers: Timers = {
+    set: (fn, ms) => (pending = { fn, at: clock.t + ms }),
+    clear: (h) => { if (pending === h) pending = undefined; },
+  };
+  return {
+    clock, timers,
+    get dueAt() { return pending?.at; },
+    /** Moves the clock to the pending timer and fires it. */
+    fire() {
+      const p = pending!;
+      pending = undefined;
+      clock.t = Math.max(clock.t, p.at);
+      p.fn();
+    },
+  };
+}
+
+const socketIn = (dir = tempDir()) => join(dir, 'authapi', 'agent-test.sock');
+const started: AgentServer[] = [];
+async function start(opts: Parameters<typeof startAgentServer>[0]) {
+  const s = await startAgentServer(opts);
+  if (s) started.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.close()));
+});
+
+describe.skipIf(process.platform === 'win32')('credentials agent server', () => {
+  it('get / put / forget / ping through a real socket', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    await start({ socketPath: path, clock: t.clock, timers: t.timers, initial: { a: creds(T0 + 3_600_000) } });
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toEqual({ ok: true, credentials: creds(T0 + 3_600_000) });
+    expect(await agentRequest(path, { op: 'get', key: 'b' })).toEqual({ ok: true });
+    expect(await agentRequest(path, { op: 'put', key: 'b', credentials: creds(T0 + 60_000, 'AKIA2') })).toEqual({ ok: true });
+    expect(await agentRequest(path, { op: 'get', key: 'b' })).toEqual({ ok: true, credentials: creds(T0 + 60_000, 'AKIA2') });
+    expect(await agentRequest(path, { op: 'ping' })).toEqual({ ok: true, pid: process.pid, entries: 2 });
+    await agentRequest(path, { op: 'forget', key: 'a' });
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toEqual({ ok: true });
+    await agentRequest(path, { op: 'forget' });
+    expect(await agentRequest(path, { op: 'ping' })).toMatchObject({ entries: 0 });
+  });
+
+  it('a malformed request gets an error answer, not a crash', async () => {
+    const path = socketIn();
+    await start({ socketPath: path });
+    const { createConnection } = await import('node:net');
+    const answer = await new Promise<string>((resolve) => {
+      const s = createConnection(path);
+      let buf = '';
+      s.on('data', (c) => (buf += c));
+      s.on('end', () => resolve(buf));
+      s.write('{"op":"exec","cmd":"rm"}\n');
+    });
+    expect(JSON.parse(answer)).toEqual({ ok: false, error: 'unknown op "exec"' });
+    expect(await pingAgent(path)).toBe(process.pid);
+  });
+
+  it('directory 0700, socket 0600; the socket is removed on stop', async () => {
+    const path = socketIn();
+    await start({ socketPath: path });
+    expect(lstatSync(join(path, '..')).mode & 0o777).toBe(0o700);
+    expect(lstatSync(path).isSocket()).toBe(true);
+    expect(lstatSync(path).mode & 0o777).toBe(0o600);
+    expect(await agentRequest(path, { op: 'stop' })).toEqual({ ok: true });
+    await started[0]!.closed;
+    expect(existsSync(path)).toBe(false);
+    expect(await pingAgent(path)).toBeUndefined();
+  });
+
+  it('refuses a directory others can enter; clients will not talk to a socket there either', async () => {
+    const dir = join(tempDir(), 'authapi');
+    mkdirSync(dir);
+    chmodSync(dir, 0o770);
+    await expect(startAgentServer({ socketPath: join(dir, 'agent.sock') })).rejects.toThrow(InsecureAgentDirError);
+
+    // Someone else's listener in a loose directory never receives a request.
+    const loose = join(tempDir(), 'loose');
+    mkdirSync(loose, { mode: 0o700 });
+    chmodSync(loose, 0o777);
+    let connected = false;
+    const fake = createServer(() => (connected = true));
+    await new Promise<void>((r) => fake.listen(join(loose, 'agent.sock'), r));
+    const debug: string[] = [];
+    expect(await agentRequest(join(loose, 'agent.sock'), { op: 'ping' }, { debug: (l) => debug.push(l) })).toBeUndefined();
+    expect(debug.join('\n')).toMatch(/credentials agent not used: .*accessible to others/);
+    expect(connected).toBe(false);
+    await new Promise((r) => fake.close(r));
+  });
+
+  it('drops expired entries and refuses already-expired ones', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    await start({ socketPath: path, clock: t.clock, timers: t.timers, initial: { a: creds(T0 + 1_000) } });
+    await agentRequest(path, { op: 'put', key: 'old', credentials: creds(T0 - 1) });
+    expect(await agentRequest(path, { op: 'ping' })).toMatchObject({ entries: 1 });
+    t.clock.t = T0 + 1_000;
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toEqual({ ok: true });
+    expect(started[0]!.keys()).toEqual([]);
+  });
+
+  it('exits after 15 min without requests, even when it holds credentials', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    const s = (await start({ socketPath: path, clock: t.clock, timers: t.timers, initial: { a: creds(T0 + 4 * 3_600_000) } }))!;
+    t.clock.t = T0 + 10 * 60_000;
+    await agentRequest(path, { op: 'get', key: 'a' }); // a request restarts the countdown
+    expect(t.dueAt).toBe(T0 + 25 * 60_000);
+    t.fire();
+    expect(await s.closed).toBe('idle');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('exits 1 min after the last request once it holds nothing (forgotten or expired)', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    const s = (await start({ socketPath: path, clock: t.clock, timers: t.timers, initial: { a: creds(T0 + 5 * 60_000) } }))!;
+    // Wakes when the entry expires, finds the map empty and idle long enough: exits.
+    expect(t.dueAt).toBe(T0 + 5 * 60_000);
+    t.fire();
+    expect(await s.closed).toBe('empty');
+
+    const t2 = fakeTime();
+    const path2 = socketIn();
+    const s2 = (await start({ socketPath: path2, clock: t2.clock, timers: t2.timers, initial: { a: creds(T0 + 3_600_000) } }))!;
+    await agentRequest(path2, { op: 'forget' });
+    expect(t2.dueAt).toBe(T0 + 60_000);
+    let exited = false;
+    void s2.closed.then(() => (exited = true));
+    t2.clock.t = T0 + 30_000;
+    await agentRequest(path2, { op: 'ping' }); // still in use: the minute starts again
+    t2.fire();
+    expect(t2.clock.t).toBe(T0 + 90_000);
+    expect(await s2.closed).toBe('empty');
+    expect(exited).toBe(true);
+  });
+
+  it('a second agent on the same path steps aside; a stale socket file is replaced', async () => {
+    const path = socketIn();
+    await start({ socketPath: path });
+    expect(await startAgentServer({ socketPath: path })).toBeUndefined();
+    expect(await pingAgent(path)).toBe(process.pid);
+
+    const stalePath = socketIn();
+    mkdirSync(join(stalePath, '..'), { mode: 0o700 });
+    // A socket file with nobody listening: what a killed agent leaves behind (close()
+    // would unlink it, so it is moved aside meanwhile).
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(stalePath, r));
+    const { renameSync } = await import('node:fs');
+    renameSync(stalePath, stalePath + '.keep');
+    await new Promise((r) => dead.close(r));
+    renameSync(stalePath + '.keep', stalePath);
+    expect(lstatSync(stalePath).isSocket()).toBe(true);
+    expect(await pingAgent(stalePath)).toBeUndefined();
+    const s = await start({ socketPath: stalePath });
+    expect(s).toBeDefined();
+    expect(await pingAgent(stalePath)).toBe(process.pid);
+  });
+});
