@@ -19,6 +19,7 @@ import {
 import { decodeClaims, stringClaim } from './jwt.js';
 import { readBlob } from './blob-store.js';
 import { withLock } from './lock.js';
+import { agentEnabled, agentForget, agentGet, agentKey, agentShare } from './agent/link.js';
 import {
   deleteSessionData, emptySession, sessionItem, readCredentials, readSession, writeCredentials, writeSession,
   type SessionRecord, type StoredCredentials, type UserTokens,
@@ -92,31 +93,57 @@ function identityApiFor(ctx: Context, profile: Profile, deps: SessionDeps): () =
 
 export async function getCredentials(ctx: Context, opts: GetCredentialsOptions = {}, deps: SessionDeps = {}): Promise<AwsCredentials> {
   const profile = await ctx.profile();
-  const store = await storeFor(ctx, profile, deps);
   const kind = opts.guest ? 'guest' : 'user';
   const min = opts.minValidityMs ?? DEFAULT_MIN_VALIDITY_MS;
   const usable = (c: StoredCredentials | undefined): c is StoredCredentials => Boolean(c && c.expiration - ctx.clock.now() > min);
 
-  // The hot path: one read, no lock, no network.
+  // The hottest path: the credentials agent (agent/), no keychain at all.
+  const agent = !deps.store && agentEnabled(ctx) ? agentKey(ctx.configDir, ctx.profileName, kind) : undefined;
+  if (agent && !opts.forceRefresh) {
+    const held = await agentGet(ctx, agent);
+    if (held && held.identityPoolId === profile.identityPoolId) {
+      registerSecrets(ctx, held.secretAccessKey, held.sessionToken);
+      if (usable(held)) {
+        ctx.io.debug('credentials from agent');
+        return strip(held);
+      }
+    }
+  }
+  // Whatever the keychain path ends with, the agent gets it (or is started with it).
+  const share = async (c: StoredCredentials) => {
+    if (agent) await agentShare(ctx, agent, { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId });
+    return strip(c);
+  };
+
+  const store = await storeFor(ctx, profile, deps);
+  // The hot path without an agent: one read, no lock, no network.
   const before = await readCredentials(store, ctx.profileName, profile, kind);
   if (before) registerSecrets(ctx, before.secretAccessKey, before.sessionToken);
-  if (!opts.forceRefresh && usable(before)) return strip(before);
+  if (!opts.forceRefresh && usable(before)) return share(before);
 
-  return withLock(lockDir(ctx), ctx.profileName, async () => {
-    const current = await readCredentials(store, ctx.profileName, profile, kind);
-    // Another process may have refreshed while we waited: take its work. With
-    // forceRefresh, only credentials other than the ones the caller saw count.
-    if (usable(current) && (!opts.forceRefresh || current.accessKeyId !== before?.accessKeyId)) {
-      registerSecrets(ctx, current.secretAccessKey, current.sessionToken);
-      return strip(current);
-    }
-    const session = await readSession(store, ctx.profileName, profile);
-    const fresh = opts.guest
-      ? await guestCredentials(ctx, profile, store, session, deps)
-      : await userCredentials(ctx, profile, store, session, deps);
-    await writeCredentials(store, ctx.profileName, profile, kind, fresh);
-    return strip(fresh);
-  }, { signal: ctx.signal });
+  let got: StoredCredentials;
+  try {
+    got = await withLock(lockDir(ctx), ctx.profileName, async () => {
+      const current = await readCredentials(store, ctx.profileName, profile, kind);
+      // Another process may have refreshed while we waited: take its work. With
+      // forceRefresh, only credentials other than the ones the caller saw count.
+      if (usable(current) && (!opts.forceRefresh || current.accessKeyId !== before?.accessKeyId)) {
+        registerSecrets(ctx, current.secretAccessKey, current.sessionToken);
+        return current;
+      }
+      const session = await readSession(store, ctx.profileName, profile);
+      const fresh = opts.guest
+        ? await guestCredentials(ctx, profile, store, session, deps)
+        : await userCredentials(ctx, profile, store, session, deps);
+      await writeCredentials(store, ctx.profileName, profile, kind, fresh);
+      return fresh;
+    }, { signal: ctx.signal });
+  } catch (err) {
+    // No session (logged out elsewhere, expired): the agent must not keep serving it.
+    if (agent && err instanceof NotLoggedInError) await agentForget(ctx, [agent]);
+    throw err;
+  }
+  return share(got);
 }
 
 async function guestCredentials(
@@ -268,6 +295,11 @@ export async function completeLogin(
     delete (session.user!.tokens as Partial<AuthenticationResult>).expiresIn;
     await writeSession(store, ctx.profileName, session);
     await writeCredentials(store, ctx.profileName, profile, 'user', { ...got.credentials, identityId: got.identityId });
+    // A new login (perhaps as someone else) replaces what the agent held for the profile.
+    if (!deps.store && agentEnabled(ctx)) {
+      await agentShare(ctx, agentKey(ctx.configDir, ctx.profileName, 'user'),
+        { ...got.credentials, identityId: got.identityId, identityPoolId: profile.identityPoolId });
+    }
     return { username, identityId: got.identityId, credentials: got.credentials, tokensExpireAt: session.user!.tokens.expiresAt };
   }, { signal: ctx.signal });
 }
@@ -327,6 +359,9 @@ export async function endSession(
       }
     }
     await deleteSessionData(store, profileName);
+    if (!deps.store && agentEnabled(ctx)) {
+      await agentForget(ctx, [agentKey(ctx.configDir, profileName, 'user'), agentKey(ctx.configDir, profileName, 'guest')]);
+    }
     return { hadSession: Boolean(session?.user ?? foreign?.user), revoke };
   }, { signal: ctx.signal });
 }

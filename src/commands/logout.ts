@@ -17,7 +17,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
   summary: 'revoke the refresh token and wipe the cached session',
   description:
     'Revoke the refresh token (RevokeToken) and delete the stored tokens and AWS credentials of the ' +
-    'profile (--all: of every profile). The local copy is wiped even when the server cannot be reached; ' +
+    'profile (--all: of every profile, and stop the credentials agent). The local copy is wiped even when the server cannot be reached; ' +
     'then the exit code is 6 and the message says the revoke failed. Logging out twice is not an error.',
   examples: [
     'authapi logout',
@@ -67,6 +67,11 @@ export const logoutCommand = defineCommand<LogoutOptions>({
       ctx.io.warn(`profile ${name}: local session wiped, but revoking the refresh token failed: ${failure.message}` +
         ' — it stays valid on the server until it expires');
       worst = Math.max(worst, code);
+    }
+    if (opts.all) {
+      // Every session of this config directory is gone: its credentials agent has nothing left to serve.
+      const { agentEnabled, agentStop } = await import('../auth/agent/link.js');
+      if (agentEnabled(ctx) && (await agentStop(ctx))) ctx.io.info('authapi: credentials agent stopped');
     }
     if (worst !== ExitCode.OK) throw new SilentExit(worst as (typeof ExitCode)[keyof typeof ExitCode]);
   },

@@ -53,6 +53,8 @@ export interface StatusReport {
   settings?: Record<string, unknown>;
   login?: LoginStatus;
   store?: StoreStatus;
+  /** The credentials agent of this config directory (src/auth/agent). */
+  agent?: { state: 'running' | 'not-running' | 'disabled'; pid?: number };
 }
 
 export const statusCommand = defineCommand<StatusOptions>({
@@ -88,6 +90,7 @@ export const statusCommand = defineCommand<StatusOptions>({
       const { login, store } = await loginStatus(ctx, profile, Boolean(opts.verify));
       report.login = login;
       report.store = store;
+      report.agent = await agentStatus(ctx);
     }
 
     if (opts.json) ctx.io.out(JSON.stringify(report) + '\n');
@@ -109,6 +112,13 @@ export const statusCommand = defineCommand<StatusOptions>({
     }
   },
 });
+
+async function agentStatus(ctx: Context): Promise<NonNullable<StatusReport['agent']>> {
+  const { agentEnabled, agentPid } = await import('../auth/agent/link.js');
+  if (!agentEnabled(ctx)) return { state: 'disabled' };
+  const pid = await agentPid(ctx);
+  return pid === undefined ? { state: 'not-running' } : { state: 'running', pid };
+}
 
 async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Promise<{ login: LoginStatus; store: StoreStatus }> {
   const { describeBackends } = await import('../auth/store/choose.js');
@@ -195,6 +205,10 @@ export function formatStatus(r: StatusReport): string {
     if (r.store.inUse) rows.push(['secret store', r.store.inUse]);
     rows.push(['stores', r.store.available.map((b) =>
       `${b.name}: ${b.available ? 'available' : 'unavailable'}${b.allowed ? '' : ', not allowed'}`).join('; ')]);
+  }
+  if (r.agent) {
+    rows.push(['credentials agent', r.agent.state === 'running' ? `running (pid ${r.agent.pid})`
+      : r.agent.state === 'disabled' ? 'disabled' : 'not running']);
   }
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, v]) => `${(k + ':').padEnd(width)}${v}`).join('\n') + '\n';

@@ -29,7 +29,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profileFor(stack), dead: { ...profileFor(stack), apiUrl: 'http://127.0.0.1:9/prod' } } }));
   // The AWS SDK (loaded by the session layer for guests) prints a multi-line
   // "NodeVersionSupportWarning" on Node < 22; that is not this command's output.
-  env = { AUTHAPI_CONFIG_DIR: dir, AUTHAPI_STORE: 'file', HOME: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // No credentials agent: `credentials` runs under the AWS CLI here, outside runBinary's defaults, and an agent would outlive the test.
+  env = { AUTHAPI_CONFIG_DIR: dir, AUTHAPI_STORE: 'file', AUTHAPI_AGENT: '0', HOME: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const login = await run(['login', '-u', 'demouser', '--password-stdin'], 'demoPASS123\n');
   expect(login.code, login.stderr).toBe(0);
 });

@@ -44,7 +44,8 @@ export function runBinary(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [...(opts.execArgv ?? []), BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
+      // No credentials agent unless the test asks for one: it would outlive the test.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AUTHAPI_AGENT: '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
