@@ -24,7 +24,7 @@ import {
   deleteSessionData, emptySession, sessionItem, readCredentials, readSession, writeCredentials, writeSession,
   type SessionRecord, type StoredCredentials, type UserTokens,
 } from './session-data.js';
-import { openStore } from './store/choose.js';
+import { openStore, storePolicy } from './store/choose.js';
 import type { SecretStore } from './store/types.js';
 import { httpUserPoolTransport, refreshTokens, revokeToken, type AuthenticationResult, type UserPoolTransport } from './user-pool.js';
 import { userPoolError } from './user-pool-errors.js';
@@ -105,6 +105,9 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
       registerSecrets(ctx, held.secretAccessKey, held.sessionToken);
       if (usable(held)) {
         ctx.io.debug('credentials from agent');
+        // The session still lives in plaintext files when that is the only store
+        // allowed: say so every run, as if the file had been read (it is free to open).
+        if (storePolicy(ctx, profile.store).order.join() === 'file') await storeFor(ctx, profile, deps);
         return strip(held);
       }
     }
