@@ -1,9 +1,15 @@
 // Shared by bench/call.bench.mjs and bench/batch.bench.mjs: start the local stack in
 // a process of its own (the emulator must not share the measured client's event
 // loop), write a "local" profile in a temporary config dir, log the demo user in once
-// and warm the credential cache, so every measured `call` runs "with cached credentials".
+// and warm the credential cache, so every measured `call` runs "with cached credentials"
+// the way users get them by default: from the credentials agent (src/auth/agent),
+// started by the warm-up call, with the keychain out of the hot path. The store is the
+// 0600 file unless AUTHAPI_BENCH_STORE=keychain (run under scripts/with-keyring.sh);
+// AUTHAPI_BENCH_AGENT=0 measures without the agent (store read on every call).
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, benchEnv } from './lib.mjs';
@@ -38,14 +44,48 @@ export async function startStack() {
     endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profile } }));
-  // The file store: a headless bench machine has no Secret Service. Its "plaintext"
-  // notice on stderr is discarded by the measured commands.
-  const env = cleanEnv({ AUTHAPI_CONFIG_DIR: dir, AUTHAPI_STORE: 'file', AUTHAPI_PROFILE: 'local' });
-  const login = spawnSync(process.execPath, [BIN, 'login', '-u', 'demouser', '--password-stdin'], { input: 'demoPASS123\n', env, encoding: 'utf8' });
+  // The file store by default: a headless bench machine has no Secret Service. Its
+  // "plaintext" notice on stderr is discarded by the measured commands.
+  const keychain = process.env.AUTHAPI_BENCH_STORE === 'keychain';
+  // A runtime dir of our own: the agent's socket is found (and the agent stopped) here.
+  const runtime = mkdtempSync(join(tmpdir(), 'authapi-bench-run-'));
+  const env = cleanEnv({
+    AUTHAPI_CONFIG_DIR: dir, AUTHAPI_PROFILE: 'local', XDG_RUNTIME_DIR: runtime,
+    ...(keychain ? {} : { AUTHAPI_STORE: 'file' }),
+    ...(process.env.AUTHAPI_BENCH_AGENT === '0' ? { AUTHAPI_AGENT: '0' } : {}),
+  });
+  if (keychain) delete env.AUTHAPI_STORE;
+  const socket = join(runtime, 'authapi', `agent-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
+  const login = spawnSync(process.execPath, [BIN, 'login', '-u', 'demouser', '--password-stdin'], { input: 'demoPASS123\n', env: { ...env, AUTHAPI_AGENT: '0' }, encoding: 'utf8' });
   if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
+  // Reads the store and starts the agent (detached; it listens a moment later).
   const warm = spawnSync(process.execPath, [BIN, 'call', 'require-auth'], { env, encoding: 'utf8' });
   if (warm.status !== 0 || !warm.stdout.includes('velvet rope')) throw new Error(`call failed: ${warm.stderr}`);
-  return { info, dir, env, stop: () => child.kill('SIGTERM') };
+  const agentPid = env.AUTHAPI_AGENT === '0' ? undefined : await waitForAgent(socket);
+  const stopAgent = () => agentRequest(socket, { op: 'stop' });
+  return { info, dir, env, agentPid, store: keychain ? 'keychain' : 'file', stop: () => { child.kill('SIGTERM'); return stopAgent(); } };
+}
+
+/** One request to the credentials agent (NDJSON, one line each way); undefined if none answers. */
+export function agentRequest(socket, req) {
+  return new Promise((resolve) => {
+    const s = createConnection(socket);
+    let buf = '';
+    s.setEncoding('utf8');
+    s.on('data', (c) => (buf += c));
+    s.on('end', () => resolve(buf ? JSON.parse(buf) : undefined));
+    s.on('error', () => resolve(undefined));
+    s.write(JSON.stringify(req) + '\n');
+  });
+}
+
+async function waitForAgent(socket) {
+  for (let i = 0; i < 200; i++) {
+    const r = await agentRequest(socket, { op: 'ping' });
+    if (r?.ok) return r.pid;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error(`the credentials agent did not start on ${socket}`);
 }
 
 /** Peak RSS (KiB) of one run of a command, from getrusage(RUSAGE_CHILDREN) in a fresh Python. */

@@ -1,5 +1,8 @@
 // `authapi call require-auth` with cached credentials, against the local stack
-// (issue 7's figures). The commands run interleaved in one loop (A B C A B C …), so
+// (issue 7's figures). "Cached" is what users get by default: the credentials agent is
+// warm (started by the warm-up call in call-stack.mjs), so no keychain on the hot path;
+// the file store by default, the OS keychain with AUTHAPI_BENCH_STORE=keychain under
+// scripts/with-keyring.sh, no agent with AUTHAPI_BENCH_AGENT=0. The commands run interleaved in one loop (A B C A B C …), so
 // the ratios are paired even on a busy shared machine; medians of wall time (and of
 // CPU time, steadier under load) are reported. NODE_EXTRA_CA_CERTS is unset on both sides.
 //   1. call vs `node -e ''`                                   target ≤ 1.5×
@@ -25,6 +28,7 @@ try {
     { runs: Number(process.env.RUNS ?? 30), warmup: 3, env: stack.env },
   );
   const both = (x) => `${ms(x.wall)} (cpu ${ms(x.cpu)})`;
+  console.log(`store: ${stack.store}; credentials agent: ${stack.agentPid ? `warm (pid ${stack.agentPid})` : 'off'}`);
   console.log(`medians, interleaved: node -e '' ${both(floor)} · require('node:http') ${both(httpOnly)} · load dist/cli.cjs ${both(bundle)} · --version ${both(version)} · call --dry-run ${both(dry)} · call ${both(call)} · apig-test-style ${both(apigRun)}`);
   const x = (a) => `${(a.wall / floor.wall).toFixed(2)}× (cpu ${(a.cpu / floor.cpu).toFixed(2)}×)`;
   console.log(`where the time goes, vs node -e '': node:http alone ${x(httpOnly)} · bundle load ${x(bundle)} · + commander (--version) ${x(version)} · + profile, cached credentials, signing (--dry-run) ${x(dry)} · + node:http and the round trip (call) ${x(call)}`);
@@ -40,5 +44,5 @@ try {
   const r3 = rssCall / rssFloor;
   result({ measure: "call peak RSS vs node -e ''", ratio: r3, target: '≤ 1.5×', pass: r3 <= 1.5, detail: `${(rssCall / 1024).toFixed(1)} vs ${(rssFloor / 1024).toFixed(1)} MiB` });
 } finally {
-  stack.stop();
+  await stack.stop();
 }
