@@ -112,9 +112,11 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
       }
     }
   }
-  // Whatever the keychain path ends with, the agent gets it (or is started with it).
+  // Whatever the keychain path ends with, the agent gets it (or is started with it),
+  // unless a logout made it forget the profile after we read the store.
+  const readAt = ctx.clock.now();
   const share = async (c: StoredCredentials) => {
-    if (agent) await agentShare(ctx, agent, { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId });
+    if (agent) await agentShare(ctx, agent, { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId }, readAt);
     return strip(c);
   };
 

@@ -59,11 +59,12 @@ export async function agentGet(ctx: Context, key: string): Promise<AgentCredenti
 /**
  * Hands credentials just read from the keychain (or just fetched) to the agent, or
  * starts one holding them. Never waits for the new agent and never fails the command.
+ * `readAt` (ctx.clock) is when the store was read: a logout after it wins (protocol.ts).
  */
-export async function agentShare(ctx: Context, key: string, credentials: AgentCredentials): Promise<void> {
+export async function agentShare(ctx: Context, key: string, credentials: AgentCredentials, readAt?: number): Promise<void> {
   const l = link(ctx);
   if (!l.absent) {
-    const r = await agentRequest(l.socketPath, { op: 'put', key, credentials }, { debug: debugOf(ctx) });
+    const r = await agentRequest(l.socketPath, { op: 'put', key, credentials, ...(readAt === undefined ? {} : { readAt }) }, { debug: debugOf(ctx) });
     if (r) return;
   }
   l.absent = false; // whatever happens next, do not start two agents from one command

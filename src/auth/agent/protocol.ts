@@ -3,7 +3,7 @@
 // client is on every `authapi call`'s hot path and the agent must be easy to audit.
 //
 //   {"op":"get","key":K}                  → {"ok":true,"credentials":{…}} or {"ok":true}
-//   {"op":"put","key":K,"credentials":C}  → {"ok":true}
+//   {"op":"put","key":K,"credentials":C,"readAt":T} → {"ok":true}
 //   {"op":"forget","key":K}               → {"ok":true}   (no key: forget everything)
 //   {"op":"ping"}                         → {"ok":true,"pid":N,"entries":n}
 //   {"op":"stop"}                         → {"ok":true}   then the agent exits
@@ -25,7 +25,12 @@ export interface AgentCredentials {
 
 export type AgentRequest =
   | { op: 'get'; key: string }
-  | { op: 'put'; key: string; credentials: AgentCredentials }
+  /**
+   * readAt: when the sender read these credentials from the store (epoch ms). A put
+   * read no later than the key's last forget is ignored: a command that read the store
+   * just before `logout` wiped it must not hand the agent the ended session afterwards.
+   */
+  | { op: 'put'; key: string; credentials: AgentCredentials; readAt?: number }
   | { op: 'forget'; key?: string }
   | { op: 'ping' }
   | { op: 'stop' };
@@ -78,7 +83,8 @@ export function parseRequest(line: string): AgentRequest {
     case 'put':
       if (!isString(v.key)) throw new ProtocolError('put needs a key');
       if (!isAgentCredentials(v.credentials)) throw new ProtocolError('put needs credentials');
-      return { op: 'put', key: v.key, credentials: pickCredentials(v.credentials) };
+      if (v.readAt !== undefined && (typeof v.readAt !== 'number' || !Number.isFinite(v.readAt))) throw new ProtocolError('put: readAt must be a number');
+      return { op: 'put', key: v.key, credentials: pickCredentials(v.credentials), ...(v.readAt === undefined ? {} : { readAt: v.readAt }) };
     case 'forget':
       if (v.key !== undefined && !isString(v.key)) throw new ProtocolError('forget: key must be a string');
       return v.key === undefined ? { op: 'forget' } : { op: 'forget', key: v.key };

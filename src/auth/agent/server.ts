@@ -55,6 +55,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   const idleMs = opts.idleMs ?? IDLE_MS;
   const emptyIdleMs = opts.emptyIdleMs ?? EMPTY_IDLE_MS;
   const entries = new Map<string, AgentCredentials>(Object.entries(opts.initial ?? {}));
+  // When each key (and everything, '') was last forgotten: late puts of older reads are ignored.
+  const forgotten = new Map<string, number>();
+  const forgottenAt = (key: string) => Math.max(forgotten.get(key) ?? -Infinity, forgotten.get('') ?? -Infinity);
   let lastRequest = clock.now();
   let timer: unknown;
   let closing: Promise<void> | undefined;
@@ -113,12 +116,14 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         return c ? { ok: true, credentials: c } : { ok: true };
       }
       case 'put':
+        if (req.readAt !== undefined && req.readAt <= forgottenAt(req.key)) return { ok: true };
         if (req.credentials.expiration > clock.now()) entries.set(req.key, req.credentials);
         else entries.delete(req.key);
         return { ok: true };
       case 'forget':
         if (req.key === undefined) entries.clear();
         else entries.delete(req.key);
+        forgotten.set(req.key ?? '', clock.now());
         return { ok: true };
       case 'ping':
         return { ok: true, pid: process.pid, entries: entries.size };

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ManualClock } from '../../../src/clock.js';
 import { createContext, type Context } from '../../../src/context.js';
 import { testIO, type TestIO } from '../../../src/io.js';
 import { endSession, getCredentials, NotLoggedInError } from '../../../src/auth/session.js';
@@ -84,6 +85,20 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
     expect(c.calls).toEqual(['GetCredentialsForIdentity']);
     expect(forced.accessKeyId).not.toBe(login.credentials.accessKeyId);
     expect((await held())?.accessKeyId).toBe(forced.accessKeyId);
+  });
+
+  it('credentials read from the store before a logout reached the agent are not handed to it afterwards', async () => {
+    const c = await countedDeps(s);
+    const login = await loginAs(s, context(), c.deps);
+    await agentRequest(agent.socketPath, { op: 'forget', key: userKey }); // "logout", at s.clock's now
+    // A command that read the store a moment before that forget, and shares after it.
+    const late = createContext({ io: testIO(), env, clock: new ManualClock(s.clock.now() - 1), profile: 'local' });
+    expect((await getCredentials(late, {}, c.deps)).accessKeyId).toBe(login.credentials.accessKeyId);
+    expect(await held()).toBeUndefined();
+    // One that read it after: shared.
+    s.clock.advance(1);
+    await getCredentials(context(), {}, c.deps);
+    expect((await held())?.accessKeyId).toBe(login.credentials.accessKeyId);
   });
 
   it('credentials made for another identity pool are ignored (the profile was re-pointed)', async () => {

@@ -8,6 +8,7 @@ describe('agent protocol', () => {
     expect(parseRequest('{"op":"get","key":"k"}')).toEqual({ op: 'get', key: 'k' });
     expect(parseRequest(JSON.stringify({ op: 'put', key: 'k', credentials: { ...creds, refreshToken: 'never' } })))
       .toEqual({ op: 'put', key: 'k', credentials: creds });
+    expect(parseRequest(JSON.stringify({ op: 'put', key: 'k', credentials: creds, readAt: 5 }))).toEqual({ op: 'put', key: 'k', credentials: creds, readAt: 5 });
     expect(parseRequest('{"op":"forget"}')).toEqual({ op: 'forget' });
     expect(parseRequest('{"op":"forget","key":"k"}')).toEqual({ op: 'forget', key: 'k' });
     expect(parseRequest('{"op":"ping"}')).toEqual({ op: 'ping' });
@@ -16,7 +17,7 @@ describe('agent protocol', () => {
 
   it('refuses malformed requests', () => {
     for (const bad of ['nope', '42', 'null', '{"op":"get"}', '{"op":"put","key":"k"}', '{"op":"put","key":"k","credentials":{"accessKeyId":"a"}}',
-      '{"op":"forget","key":3}', '{"op":"exec"}']) {
+      '{"op":"forget","key":3}', '{"op":"exec"}', JSON.stringify({ op: 'put', key: 'k', credentials: creds, readAt: 'soon' })]) {
       expect(() => parseRequest(bad), bad).toThrow(ProtocolError);
     }
   });

@@ -107,6 +107,24 @@ describe.skipIf(process.platform === 'win32')('credentials agent server', () => 
     await new Promise((r) => fake.close(r));
   });
 
+  it('a put of credentials read before the last forget is ignored (logout racing a command)', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    await start({ socketPath: path, clock: t.clock, timers: t.timers });
+    t.clock.t = T0 + 10_000;
+    await agentRequest(path, { op: 'forget', key: 'a' });
+    await agentRequest(path, { op: 'put', key: 'a', credentials: creds(T0 + 3_600_000), readAt: T0 + 9_000 });
+    await agentRequest(path, { op: 'put', key: 'a', credentials: creds(T0 + 3_600_000), readAt: T0 + 10_000 });
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toEqual({ ok: true });
+    await agentRequest(path, { op: 'put', key: 'b', credentials: creds(T0 + 3_600_000), readAt: T0 + 9_000 }); // another key: unaffected
+    await agentRequest(path, { op: 'put', key: 'a', credentials: creds(T0 + 3_600_000), readAt: T0 + 10_001 }); // read after the forget
+    expect(started[0]!.keys().sort()).toEqual(['a', 'b']);
+    t.clock.t = T0 + 20_000;
+    await agentRequest(path, { op: 'forget' }); // everything
+    await agentRequest(path, { op: 'put', key: 'b', credentials: creds(T0 + 3_600_000), readAt: T0 + 19_999 });
+    expect(started[0]!.keys()).toEqual([]);
+  });
+
   it('drops expired entries and refuses already-expired ones', async () => {
     const t = fakeTime();
     const path = socketIn();
