@@ -116,7 +116,7 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
   // unless a logout made it forget the profile after we read the store.
   const readAt = ctx.clock.now();
   const share = async (c: StoredCredentials) => {
-    if (agent) await agentShare(ctx, agent, { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId }, readAt);
+    if (agent) await agentShare(ctx, agent, { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId }, { readAt });
     return strip(c);
   };
 
@@ -300,10 +300,11 @@ export async function completeLogin(
     delete (session.user!.tokens as Partial<AuthenticationResult>).expiresIn;
     await writeSession(store, ctx.profileName, session);
     await writeCredentials(store, ctx.profileName, profile, 'user', { ...got.credentials, identityId: got.identityId });
-    // A new login (perhaps as someone else) replaces what the agent held for the profile.
+    // A new login (perhaps as someone else) replaces what a running agent held for the
+    // profile; login itself starts none (its own cost matters), the next command does.
     if (!deps.store && agentEnabled(ctx)) {
       await agentShare(ctx, agentKey(ctx.configDir, ctx.profileName, 'user'),
-        { ...got.credentials, identityId: got.identityId, identityPoolId: profile.identityPoolId });
+        { ...got.credentials, identityId: got.identityId, identityPoolId: profile.identityPoolId }, { start: false });
     }
     return { username, identityId: got.identityId, credentials: got.credentials, tokensExpireAt: session.user!.tokens.expiresAt };
   }, { signal: ctx.signal });

@@ -60,13 +60,17 @@ export async function agentGet(ctx: Context, key: string): Promise<AgentCredenti
  * Hands credentials just read from the keychain (or just fetched) to the agent, or
  * starts one holding them. Never waits for the new agent and never fails the command.
  * `readAt` (ctx.clock) is when the store was read: a logout after it wins (protocol.ts).
+ * `start: false` only updates a running agent (login: the first command starts it).
  */
-export async function agentShare(ctx: Context, key: string, credentials: AgentCredentials, readAt?: number): Promise<void> {
+export async function agentShare(
+  ctx: Context, key: string, credentials: AgentCredentials, opts: { readAt?: number; start?: boolean } = {},
+): Promise<void> {
   const l = link(ctx);
   if (!l.absent) {
-    const r = await agentRequest(l.socketPath, { op: 'put', key, credentials, ...(readAt === undefined ? {} : { readAt }) }, { debug: debugOf(ctx) });
+    const r = await agentRequest(l.socketPath, { op: 'put', key, credentials, ...(opts.readAt === undefined ? {} : { readAt: opts.readAt }) }, { debug: debugOf(ctx) });
     if (r) return;
   }
+  if (opts.start === false) return;
   l.absent = false; // whatever happens next, do not start two agents from one command
   await startAgent(ctx, l.socketPath, { [key]: credentials });
 }

@@ -75,8 +75,10 @@ const authapi = (args: string[], input?: string, extra: Record<string, string> =
 
 describe.skipIf(process.platform === 'win32')('credentials agent, end to end', () => {
   it('login → call starts the agent → call served by it → logout → exit 3 → logout --all stops it', async () => {
-    const login = await authapi(['login', '-u', 'demouser', '--password-stdin'], 'demoPASS123\n', { AUTHAPI_AGENT: '0' });
+    // login starts no agent (its own start-up matters); it would only update a running one.
+    const login = await authapi(['login', '-u', 'demouser', '--password-stdin', '-v'], 'demoPASS123\n');
     expect(login.code, login.stderr).toBe(0);
+    expect(login.stderr).not.toContain('credentials agent started');
     expect(existsSync(socketPath)).toBe(false);
 
     const first = await authapi(['call', 'require-auth', '-v']);
