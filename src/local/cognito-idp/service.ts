@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolModel } from '../model.js';
 import { awsJsonError, awsJsonOk } from '../http.js';
+import { parseJsonObjectBody } from '../json-body.js';
 import * as admin from './admin-ops.js';
 import { initiateAuth, respondToAuthChallenge } from './auth-flows.js';
 import { ChallengeStore } from './challenges.js';
@@ -122,14 +123,9 @@ export class CognitoIdpService {
     if (signed && !(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
       return awsJsonError('MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
     }
-    let body: Body;
-    try {
-      const parsed: unknown = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Body;
-    } catch {
-      return awsJsonError('SerializationException', 'Start of structure or map found where not expected.', requestId);
-    }
+    const parsed = parseJsonObjectBody<Body>(req, requestId);
+    if ('error' in parsed) return parsed.error;
+    const body = parsed.body;
     try {
       return awsJsonOk(await fn(this.ctx, body), requestId);
     } catch (err) {

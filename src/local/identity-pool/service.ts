@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CredentialRegistry, IssuedCredentials } from '../credentials.js';
 import { awsJsonError, awsJsonOk } from '../http.js';
+import { parseJsonObjectBody } from '../json-body.js';
 import type { Clock, IdentityPoolModel, LocalRequest, LocalResponse, StackModel } from '../model.js';
 import { stableUuid } from '../template/ids.js';
 import { IdentityError, MSG } from './errors.js';
@@ -44,14 +45,9 @@ export class CognitoIdentityService {
     if (req.method !== 'POST' || (op !== 'GetId' && op !== 'GetCredentialsForIdentity')) {
       return awsJsonError('UnknownOperationException', op ? `Unknown operation ${op}` : 'Unknown operation', requestId);
     }
-    let body: Body;
-    try {
-      const parsed: unknown = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Body;
-    } catch {
-      return awsJsonError('SerializationException', 'Start of structure or map found where not expected.', requestId);
-    }
+    const parsed = parseJsonObjectBody<Body>(req, requestId);
+    if ('error' in parsed) return parsed.error;
+    const body = parsed.body;
     try {
       const out = op === 'GetId' ? await this.getId(body) : await this.getCredentialsForIdentity(body);
       return awsJsonOk(out, requestId);
