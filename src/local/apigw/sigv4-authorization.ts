@@ -34,18 +34,33 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
   const rest = space < 0 ? '' : trimmed.slice(space + 1);
   // AWS splits the parameters on commas and whitespace alike: a stray space after
-  // `Credential=` makes the key id its own (equal-sign-less) word.
-  const words = splitWords(rest);
-  const params = new Map<string, string>();
-  for (const word of words) {
-    const eq = word.indexOf('=');
-    if (eq < 0) return { ok: false, message: missingEqualSignMessage(header) };
-    const key = word.slice(0, eq);
-    if (!params.has(key)) params.set(key, word.slice(eq + 1));
+  // `Credential=` makes the key id its own (equal-sign-less) word. One pass over the
+  // words, no intermediate list or map: this runs on every signed request.
+  let credential: string | undefined;
+  let signature: string | undefined;
+  let signedHeaders: string | undefined;
+  let start = -1;
+  let eq = -1;
+  for (let i = 0; i <= rest.length; i++) {
+    const c = i < rest.length ? rest.charCodeAt(i) : 44;
+    if (c === 44 || c === 32 || c === 9 || c === 10 || c === 13) {
+      if (start >= 0) {
+        if (eq < 0) return { ok: false, message: missingEqualSignMessage(header) };
+        // The first occurrence of a parameter wins.
+        const keyLength = eq - start;
+        if (keyLength === 10 && credential === undefined && rest.startsWith('Credential', start)) credential = rest.slice(eq + 1, i);
+        else if (keyLength === 9 && signature === undefined && rest.startsWith('Signature', start)) signature = rest.slice(eq + 1, i);
+        else if (keyLength === 13 && signedHeaders === undefined && rest.startsWith('SignedHeaders', start)) signedHeaders = rest.slice(eq + 1, i);
+      }
+      start = -1;
+      eq = -1;
+    } else if (start < 0) {
+      start = i;
+      if (c === 61) eq = i;
+    } else if (c === 61 && eq < 0) {
+      eq = i;
+    }
   }
-  const credential = params.get('Credential');
-  const signature = params.get('Signature');
-  const signedHeaders = params.get('SignedHeaders');
   const problems: string[] = [];
   if (!credential) problems.push("Authorization header requires 'Credential' parameter.");
   if (!signature) problems.push("Authorization header requires 'Signature' parameter.");
@@ -54,30 +69,18 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
   if (problems.length > 0 || !credential || !signature || !signedHeaders) {
     return { ok: false, message: `${problems.join(' ')} Authorization=${header}` };
   }
-  return {
-    ok: true,
-    value: {
-      algorithm,
-      credential,
-      signature,
-      signedHeaders: signedHeaders.split(';').map((h) => h.trim().toLowerCase()).filter((h) => h !== ''),
-    },
-  };
+  return { ok: true, value: { algorithm, credential, signature, signedHeaders: splitSignedHeaders(signedHeaders) } };
 }
 
-/** Splits on runs of commas and whitespace (space, tab), skipping empty words. */
-function splitWords(s: string): string[] {
+/** `Host;X-Amz-Date` → `['host', 'x-amz-date']`, each name trimmed, empty names dropped. */
+function splitSignedHeaders(list: string): string[] {
   const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 44;
-    const sep = c === 44 || c === 32 || c === 9 || c === 10 || c === 13;
-    if (sep) {
-      if (start >= 0) out.push(s.slice(start, i));
-      start = -1;
-    } else if (start < 0) {
-      start = i;
-    }
+  let from = 0;
+  for (;;) {
+    const semi = list.indexOf(';', from);
+    const name = (semi < 0 ? list.slice(from) : list.slice(from, semi)).trim().toLowerCase();
+    if (name !== '') out.push(name);
+    if (semi < 0) return out;
+    from = semi + 1;
   }
-  return out;
 }

@@ -91,13 +91,18 @@ function sha256Hex(s: string): string {
   return oneShotHash ? oneShotHash('sha256', s, 'hex') : createHash('sha256').update(s, 'utf8').digest('hex');
 }
 
-const signers = new Map<string, CanonicalSigner>();
+// Nested by service then region: no per-request key string.
+const signers = new Map<string, Map<string, CanonicalSigner>>();
 function signerFor(service: string, region: string): CanonicalSigner {
-  const key = `${service}\n${region}`;
-  let s = signers.get(key);
+  let byRegion = signers.get(service);
+  if (!byRegion) {
+    byRegion = new Map();
+    signers.set(service, byRegion);
+  }
+  let s = byRegion.get(region);
   if (!s) {
     s = new CanonicalSigner(service, region);
-    signers.set(key, s);
+    byRegion.set(region, s);
   }
   return s;
 }
@@ -107,29 +112,55 @@ export function formatAmzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 function parseAmzDate(s: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  if (!m) return undefined;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  // `YYYYMMDDTHHMMSSZ` read digit by digit (a regex here cost more than the rest of the date handling).
+  if (s.length !== 16 || s.charCodeAt(8) !== 84 /* T */ || s.charCodeAt(15) !== 90 /* Z */) return undefined;
+  const n = (from: number, to: number): number => {
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const ms = Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(9, 11), n(11, 13), n(13, 15));
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Header values by lower-cased name, in arrival order (raw list; the joined map as fallback). */
+/**
+ * Header values by lower-cased name, in arrival order (raw list; the joined map as
+ * fallback). A repeated header is the rare case, so a single value stays a string.
+ */
 class HeaderIndex {
-  private readonly byName = new Map<string, string[]>();
+  private readonly byName = new Map<string, string | string[]>();
   constructor(private readonly req: LocalRequest) {
     const raw = req.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!.toLowerCase();
-      const list = this.byName.get(name);
-      if (list) list.push(raw[i + 1]!);
-      else this.byName.set(name, [raw[i + 1]!]);
+      const value = raw[i + 1]!;
+      const prev = this.byName.get(name);
+      if (prev === undefined) this.byName.set(name, value);
+      else if (typeof prev === 'string') this.byName.set(name, [prev, value]);
+      else prev.push(value);
     }
   }
-  values(lowerName: string): string[] | undefined {
-    const v = this.byName.get(lowerName);
-    if (v) return v;
-    const joined = this.req.headers[lowerName];
-    return joined === undefined ? undefined : [joined];
+  private get(lowerName: string): string | string[] | undefined {
+    return this.byName.get(lowerName) ?? this.req.headers[lowerName];
+  }
+  /** All values joined with `,` as they arrived. */
+  joined(lowerName: string): string | undefined {
+    const v = this.get(lowerName);
+    return v === undefined || typeof v === 'string' ? v : v.join(',');
+  }
+  /** All values, each trimmed, joined with `,`. */
+  joinedTrimmed(lowerName: string): string | undefined {
+    const v = this.get(lowerName);
+    return v === undefined ? undefined : typeof v === 'string' ? v.trim() : v.map((x) => x.trim()).join(',');
+  }
+  /** The first value, trimmed. */
+  first(lowerName: string): string | undefined {
+    const v = this.get(lowerName);
+    return v === undefined ? undefined : (typeof v === 'string' ? v : v[0]!).trim();
   }
 }
 
@@ -143,11 +174,14 @@ interface CachedKey {
   key: Uint8Array;
 }
 const signingKeys = new Map<string, CachedKey>();
-async function signingKeyFor(creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+function cachedSigningKey(creds: IssuedCredentials, shortDate: string, region: string, service: string): Uint8Array | undefined {
   const hit = signingKeys.get(creds.accessKeyId);
   if (hit && hit.secret === creds.secretAccessKey && hit.shortDate === shortDate && hit.region === region && hit.service === service) {
     return hit.key;
   }
+  return undefined;
+}
+async function deriveSigningKey(creds: IssuedCredentials, shortDate: string, region: string, service: string): Promise<Uint8Array> {
   const key = await getSigningKey(
     NodeSha256,
     { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
@@ -176,12 +210,12 @@ function digestsEqual(a: string, b: string): boolean {
 
 export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promise<SigV4Result> {
   const index = new HeaderIndex(req);
-  const authorization = index.values('authorization')?.join(',');
+  const authorization = index.joined('authorization');
   if (authorization === undefined || authorization.trim() === '') {
     return fail('missing', 'Missing Authentication Token');
   }
-  const amzDate = index.values('x-amz-date')?.[0]?.trim();
-  const httpDate = index.values('date')?.[0]?.trim();
+  const amzDate = index.first('x-amz-date');
+  const httpDate = index.first('date');
   const parsed = parseAuthorization(authorization, amzDate !== undefined || httpDate !== undefined);
   if (!parsed.ok) return fail('incomplete', parsed.message);
   const auth = parsed.value;
@@ -236,8 +270,8 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   // Canonical request, by smithy, over exactly the headers the client says it signed.
   const bag: HeaderBag = {};
   for (const name of auth.signedHeaders) {
-    const values = index.values(name);
-    if (values) bag[name] = values.map((v) => v.trim()).join(',');
+    const value = index.joinedTrimmed(name);
+    if (value !== undefined) bag[name] = value;
   }
   const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(auth.signedHeaders));
   // API Gateway hashes the body it received; an x-amz-content-sha256 header is not trusted.
@@ -259,7 +293,8 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   );
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
   const toSign = stringToSign(longDate, scope, canonicalRequest);
-  const key = await signingKeyFor(creds, shortDate, opts.region, opts.service);
+  // A cached key needs no await (each one is a trip through the microtask queue).
+  const key = cachedSigningKey(creds, shortDate, opts.region, opts.service) ?? (await deriveSigningKey(creds, shortDate, opts.region, opts.service));
   const expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
     return {
@@ -275,7 +310,7 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
 
   // Session token: must be the one issued with this key (empty = long-term key, no token).
   if (creds.sessionToken !== '') {
-    const token = index.values('x-amz-security-token')?.[0]?.trim();
+    const token = index.first('x-amz-security-token');
     if (token === undefined || !digestsEqual(token, creds.sessionToken)) return fail('invalid-token', INVALID_TOKEN_MESSAGE);
   }
   const now = opts.clock.now();
