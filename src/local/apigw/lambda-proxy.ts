@@ -38,8 +38,8 @@ export interface ProxyEventInput {
   extendedRequestId: string;
   nowMs: number;
   /** Set for AWS_IAM methods that passed the signature check. */
-  signer?: { credentials: IssuedCredentials; role: RoleModel | undefined; userArn: string };
-  apiKey?: { value: string; id: string };
+  signer?: { credentials: IssuedCredentials; role: RoleModel | undefined; userArn: string } | undefined;
+  apiKey?: { value: string; id: string } | undefined;
 }
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
@@ -56,8 +56,19 @@ function isUtf8(buf: Buffer): boolean {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// The text only changes once a second; under load many requests share it.
+let lastRequestTimeSecond = NaN;
+let lastRequestTime = '';
 /** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime. */
 function requestTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastRequestTimeSecond) {
+    lastRequestTime = formatRequestTime(ms);
+    lastRequestTimeSecond = second;
+  }
+  return lastRequestTime;
+}
+function formatRequestTime(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
@@ -154,8 +165,25 @@ function loadModule(file: string): Promise<Record<string, unknown>> {
 type Handler = (event: unknown, context: unknown, callback: (err: unknown, result?: unknown) => void) => unknown;
 
 /** Calls the route's handler; resolves with whatever it returned (or passed to its callback). */
-export async function invokeHandler(route: RouteModel, event: unknown, nowMs: number, region: string, accountId: string): Promise<unknown> {
-  const mod = loaded.get(route.handlerFile) ?? (await loadModule(route.handlerFile));
+export function invokeHandler(route: RouteModel, event: unknown, nowMs: number, region: string, accountId: string): Promise<unknown> {
+  // A loaded module is called without an extra async hop; a failure still rejects.
+  const mod = loaded.get(route.handlerFile);
+  if (!mod) return loadModule(route.handlerFile).then((m) => callHandler(m, route, event, nowMs, region, accountId));
+  try {
+    return callHandler(mod, route, event, nowMs, region, accountId);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function callHandler(
+  mod: Record<string, unknown>,
+  route: RouteModel,
+  event: unknown,
+  nowMs: number,
+  region: string,
+  accountId: string,
+): Promise<unknown> {
   const fn = mod[route.handlerExport];
   if (typeof fn !== 'function') throw new Error(`${route.handlerFile} has no function export ${route.handlerExport}`);
   const functionName = route.functionLogicalId;

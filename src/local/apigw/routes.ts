@@ -15,27 +15,43 @@ function segments(path: string): string[] {
   return path.split('/').filter((s, i, all) => !(s === '' && (i === 0 || i === all.length - 1)));
 }
 
-function matchPath(template: string, path: string): { params: Record<string, string>; score: number } | undefined {
-  const tpl = segments(template);
-  const got = segments(path);
+/** A template segment: a literal, `{name}` (one segment) or `{name+}` (the rest). */
+type TemplateSegment = { kind: 'literal'; text: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
+
+// Templates are parsed once, not on every request.
+const parsedTemplates = new Map<string, TemplateSegment[]>();
+function parseTemplate(template: string): TemplateSegment[] {
+  let tpl = parsedTemplates.get(template);
+  if (!tpl) {
+    tpl = segments(template).map((t): TemplateSegment => {
+      const greedy = /^\{(.+)\+\}$/.exec(t);
+      if (greedy) return { kind: 'greedy', name: greedy[1]! };
+      const param = /^\{(.+)\}$/.exec(t);
+      return param ? { kind: 'param', name: param[1]! } : { kind: 'literal', text: t };
+    });
+    parsedTemplates.set(template, tpl);
+  }
+  return tpl;
+}
+
+function matchPath(template: string, got: string[]): { params: Record<string, string>; score: number } | undefined {
+  const tpl = parseTemplate(template);
   const params: Record<string, string> = {};
   let score = 0;
   for (let i = 0; i < tpl.length; i++) {
     const t = tpl[i]!;
-    const greedy = /^\{(.+)\+\}$/.exec(t);
-    if (greedy) {
+    if (t.kind === 'greedy') {
       if (i !== tpl.length - 1 || got.length <= i) return undefined;
-      params[greedy[1]!] = got.slice(i).join('/');
+      params[t.name] = got.slice(i).join('/');
       return { params, score };
     }
     const g = got[i];
     if (g === undefined || g === '') return undefined;
-    const param = /^\{(.+)\}$/.exec(t);
-    if (param) {
-      params[param[1]!] = g;
+    if (t.kind === 'param') {
+      params[t.name] = g;
       continue;
     }
-    if (g !== t && percentDecode(g, false) !== t) return undefined;
+    if (g !== t.text && percentDecode(g, false) !== t.text) return undefined;
     score += 1;
   }
   return got.length === tpl.length ? { params, score: score + 1 } : undefined;
@@ -44,14 +60,20 @@ function matchPath(template: string, path: string): { params: Record<string, str
 export function matchRoute(routes: readonly RouteModel[], method: string, path: string): RouteMatch | undefined {
   let best: { route: RouteModel; params: Record<string, string>; rank: number } | undefined;
   const m = method.toUpperCase();
+  let got: string[] | undefined;
   for (const route of routes) {
     const rm = route.method.toUpperCase();
     if (rm !== m && rm !== 'ANY') continue;
-    const hit = matchPath(route.path, path);
+    const hit = matchPath(route.path, (got ??= segments(path)));
     if (!hit) continue;
     const rank = hit.score * 2 + (rm === m ? 1 : 0);
     if (!best || rank > best.rank) best = { route, params: hit.params, rank };
   }
   if (!best) return undefined;
-  return { route: best.route, pathParameters: Object.keys(best.params).length > 0 ? best.params : null };
+  let hasParams = false;
+  for (const _ in best.params) {
+    hasParams = true;
+    break;
+  }
+  return { route: best.route, pathParameters: hasParams ? best.params : null };
 }

@@ -4,7 +4,7 @@
 // then the usage plan (key, throttle, quota); then the Lambda proxy integration.
 // Whatever is refused before the usage-plan step never touches the key's counters.
 import type { CredentialRegistry } from '../credentials.js';
-import type { Clock, LocalRequest, LocalResponse, RestApiModel, StackModel } from '../model.js';
+import type { Clock, LocalRequest, LocalResponse, RestApiModel, RoleModel, StackModel } from '../model.js';
 import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
 import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
@@ -32,6 +32,9 @@ export class ApiGatewayService {
   private readonly usage: UsagePlanEnforcer;
   private readonly onHandlerError: ((err: unknown) => void) | undefined;
   private readonly verifyOptions: { service: string; region: string; credentials: CredentialRegistry; clock: Clock };
+  /** `/<stage>`: requests outside it are not this API's. */
+  private readonly prefix: string;
+  private readonly rolesById: Map<string, RoleModel>;
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -40,6 +43,10 @@ export class ApiGatewayService {
     this.onHandlerError = opts.onHandlerError;
     this.usage = new UsagePlanEnforcer(opts.stack, opts.api, opts.clock);
     this.verifyOptions = { service: 'execute-api', region: opts.stack.region, credentials: opts.credentials, clock: opts.clock };
+    this.prefix = `/${opts.api.stageName}`;
+    // The first role with a logical id wins, as the former per-request find did.
+    this.rolesById = new Map();
+    for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
   }
 
   async handle(req: LocalRequest): Promise<LocalResponse> {
@@ -47,7 +54,7 @@ export class ApiGatewayService {
     if (req.body.length > MAX_BODY_BYTES) return gatewayAnswers.payloadTooLarge(ids);
 
     const target = splitTarget(req.url);
-    const prefix = `/${this.api.stageName}`;
+    const prefix = this.prefix;
     if (target.path !== prefix && !target.path.startsWith(`${prefix}/`)) return gatewayAnswers.missingAuthenticationToken(ids);
     const path = target.path.slice(prefix.length) || '/';
     const method = req.method.toUpperCase();
@@ -60,7 +67,7 @@ export class ApiGatewayService {
     if (route.auth === 'AWS_IAM') {
       const verdict = await verifySigV4(req, this.verifyOptions);
       if (!verdict.ok) return signatureRefusal(ids, verdict);
-      const role = this.stack.roles.find((r) => r.logicalId === verdict.credentials.roleLogicalId);
+      const role = this.rolesById.get(verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
       const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, path);
       const decision = evaluatePolicy(role?.statements ?? [], 'execute-api:Invoke', resource);
@@ -92,8 +99,8 @@ export class ApiGatewayService {
       requestId: ids.requestId,
       extendedRequestId: ids.extendedRequestId,
       nowMs,
-      ...(signer ? { signer } : {}),
-      ...(apiKey ? { apiKey } : {}),
+      signer,
+      apiKey,
     });
     let out: unknown;
     try {

@@ -23,9 +23,10 @@ const DAY_MS = 86_400_000;
 
 /** Start (epoch ms, UTC) of the quota period that contains `nowMs`. */
 export function quotaPeriodStart(period: 'DAY' | 'WEEK' | 'MONTH', offset: number, nowMs: number): number {
+  // UTC days are whole multiples of DAY_MS since the epoch (no leap seconds in epoch ms).
+  if (period === 'DAY') return nowMs - (((nowMs % DAY_MS) + DAY_MS) % DAY_MS);
   const d = new Date(nowMs);
   const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  if (period === 'DAY') return midnight;
   if (period === 'WEEK') {
     // offset 0 = Sunday, as the UsagePlan QuotaSettings document.
     const back = (d.getUTCDay() - (offset % 7) + 7) % 7;
@@ -43,6 +44,8 @@ export class UsagePlanEnforcer {
   private readonly buckets = new Map<string, Bucket>();
   private readonly quotas = new Map<string, QuotaCounter>();
   private readonly keysByValue = new Map<string, ApiKeyModel>();
+  /** The plan each key is attached to on this stage (the model does not change while serving), and its counters' key. */
+  private readonly planByKey = new Map<ApiKeyModel, { plan: UsagePlanModel; counterKey: string } | undefined>();
 
   constructor(
     private readonly stack: StackModel,
@@ -68,10 +71,15 @@ export class UsagePlanEnforcer {
   admit(apiKeyValue: string | undefined): UsageDecision {
     const key = this.findKey(apiKeyValue);
     if (!key || !key.enabled) return { ok: false, refusal: 'forbidden' };
-    const plan = this.planFor(key);
-    if (!plan) return { ok: false, refusal: 'forbidden' };
+    let attached = this.planByKey.get(key);
+    if (attached === undefined && !this.planByKey.has(key)) {
+      const found = this.planFor(key);
+      attached = found ? { plan: found, counterKey: `${found.id}\n${key.id}` } : undefined;
+      this.planByKey.set(key, attached);
+    }
+    if (!attached) return { ok: false, refusal: 'forbidden' };
+    const { plan, counterKey } = attached;
     const now = this.clock.now();
-    const counterKey = `${plan.id}\n${key.id}`;
 
     let bucket: Bucket | undefined;
     if (plan.throttle) {
