@@ -1,7 +1,7 @@
 // The emulator's HTTP front: reads each request whole into a LocalRequest, hands it
 // to one handler, writes the LocalResponse. Binds 127.0.0.1 and port 0 by default so
 // tests never collide.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalRequest, LocalResponse } from './model.js';
 
@@ -23,6 +23,36 @@ export interface ListenOptions {
   onError?: (err: unknown) => void;
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
+/**
+ * Header values by lower-cased name, repeated headers joined with `,`. Node's own
+ * `req.headers` (built lazily on first access) gives the same map when no name
+ * repeats, so it is only consulted then (its rules for duplicates: some dropped,
+ * cookie joined with `; `, set-cookie kept as a list).
+ */
+function joinedHeaders(req: IncomingMessage): Record<string, string> {
+  const raw = req.rawHeaders;
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (headers[name] !== undefined || name === '__proto__') return joinedNodeHeaders(req);
+    headers[name] = raw[i + 1]!;
+  }
+  return headers;
+}
+
+function joinedNodeHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const all = req.headers;
+  for (const name in all) {
+    const value = all[name];
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
 export async function listen(handler: LocalHandler, opts: ListenOptions = {}): Promise<Listening> {
   const host = opts.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
@@ -30,17 +60,12 @@ export async function listen(handler: LocalHandler, opts: ListenOptions = {}): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined) continue;
-        headers[name] = Array.isArray(value) ? value.join(',') : value;
-      }
       const local: LocalRequest = {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
-        headers,
+        headers: joinedHeaders(req),
         rawHeaders: req.rawHeaders,
-        body: Buffer.concat(chunks),
+        body: chunks.length === 0 ? EMPTY_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       };
       handler(local).then(
