@@ -47,7 +47,7 @@ export function evaluatePolicy(statements: readonly PolicyStatement[], action: s
 
 /** `arn:aws:execute-api:<region>:<acct>:<apiId>/<stage>/<METHOD>/<path without leading slash>` */
 export function executeApiArn(region: string, accountId: string, apiId: string, stage: string, method: string, path: string): string {
-  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}/${path.replace(/^\//, '')}`;
+  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}/${path.startsWith('/') ? path.slice(1) : path}`;
 }
 
 export function assumedRoleArn(accountId: string, role: Pick<RoleModel, 'name'>): string {

@@ -74,6 +74,12 @@ function formatRequestTime(ms: number): string {
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
+/** The host's first label (`abc.execute-api…` → `abc`). */
+function domainPrefix(host: string): string {
+  const dot = host.indexOf('.');
+  return dot < 0 ? host : host.slice(0, dot);
+}
+
 export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown> {
   const { req } = input;
   const headers: Record<string, string> = {};
@@ -134,7 +140,7 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
       accountId: input.accountId,
       protocol: 'HTTP/1.1',
       stage: input.stage,
-      domainPrefix: (req.headers.host ?? '').split('.')[0] ?? '',
+      domainPrefix: domainPrefix(req.headers.host ?? ''),
       requestTimeEpoch: input.nowMs,
       requestId: input.requestId,
       identity,
