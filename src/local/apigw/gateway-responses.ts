@@ -1,8 +1,7 @@
 // API Gateway's own answers, byte for byte as DESIGN.md ("API Gateway answers")
 // records them: users grep for these bodies and SDKs key on x-amzn-ErrorType.
-import { randomUUID } from 'node:crypto';
 import type { LocalResponse } from '../model.js';
-import { randomIdString } from './random-ids.js';
+import { randomIdString, requestUuid } from './random-ids.js';
 
 export interface RequestIds {
   requestId: string;       // x-amzn-RequestId, a UUID
@@ -10,7 +9,7 @@ export interface RequestIds {
 }
 
 export function newRequestIds(): RequestIds {
-  return { requestId: randomUUID(), extendedRequestId: randomIdString(12, 'base64') };
+  return { requestId: requestUuid(), extendedRequestId: randomIdString(12, 'base64') };
 }
 
 /** `Root=1-<8 hex epoch seconds>-<24 hex>`, the X-Ray trace header format. */

@@ -1,10 +1,10 @@
 // The Lambda proxy integration: the event API Gateway (REST, payload 1.0) hands a
 // function, the in-process invocation, and the checks on what comes back.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
-import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { IssuedCredentials } from '../credentials.js';
 import type { LocalRequest, RoleModel, RouteModel } from '../model.js';
+import { requestUuid } from './random-ids.js';
 import { parseQuery } from './wire-url.js';
 
 export interface ProxyIdentity {
@@ -195,7 +195,7 @@ function callHandler(
   const functionName = route.functionLogicalId;
   const deadline = nowMs + 30_000;
   const context = {
-    awsRequestId: randomUUID(),
+    awsRequestId: requestUuid(),
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,

@@ -17,3 +17,22 @@ export function randomIdString(n: number, encoding: 'hex' | 'base64'): string {
   offset += n;
   return out;
 }
+
+// UUID-format ids (x-amzn-RequestId, the Lambda awsRequestId) must be unique, not
+// unpredictable: 72 random bits shared by a run of 65,536 ids, then a counter in the
+// last group. Cheaper than randomUUID per request; still version-4 shaped.
+let uuidPrefix = '';
+let uuidCounter = 0;
+let uuidRunEnd = 0;
+
+/** `xxxxxxxx-xxxx-4xxx-Yxxx-xxxxxxxxxxxx` (Y one of 8, 9, a, b), unique in this process. */
+export function requestUuid(): string {
+  if (uuidCounter === uuidRunEnd) {
+    const h = randomIdString(10, 'hex');
+    const variant = '89ab'[parseInt(h[16]!, 16) & 3]!;
+    uuidPrefix = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(12, 15)}-${variant}${h.slice(17, 20)}-`;
+    uuidRunEnd = uuidCounter + 0x10000;
+  }
+  const n = uuidCounter++;
+  return uuidPrefix + n.toString(16).padStart(12, '0');
+}
