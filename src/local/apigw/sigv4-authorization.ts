@@ -30,9 +30,16 @@ export function missingEqualSignMessage(header: string): string {
  */
 export function parseAuthorization(header: string, hasDate: boolean): AuthorizationParse {
   const trimmed = header.trim();
-  const space = trimmed.search(/\s/);
+  // The algorithm ends at the first whitespace (as /\s/ finds it; ASCII checked first).
+  let space = -1;
+  for (let i = 0; i < trimmed.length; i++) {
+    const c = trimmed.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(trimmed[i]!))) {
+      space = i;
+      break;
+    }
+  }
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
-  const rest = space < 0 ? '' : trimmed.slice(space + 1);
   // AWS splits the parameters on commas and whitespace alike: a stray space after
   // `Credential=` makes the key id its own (equal-sign-less) word. One pass over the
   // words, no intermediate list or map: this runs on every signed request.
@@ -41,16 +48,18 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
   let signedHeaders: string | undefined;
   let start = -1;
   let eq = -1;
-  for (let i = 0; i <= rest.length; i++) {
-    const c = i < rest.length ? rest.charCodeAt(i) : 44;
+  // Scanned in place (no slice of the parameters part to walk through).
+  const end = trimmed.length;
+  for (let i = space < 0 ? end : space + 1; i <= end; i++) {
+    const c = i < end ? trimmed.charCodeAt(i) : 44;
     if (c === 44 || c === 32 || c === 9 || c === 10 || c === 13) {
       if (start >= 0) {
         if (eq < 0) return { ok: false, message: missingEqualSignMessage(header) };
         // The first occurrence of a parameter wins.
         const keyLength = eq - start;
-        if (keyLength === 10 && credential === undefined && rest.startsWith('Credential', start)) credential = rest.slice(eq + 1, i);
-        else if (keyLength === 9 && signature === undefined && rest.startsWith('Signature', start)) signature = rest.slice(eq + 1, i);
-        else if (keyLength === 13 && signedHeaders === undefined && rest.startsWith('SignedHeaders', start)) signedHeaders = rest.slice(eq + 1, i);
+        if (keyLength === 10 && credential === undefined && trimmed.startsWith('Credential', start)) credential = trimmed.slice(eq + 1, i);
+        else if (keyLength === 9 && signature === undefined && trimmed.startsWith('Signature', start)) signature = trimmed.slice(eq + 1, i);
+        else if (keyLength === 13 && signedHeaders === undefined && trimmed.startsWith('SignedHeaders', start)) signedHeaders = trimmed.slice(eq + 1, i);
       }
       start = -1;
       eq = -1;
