@@ -9,7 +9,7 @@ import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './ga
 import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
-import { verifySigV4, type SigV4Result } from './sigv4-verify.js';
+import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
 import { splitTarget } from './wire-url.js';
 
@@ -65,7 +65,9 @@ export class ApiGatewayService {
 
     let signer: ProxyEventInput['signer'];
     if (route.auth === 'AWS_IAM') {
-      const verdict = await verifySigV4(req, this.verifyOptions);
+      // Usually settled synchronously (no body, cached signing key): no await then.
+      const pending = verifySigV4Now(req, this.verifyOptions);
+      const verdict = pending instanceof Promise ? await pending : pending;
       if (!verdict.ok) return signatureRefusal(ids, verdict);
       const role = this.rolesById.get(verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });

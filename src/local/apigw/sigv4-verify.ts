@@ -27,7 +27,7 @@ type HeaderBag = Record<string, string>;
 import type { Clock, LocalRequest } from '../model.js';
 import type { CredentialRegistry, IssuedCredentials } from '../credentials.js';
 import { NodeSha256 } from './node-sha256.js';
-import { parseAuthorization } from './sigv4-authorization.js';
+import { parseAuthorization, type ParsedAuthorization } from './sigv4-authorization.js';
 import { parseQuery, queryForSigning, splitTarget } from './wire-url.js';
 
 export type SigV4FailureReason =
@@ -209,6 +209,15 @@ function digestsEqual(a: string, b: string): boolean {
 }
 
 export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promise<SigV4Result> {
+  return verifySigV4Now(req, opts);
+}
+
+/**
+ * The same verification, answered synchronously when nothing asynchronous is needed
+ * (an empty body and a cached signing key, the common case): each await on the
+ * request path is a trip through the microtask queue.
+ */
+export function verifySigV4Now(req: LocalRequest, opts: VerifyOptions): SigV4Result | Promise<SigV4Result> {
   const index = new HeaderIndex(req);
   const authorization = index.joined('authorization');
   if (authorization === undefined || authorization.trim() === '') {
@@ -274,9 +283,29 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
     if (value !== undefined) bag[name] = value;
   }
   const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(auth.signedHeaders));
+  const checked: Checked = { req, opts, index, auth, bag, canonicalHeaders, creds, accessKeyId, requestMs, longDate, shortDate };
   // API Gateway hashes the body it received; an x-amz-content-sha256 header is not trusted.
-  const payloadHash =
-    req.body.length === 0 ? EMPTY_SHA256 : await getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256);
+  if (req.body.length === 0) return withPayloadHash(checked, EMPTY_SHA256);
+  return getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256).then((h) => withPayloadHash(checked, h));
+}
+
+/** What the synchronous checks established, for the steps after the payload hash and signing key. */
+interface Checked {
+  req: LocalRequest;
+  opts: VerifyOptions;
+  index: HeaderIndex;
+  auth: ParsedAuthorization;
+  bag: HeaderBag;
+  canonicalHeaders: HeaderBag;
+  creds: IssuedCredentials;
+  accessKeyId: string;
+  requestMs: number;
+  longDate: string;
+  shortDate: string;
+}
+
+function withPayloadHash(c: Checked, payloadHash: string): SigV4Result | Promise<SigV4Result> {
+  const { req, opts, bag, canonicalHeaders, creds, longDate, shortDate } = c;
   const target = splitTarget(req.url);
   const signer = signerFor(opts.service, opts.region);
   const canonicalRequest = signer.canonicalRequest(
@@ -293,8 +322,13 @@ export async function verifySigV4(req: LocalRequest, opts: VerifyOptions): Promi
   );
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
   const toSign = stringToSign(longDate, scope, canonicalRequest);
-  // A cached key needs no await (each one is a trip through the microtask queue).
-  const key = cachedSigningKey(creds, shortDate, opts.region, opts.service) ?? (await deriveSigningKey(creds, shortDate, opts.region, opts.service));
+  const key = cachedSigningKey(creds, shortDate, opts.region, opts.service);
+  if (key) return withSigningKey(c, canonicalRequest, toSign, key);
+  return deriveSigningKey(creds, shortDate, opts.region, opts.service).then((k) => withSigningKey(c, canonicalRequest, toSign, k));
+}
+
+function withSigningKey(c: Checked, canonicalRequest: string, toSign: string, key: Uint8Array): SigV4Result {
+  const { opts, index, auth, creds, accessKeyId, requestMs, longDate } = c;
   const expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
     return {
