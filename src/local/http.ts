@@ -56,16 +56,14 @@ function joinedNodeHeaders(req: IncomingMessage): Record<string, string> {
 export async function listen(handler: LocalHandler, opts: ListenOptions = {}): Promise<Listening> {
   const host = opts.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
+    const headers = joinedHeaders(req);
+    const respond = (body: Buffer) => {
       const local: LocalRequest = {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
-        headers: joinedHeaders(req),
+        headers,
         rawHeaders: req.rawHeaders,
-        body: chunks.length === 0 ? EMPTY_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+        body,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       };
       handler(local).then(
@@ -80,7 +78,20 @@ export async function listen(handler: LocalHandler, opts: ListenOptions = {}): P
           res.end(body);
         },
       );
-    });
+    };
+    // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body:
+    // then one 'end' listener, as a bare server has (each further listener type costs
+    // a property delete on the request's event map when Node cleans it up).
+    const contentLength = headers['content-length'];
+    if ((contentLength === undefined || contentLength === '0') && headers['transfer-encoding'] === undefined) {
+      req.resume();
+      req.on('end', () => respond(EMPTY_BODY));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => res.destroy());
+    req.on('end', () => respond(chunks.length === 0 ? EMPTY_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
