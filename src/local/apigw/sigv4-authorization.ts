@@ -28,7 +28,13 @@ export function missingEqualSignMessage(header: string): string {
  * @param hasDate whether the request carries `X-Amz-Date` or `Date` (AWS reports
  *   its absence together with the missing parameters).
  */
+// The shape every SigV4 client sends; when it matches, the general scan below would
+// find exactly these words (values hold no separator, each parameter appears once).
+const WELL_FORMED = /^(\S+) Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([^,\s]+)$/;
+
 export function parseAuthorization(header: string, hasDate: boolean): AuthorizationParse {
+  const m = hasDate ? WELL_FORMED.exec(header) : null;
+  if (m) return { ok: true, value: { algorithm: m[1]!, credential: m[2]!, signature: m[4]!, signedHeaders: splitSignedHeaders(m[3]!) } };
   const trimmed = header.trim();
   // The algorithm ends at the first whitespace (as /\s/ finds it; ASCII checked first).
   let space = -1;

@@ -11,6 +11,15 @@ describe('parseAuthorization', () => {
       value: { algorithm: 'AWS4-HMAC-SHA256', credential: 'AKID/20150830/us-east-1/service/aws4_request', signedHeaders: ['host', 'x-amz-date'], signature: 'abc' },
     });
     expect(parseAuthorization(GOOD.replace(/, /g, ','), true).ok).toBe(true);
+    // Shapes outside the common one (extra spaces, another order, tab) parse the same way.
+    const expected = parseAuthorization(GOOD, true);
+    for (const variant of [
+      GOOD.replace(/, /g, ' ,  '),
+      'AWS4-HMAC-SHA256 Signature=abc,SignedHeaders=Host;X-Amz-Date, Credential=AKID/20150830/us-east-1/service/aws4_request',
+      `  ${GOOD.replace(' ', '\t')}  `,
+    ]) {
+      expect(parseAuthorization(variant, true)).toEqual(expected);
+    }
   });
   it('lists every missing parameter, then echoes the header', () => {
     expect(parseAuthorization('AWS4-HMAC-SHA256 Credential=AKID/x, Signature=abc', true)).toEqual({
