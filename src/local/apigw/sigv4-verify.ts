@@ -132,20 +132,21 @@ function parseAmzDate(s: string): number | undefined {
  * fallback). A repeated header is the rare case, so a single value stays a string.
  */
 class HeaderIndex {
-  private readonly byName = new Map<string, string | string[]>();
-  constructor(private readonly req: LocalRequest) {
-    const raw = req.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!.toLowerCase();
-      const value = raw[i + 1]!;
-      const prev = this.byName.get(name);
-      if (prev === undefined) this.byName.set(name, value);
-      else if (typeof prev === 'string') this.byName.set(name, [prev, value]);
-      else prev.push(value);
-    }
-  }
+  constructor(private readonly req: LocalRequest) {}
+  // A handful of names are looked up per request: scanning the raw list (lower-casing
+  // only names of the right length) is cheaper than indexing every header first.
   private get(lowerName: string): string | string[] | undefined {
-    return this.byName.get(lowerName) ?? this.req.headers[lowerName];
+    const raw = this.req.rawHeaders;
+    let found: string | string[] | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (name.length !== lowerName.length || (name !== lowerName && name.toLowerCase() !== lowerName)) continue;
+      const value = raw[i + 1]!;
+      if (found === undefined) found = value;
+      else if (typeof found === 'string') found = [found, value];
+      else found.push(value);
+    }
+    return found ?? this.req.headers[lowerName];
   }
   /** All values joined with `,` as they arrived. */
   joined(lowerName: string): string | undefined {
