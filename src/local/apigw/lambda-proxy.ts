@@ -251,7 +251,9 @@ function isHeaderScalar(v: unknown): v is string | number | boolean {
 export function readProxyResult(out: unknown): ProxyResult | undefined {
   if (out === null || typeof out !== 'object' || Array.isArray(out)) return undefined;
   const r = out as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!ALLOWED_KEYS.has(k)) return undefined;
+  for (const k of Object.keys(r)) {
+    if (k !== 'statusCode' && k !== 'headers' && k !== 'body' && !ALLOWED_KEYS.has(k)) return undefined;
+  }
 
   let status = 200;
   if (r.statusCode !== undefined) {
@@ -272,9 +274,19 @@ export function readProxyResult(out: unknown): ProxyResult | undefined {
   };
   if (r.headers !== undefined && r.headers !== null) {
     if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return undefined;
-    for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
+    const single = r.headers as Record<string, unknown>;
+    for (const k of Object.keys(single)) {
+      const v = single[k];
       if (!isHeaderScalar(v)) return undefined;
-      put(k, [String(v)]);
+      const lower = k.toLowerCase();
+      const existing = lowerSeen.get(lower);
+      // A name not seen in another case is simply stored (the common case).
+      if (existing === undefined) {
+        lowerSeen.set(lower, k);
+        headers[k] = String(v);
+      } else {
+        put(k, [String(v)]);
+      }
     }
   }
   if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
