@@ -11,8 +11,12 @@ export interface RouteMatch {
   pathParameters: Record<string, string> | null;
 }
 
+/** Path segments without the empty ones a leading or trailing `/` makes. */
 function segments(path: string): string[] {
-  return path.split('/').filter((s, i, all) => !(s === '' && (i === 0 || i === all.length - 1)));
+  const all = path.split('/');
+  const start = all[0] === '' ? 1 : 0;
+  const end = all.length - 1 >= start && all[all.length - 1] === '' ? all.length - 1 : all.length;
+  return start === 0 && end === all.length ? all : all.slice(start, end);
 }
 
 /** A template segment: a literal, `{name}` (one segment) or `{name+}` (the rest). */

@@ -225,7 +225,8 @@ export function verifySigV4Now(req: LocalRequest, opts: VerifyOptions): SigV4Res
     return fail('missing', 'Missing Authentication Token');
   }
   const amzDate = index.first('x-amz-date');
-  const httpDate = index.first('date');
+  // Date only matters without X-Amz-Date.
+  const httpDate = amzDate === undefined ? index.first('date') : undefined;
   const parsed = parseAuthorization(authorization, amzDate !== undefined || httpDate !== undefined);
   if (!parsed.ok) return fail('incomplete', parsed.message);
   const auth = parsed.value;
