@@ -125,10 +125,9 @@ function startError(err: unknown, port: number, host: string): unknown {
   return err;
 }
 
-async function writeProfile(ctx: Context, name: string, info: import('../local/index.js').LocalInfo): Promise<void> {
-  const data = await ctx.readConfig();
-  const existing = (data.profiles[name] ?? {}) as Partial<Profile>;
-  const candidate: Partial<Profile> = {
+/** The profile that points at a running emulator. */
+export function profileFromLocalInfo(info: import('../local/index.js').LocalInfo): Profile {
+  return {
     region: info.region,
     userPoolId: info.userPoolId,
     userPoolClientId: info.userPoolClientId,
@@ -137,6 +136,14 @@ async function writeProfile(ctx: Context, name: string, info: import('../local/i
     apiUrl: info.apiUrl,
     apiKey: info.apiKey,
     endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
+  };
+}
+
+async function writeProfile(ctx: Context, name: string, info: import('../local/index.js').LocalInfo): Promise<void> {
+  const data = await ctx.readConfig();
+  const existing = (data.profiles[name] ?? {}) as Partial<Profile>;
+  const candidate: Partial<Profile> = {
+    ...profileFromLocalInfo(info),
     // The user's choice of secret store is theirs; keep it.
     ...(existing.store ? { store: existing.store } : {}),
   };

@@ -16,6 +16,7 @@ import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { totpCode } from '../../../src/local/cognito-idp/totp.js';
 import { MemoryStore } from '../../../src/auth/store/memory.js';
 import { tempDir } from '../../helpers/cli.js';
+import { profileFromLocalInfo } from '../../../src/commands/local.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const DEMO = { username: 'demouser', password: 'demoPASS123' };
@@ -66,16 +67,7 @@ export async function startStack(opts: TemplateOptions & { clock?: ManualClock; 
     log: (line) => logs.push(line),
   });
   const { info } = local;
-  const profile: Profile = {
-    region: info.region,
-    userPoolId: info.userPoolId,
-    userPoolClientId: info.userPoolClientId,
-    ...(info.clientSecret ? { clientSecret: info.clientSecret } : {}),
-    identityPoolId: info.identityPoolId,
-    apiUrl: info.apiUrl,
-    apiKey: info.apiKey,
-    endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
-  };
+  const profile: Profile = profileFromLocalInfo(info);
   const configDir = tempDir('authapi-auth-');
   writeFileSync(join(configDir, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profile } }), { mode: 0o600 });
   const admin = new CognitoIdentityProviderClient({
