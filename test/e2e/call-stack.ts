@@ -9,6 +9,7 @@ import { CognitoIdentityClient, GetIdCommand, GetCredentialsForIdentityCommand }
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import type { AwsCredentials, GetCredentials } from '../../src/http/credential-source.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
+import { profileFromLocalInfo } from '../../src/commands/local.js';
 
 const ECHO = `export const handler = async (event) => ({
   statusCode: 200,
@@ -84,16 +85,7 @@ export function guestProvider(stack: LocalStack): GetCredentials & { calls: numb
 }
 
 export function profileFor(stack: LocalStack): Record<string, unknown> {
-  const i = stack.info;
-  return {
-    region: i.region,
-    userPoolId: i.userPoolId,
-    userPoolClientId: i.userPoolClientId,
-    identityPoolId: i.identityPoolId,
-    apiUrl: i.apiUrl,
-    apiKey: i.apiKey,
-    endpoints: { cognitoIdp: i.endpoints.cognitoIdp, cognitoIdentity: i.endpoints.cognitoIdentity, sts: i.endpoints.sts },
-  };
+  return { ...profileFromLocalInfo(stack.info) };
 }
 
 export function writeProfile(dir: string, stack: LocalStack, name = 'local'): void {

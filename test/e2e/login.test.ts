@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { runBinary, tempDir } from '../helpers/cli.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import { openKeychain } from '../../src/auth/store/keychain.js';
+import { profileFromLocalInfo } from '../../src/commands/local.js';
 
 const MIN = 60_000;
 const PRELOAD = pathToFileURL(resolve(import.meta.dirname, 'helpers', 'shift-clock.mjs')).href;
@@ -29,11 +30,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'config.json'), JSON.stringify({
     version: 1,
     profiles: {
-      local: {
-        region: info.region, userPoolId: info.userPoolId, userPoolClientId: info.userPoolClientId,
-        identityPoolId: info.identityPoolId, apiUrl: info.apiUrl, apiKey: info.apiKey,
-        endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
-      },
+      local: profileFromLocalInfo(info),
     },
   }), { mode: 0o600 });
   keychain = await openKeychain().then(() => true, () => false);

@@ -12,6 +12,7 @@ import { runBinary, tempDir } from '../../helpers/cli.js';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { agentSocketPath } from '../../../src/auth/agent/paths.js';
 import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
+import { profileFromLocalInfo } from '../../../src/commands/local.js';
 
 let stack: LocalStack;
 let dir: string;
@@ -48,11 +49,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'config.json'), JSON.stringify({
     version: 1,
     profiles: {
-      local: {
-        region: info.region, userPoolId: info.userPoolId, userPoolClientId: info.userPoolClientId,
-        identityPoolId: info.identityPoolId, apiUrl: info.apiUrl, apiKey: info.apiKey,
-        endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
-      },
+      local: profileFromLocalInfo(info),
     },
   }), { mode: 0o600 });
   const runtime = tempDir('authapi-e2e-runtime-');
