@@ -7,8 +7,7 @@
 // 0600 file unless AUTHAPI_BENCH_STORE=keychain (run under scripts/with-keyring.sh);
 // AUTHAPI_BENCH_AGENT=0 measures without the agent (store read on every call).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,14 +54,15 @@ export async function startStack() {
     ...(process.env.AUTHAPI_BENCH_AGENT === '0' ? { AUTHAPI_AGENT: '0' } : {}),
   });
   if (keychain) delete env.AUTHAPI_STORE;
-  const socket = join(runtime, 'authapi', `agent-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
   const login = spawnSync(process.execPath, [BIN, 'login', '-u', 'demouser', '--password-stdin'], { input: 'demoPASS123\n', env: { ...env, AUTHAPI_AGENT: '0' }, encoding: 'utf8' });
   if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
   // Reads the store and starts the agent (detached; it listens a moment later).
   const warm = spawnSync(process.execPath, [BIN, 'call', 'require-auth'], { env, encoding: 'utf8' });
   if (warm.status !== 0 || !warm.stdout.includes('velvet rope')) throw new Error(`call failed: ${warm.stderr}`);
-  const agentPid = env.AUTHAPI_AGENT === '0' ? undefined : await waitForAgent(socket);
-  const stopAgent = () => agentRequest(socket, { op: 'stop' });
+  // The runtime dir is ours alone: the one socket that appears in it is the agent's.
+  const socket = env.AUTHAPI_AGENT === '0' ? undefined : await waitForSocket(join(runtime, 'authapi'));
+  const agentPid = socket === undefined ? undefined : await waitForAgent(socket);
+  const stopAgent = () => (socket === undefined ? Promise.resolve() : agentRequest(socket, { op: 'stop' }));
   return { info, dir, env, agentPid, store: keychain ? 'keychain' : 'file', stop: () => { child.kill('SIGTERM'); return stopAgent(); } };
 }
 
@@ -77,6 +77,18 @@ export function agentRequest(socket, req) {
     s.on('error', () => resolve(undefined));
     s.write(JSON.stringify(req) + '\n');
   });
+}
+
+async function waitForSocket(dir) {
+  for (let i = 0; i < 200; i++) {
+    let found;
+    try {
+      found = readdirSync(dir).find((f) => f.startsWith('agent-') && f.endsWith('.sock'));
+    } catch { /* not created yet */ }
+    if (found) return join(dir, found);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error(`the credentials agent did not start in ${dir}`);
 }
 
 async function waitForAgent(socket) {

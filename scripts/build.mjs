@@ -50,6 +50,8 @@ await Promise.all([
   // restored from a code cache (src/launch.ts), so lazy loads are require() calls
   // (ESM-only packages such as jose load through Node's require(esm)).
   build({ ...common, supported: { 'dynamic-import': false }, external: LAZY_EXTERNALS, entryPoints: [join(root, 'src/cli.ts')], outfile: join(root, 'dist/cli.cjs'), plugins: [localAsSeparateBundle, lazyChildProcess] }),
+  // `call` alone, without commander or the other commands (src/call-main.ts).
+  build({ ...common, supported: { 'dynamic-import': false }, external: LAZY_EXTERNALS, entryPoints: [join(root, 'src/call-main.ts')], outfile: join(root, 'dist/call.cjs'), plugins: [localAsSeparateBundle] }),
   build({ ...common, entryPoints: [join(root, 'src/launch.ts')], outfile: join(root, 'dist/launch.cjs') }),
   existsSync(join(root, 'src/local/index.ts'))
     ? build({ ...common, packages: 'external', entryPoints: [join(root, 'src/local/index.ts')], outfile: join(root, 'dist/local.cjs') })
@@ -60,9 +62,11 @@ await Promise.all([
 // non-ASCII in code, but keeps it in comments; escape those too.
 {
   const { readFileSync } = await import('node:fs');
-  const cli = join(root, 'dist/cli.cjs');
-  const text = readFileSync(cli, 'utf8');
-  if (/[^\x00-\x7f]/.test(text)) await writeFile(cli, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  for (const bundle of ['dist/cli.cjs', 'dist/call.cjs']) {
+    const file = join(root, bundle);
+    const text = readFileSync(file, 'utf8');
+    if (/[^\x00-\x7f]/.test(text)) await writeFile(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
 }
 // dist/ is CommonJS inside an ESM package.
 await writeFile(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');

@@ -2,8 +2,12 @@
 // place that turns errors into exit codes and user-facing error lines.
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
-import { createContext, type ContextOptions } from './context.js';
-import { EXIT_CODE_HELP, ExitCode, InterruptedError, SilentExit, UserError, exitCodeFor, type ExitCodeValue } from './errors.js';
+import { GLOBAL_OPTIONS } from './commands/global-options.js';
+import { addOptions } from './commands/spec.js';
+import type { ContextOptions } from './context.js';
+import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from './errors.js';
+import { runAsProcess } from './process-main.js';
+import { reportError, runSpec, type GlobalOptions } from './run-spec.js';
 import { systemIO, type IO } from './io.js';
 import { VERSION } from './version.js';
 
@@ -48,11 +52,9 @@ export function invokedCommand(argv: string[]): string | undefined {
 export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Promise<void>, only?: string): Command {
   const program = new Command('authapi')
     .description('Call APIs secured by AWS Cognito and IAM (SigV4) from the command line.')
-    .version(VERSION, '-V, --version', 'print the version')
-    .option('-p, --profile <name>', 'profile to use (default: $AUTHAPI_PROFILE or "default")')
-    .option('-v, --verbose', 'trace requests on stderr (secrets redacted) and show stack traces of bugs')
-    .option('--no-color', 'no ANSI colours (NO_COLOR=1 works too)')
-    .option('--insecure-storage', 'allow a plaintext 0600 file for secrets when no OS keychain is usable (AUTHAPI_STORE=file works too)')
+    .version(VERSION, '-V, --version', 'print the version');
+  addOptions(program, GLOBAL_OPTIONS);
+  program
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
@@ -91,29 +93,16 @@ export async function runCli(argv: string[], opts: ContextOptions = {}): Promise
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   const program = buildProgram(io, async (name, cmd) => {
     const spec = COMMANDS.find((c) => c.name === name)!;
-    const globals = cmd.optsWithGlobals() as { profile?: string; verbose?: boolean; color?: boolean; insecureStorage?: boolean };
+    const globals = cmd.optsWithGlobals() as GlobalOptions;
     verbose = Boolean(globals.verbose);
-    if (globals.color === false) io.color = false;
-    const ctx = createContext({
-      ...opts,
-      io,
-      profile: globals.profile ?? opts.profile,
-      verbose,
-      insecureStorage: globals.insecureStorage || opts.insecureStorage,
-    });
-    await spec.run(ctx, cmd.opts(), cmd.args);
+    await runSpec(spec, io, globals, cmd.opts(), cmd.args, opts);
   }, invokedCommand(argv));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.OK;
   } catch (err) {
-    return report(err, io, verbose, argv);
-  }
-}
-
-function report(err: unknown, io: IO, verbose: boolean, argv: string[]): ExitCodeValue {
-  if (err instanceof CommanderError) {
+    if (!(err instanceof CommanderError)) return reportError(err, io, verbose);
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
     // Bare `authapi` (or a command group without a verb) printed help to stderr.
     if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return ExitCode.USAGE;
@@ -121,48 +110,9 @@ function report(err: unknown, io: IO, verbose: boolean, argv: string[]): ExitCod
     io.stderr.write(`authapi: ${oneLine(err.message)} (see \`authapi${name ? ` ${name}` : ''} --help\`)\n`);
     return ExitCode.USAGE;
   }
-  if (err instanceof SilentExit) return err.exitCode;
-  if (err instanceof UserError) {
-    const line = err.hint ? `authapi: ${err.message} — ${err.hint}` : `authapi: ${err.message}`;
-    io.stderr.write(io.redactor.redact(line) + '\n');
-    if (verbose && err.cause) io.stderr.write(io.redactor.redact(`caused by: ${describeCause(err.cause)}`) + '\n');
-    return err.exitCode;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(io.redactor.redact(`authapi: unexpected error: ${message}`) + '\n');
-  if (verbose && err instanceof Error && err.stack) io.stderr.write(io.redactor.redact(err.stack) + '\n');
-  else io.stderr.write('authapi: this is a bug; run again with --verbose for the stack trace and report it\n');
-  return exitCodeFor(err);
 }
 
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.stack ?? cause.message;
-  return String(cause);
-}
-
-/** Entry point of bin/authapi.js: real process, real signals. */
-export async function main(argv = process.argv.slice(2)): Promise<void> {
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED); // a second Ctrl-C: stop now
-    controller.abort(new InterruptedError());
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // A closed pipe (e.g. `authapi call … | head -c1`) is not an error worth a stack.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
-  // On Node 20 the AWS SDK prints a multi-line deprecation notice whenever a client
-  // is built; stderr is for our messages.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const code = await runCli(argv, { signal: controller.signal });
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
-  process.exitCode = code;
-  // A keychain call that timed out may leave a native handle alive; once our output
-  // is flushed there is nothing left to wait for.
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+/** Entry point of bin/authapi.js (through src/launch.ts): real process, real signals. */
+export function main(argv = process.argv.slice(2)): Promise<void> {
+  return runAsProcess((signal) => runCli(argv, { signal }));
 }

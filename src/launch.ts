@@ -3,7 +3,8 @@
 // ~100 ms `call`). Node 22 has module.enableCompileCache(); Node 20 does not, and
 // vm.Script's cachedData works on both.
 //
-// One cache file per command (each holds the functions that command really ran),
+// `call` has a bundle of its own (src/call-main.ts), without commander. One cache
+// file per bundle and command (each holds the functions that command really ran),
 // keyed by Node's version and the bundle's size and mtime, under
 // $XDG_CACHE_HOME/authapi (~/.cache/authapi). V8 also checks the cache against the
 // source and its own version and flags; a rejected or missing cache is simply
@@ -28,11 +29,35 @@ export function commandOf(argv: string[]): string {
   return 'main';
 }
 
-export function launch(bundle: string, argv = process.argv.slice(2), env = process.env): void {
+interface Entry {
+  main(argv: string[], fullCli?: () => unknown): unknown;
+}
+
+/**
+ * Runs the CLI from the bundles in `distDir`: dist/call.cjs for `call` (it hands
+ * anything but a plain call to the full CLI), dist/cli.cjs for everything else.
+ */
+export function launch(distDir: string, argv = process.argv.slice(2), env = process.env): void {
+  const command = commandOf(argv);
+  const fullCli = () => load(join(distDir, 'cli.cjs'), `cli-${command}-`, env).entry.main(argv);
+  if (command !== 'call') {
+    fullCli();
+    return;
+  }
+  const call = load(join(distDir, 'call.cjs'), 'call-', env);
+  call.entry.main(argv, () => {
+    // The call bundle's cache should hold a real call's functions, not a hand-over's.
+    call.skipCache();
+    return fullCli();
+  });
+}
+
+/** Loads a bundle through its code cache (named with `prefix`) and returns its exports. */
+function load(bundle: string, prefix: string, env: NodeJS.ProcessEnv): { entry: Entry; skipCache(): void } {
   const useCache = env.AUTHAPI_NO_CODE_CACHE !== '1' && vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined;
   if (!useCache) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (createRequire(bundle)(bundle) as { main(): void }).main();
+    return { entry: createRequire(bundle)(bundle) as Entry, skipCache() {} };
   }
   const fd = openSync(bundle, 'r');
   const stat = fstatSync(fd);
@@ -41,7 +66,6 @@ export function launch(bundle: string, argv = process.argv.slice(2), env = proce
   closeSync(fd);
 
   const dir = cacheDir(env);
-  const prefix = `cli-${commandOf(argv)}-`;
   const name = `${prefix}${process.version}-${stat.size}-${Math.floor(stat.mtimeMs)}.v8cache`;
   let cachedData: Buffer | undefined;
   if (dir) {
@@ -57,14 +81,17 @@ export function launch(bundle: string, argv = process.argv.slice(2), env = proce
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  let skip = false;
   if (dir && (cachedData === undefined || script.cachedDataRejected)) {
     // Written at exit, so the cache holds every function this command compiled.
-    process.once('exit', () => writeCache(dir, prefix, name, () => script.createCachedData()));
+    process.once('exit', () => {
+      if (!skip) writeCache(dir, prefix, name, () => script.createCachedData());
+    });
   }
-  const mod = { exports: {} as { main(): void }, filename: bundle, id: bundle, loaded: false };
+  const mod = { exports: {} as Entry, filename: bundle, id: bundle, loaded: false };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
-  mod.exports.main();
+  return { entry: mod.exports, skipCache: () => (skip = true) };
 }
 
 function writeCache(dir: string, prefix: string, name: string, data: () => Buffer): void {

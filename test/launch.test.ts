@@ -48,4 +48,28 @@ describe('launcher with a V8 code cache', () => {
     expect(r.stderr).toBe('');
     expect(statSync(join(dir, name!)).size).not.toBe(4096);
   });
+
+  it('`call` runs from its own bundle and hands help and mistakes to the full CLI, whose cache is its own', async () => {
+    const cache = tempDir();
+    const env = { XDG_CACHE_HOME: cache, AUTHAPI_CONFIG_DIR: tempDir() };
+    const dir = join(cache, 'authapi');
+
+    // A hand-over first: the call bundle's cache is not written from it (it would hold
+    // only the parser), the full CLI's is.
+    const help = await runBinary(['call', '--help'], { env });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: authapi call [options] <target>');
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^cli-call-/)]);
+
+    const call = await runBinary(['call', 'no-auth'], { env });
+    expect(call.code).toBe(2);
+    expect(call.stderr).toMatch(/^authapi: no profile "default" in .*config\.json — run `authapi configure --profile default`/);
+    expect(readdirSync(dir).sort()).toEqual([expect.stringMatching(/^call-v/), expect.stringMatching(/^cli-call-/)]);
+
+    const unknown = await runBinary(['call', 'no-auth', '--nope'], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("authapi: unknown option '--nope' (see `authapi call --help`)\n");
+    const missing = await runBinary(['call'], { env });
+    expect(missing.stderr).toBe("authapi: missing required argument 'target' (see `authapi call --help`)\n");
+  });
 });

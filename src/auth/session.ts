@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import type { Profile } from '../config/profile.js';
 import { AuthError, UserError } from '../errors.js';
+import { DEFAULT_MIN_VALIDITY_MS } from '../http/credential-source.js';
 import { AwsServiceError } from './aws-json.js';
 import {
   createIdentityPoolApi, fetchIdentityCredentials, identityError, IdTokenRejectedError,
@@ -31,8 +32,7 @@ import { userPoolError } from './user-pool-errors.js';
 
 export type { AwsCredentials } from './identity.js';
 
-/** Cached credentials must stay valid this long to be handed out without a refresh. */
-export const DEFAULT_MIN_VALIDITY_MS = 5 * 60_000;
+export { DEFAULT_MIN_VALIDITY_MS } from '../http/credential-source.js';
 /** An ID token this close to expiry is refreshed before it is sent to the Identity Pool. */
 export const ID_TOKEN_MARGIN_MS = 2 * 60_000;
 

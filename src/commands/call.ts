@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError, type UserError } from '../errors.js';
-import { defineCommand } from './spec.js';
-import { credentialsFor, register, sessionCredentials, type GetCredentials } from '../http/credential-source.js';
+import { addOptions, defineCommand, type OptionSpec } from './spec.js';
+import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
+import { createSigner, sessionSignWithAgent, type SignWithAgent } from '../http/signer.js';
 
 export interface CallOptions {
   request?: string;
@@ -23,11 +24,25 @@ export interface CallOptions {
 
 export interface CallDeps {
   getCredentials: GetCredentials;
+  /** The credentials agent's signing (the default command uses it; tests may leave it out). */
+  signWithAgent?: SignWithAgent;
   /** Randomness of the backoff jitter (tests fix it). */
   random?: () => number;
 }
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+/** call's options, as data: src/commands/call-args.ts reads the same list without commander. */
+export const CALL_OPTIONS: readonly OptionSpec[] = [
+  { flags: '-X, --request <method>', description: 'HTTP method (default GET, or POST with --data)' },
+  { flags: '-H, --header <line>', description: "extra header 'Name: value' (repeatable)", repeatable: true },
+  { flags: '-d, --data <data>', description: 'request body: a string, @file, or @- for stdin (binary-safe)' },
+  { flags: '--query <k=v>', description: 'query parameter, literal text (repeatable; adds to any ?query in TARGET)', repeatable: true },
+  { flags: '-i, --include', description: 'print the status line and response headers to stderr' },
+  { flags: '--guest', description: 'use guest (unauthenticated) credentials even when logged in' },
+  { flags: '--timeout <seconds>', description: 'give up on an attempt after this many seconds', default: '30' },
+  { flags: '--retries <n>', description: 'retries after the first attempt (0 disables; default 2)' },
+  { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout' },
+  { flags: '--dry-run', description: 'print the signed request (secrets masked) to stdout and send nothing' },
+];
 
 export const callCommand = defineCommand<CallOptions>({
   name: 'call',
@@ -54,20 +69,10 @@ export const callCommand = defineCommand<CallOptions>({
     'authapi call no-auth --guest -o out.json',
   ],
   define(cmd: Command) {
-    cmd
-      .option('-X, --request <method>', 'HTTP method (default GET, or POST with --data)')
-      .option('-H, --header <line>', "extra header 'Name: value' (repeatable)", collect)
-      .option('-d, --data <data>', 'request body: a string, @file, or @- for stdin (binary-safe)')
-      .option('--query <k=v>', 'query parameter, literal text (repeatable; adds to any ?query in TARGET)', collect)
-      .option('-i, --include', 'print the status line and response headers to stderr')
-      .option('--guest', 'use guest (unauthenticated) credentials even when logged in')
-      .option('--timeout <seconds>', 'give up on an attempt after this many seconds', '30')
-      .option('--retries <n>', 'retries after the first attempt (0 disables; default 2)')
-      .option('-o, --output <file>', 'write the response body to FILE instead of stdout')
-      .option('--dry-run', 'print the signed request (secrets masked) to stdout and send nothing');
+    addOptions(cmd, CALL_OPTIONS);
   },
   run(ctx, opts, args) {
-    return runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials });
+    return runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials, signWithAgent: sessionSignWithAgent });
   },
 });
 
@@ -118,42 +123,39 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const t = resolveTarget(profile.apiUrl, target, (opts.query ?? []).map(parseQueryOption));
   const p = await prepare(ctx, opts);
 
-  const [{ signRequest }, { send }, { execute }, skewMod, { describeRequest }] = await Promise.all([
-    import('../http/sign.js'),
+  const [{ send }, { execute }, skewMod, { describeRequest }] = await Promise.all([
     import('../http/client.js'),
     import('../http/execute.js'),
     import('../http/clock-skew.js'),
     import('../http/headers.js'),
   ]);
-  const creds = await credentialsFor(ctx, deps.getCredentials, Boolean(opts.guest));
+  const signer = createSigner(ctx, deps, Boolean(opts.guest));
   const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };
   if (skew.offsetMs) ctx.io.debug(`using the remembered clock offset of ${Math.round(skew.offsetMs / 1000)} s for profile "${ctx.profileName}"`);
 
-  const sign = (now: number) => {
-    const signed = signRequest({
+  const sign = async (now: number) => {
+    const signed = await signer.sign({
       method: p.method,
       target: t,
       headers: p.headers,
       body: p.body,
       apiKey: profile.apiKey,
       region: profile.region,
-      credentials: creds.credentials,
       now,
     });
-    ctx.io.redactor.add(signed.signature);
     if (ctx.verbose) for (const line of describeRequest(signed).trimEnd().split('\n')) ctx.io.debug(`  ${line}`);
     return signed;
   };
 
   if (opts.dryRun) {
-    ctx.io.out(describeRequest(sign(ctx.clock.now() + skew.offsetMs)));
+    ctx.io.out(describeRequest(await sign(ctx.clock.now() + skew.offsetMs)));
     return;
   }
 
   const url = targetUrl(t);
   const result = await execute({
     method: p.method,
-    label: `${p.method} ${url}${creds.guest ? ' (guest)' : ''}`,
+    label: () => `${p.method} ${url}${signer.guest ? ' (guest)' : ''}`,
     sign,
     transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal }),
     clock: ctx.clock,
@@ -168,16 +170,8 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
       }
     },
     // Credentials revoked or expired behind the cache's back: fetch fresh ones once.
-    refreshCredentials: async () => {
-      try {
-        creds.credentials = register(ctx, await deps.getCredentials(ctx, { guest: creds.guest, forceRefresh: true }));
-        return true;
-      } catch (err) {
-        ctx.io.debug(`refreshing credentials failed: ${(err as Error).message}`);
-        return false;
-      }
-    },
-    trace: (line) => ctx.io.debug(line),
+    refreshCredentials: () => signer.refresh(),
+    trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
   });
   const res = result.response;
@@ -201,6 +195,6 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     if (ctx.io.stdoutIsTTY && res.body[res.body.length - 1] !== 0x0a) ctx.io.out('\n');
   }
   const { errorForResult } = await import('../http/outcome.js');
-  const err: UserError | undefined = errorForResult(result, creds.guestFallback, creds.notLoggedIn);
+  const err: UserError | undefined = errorForResult(result, signer.guestFallback, signer.notLoggedIn);
   if (err) throw err;
 }

@@ -22,3 +22,26 @@ export interface CommandSpec<Opts = Record<string, unknown>> {
 export function defineCommand<Opts>(spec: CommandSpec<Opts>): CommandSpec<Opts> {
   return spec;
 }
+
+/**
+ * An option as data, for the commands whose command line is also read without
+ * commander (src/commands/call-args.ts reads call's and the global ones).
+ */
+export interface OptionSpec {
+  /** Commander syntax: "-X, --request <method>", "--guest", "--no-color". */
+  flags: string;
+  description: string;
+  /** May be given many times; the values collect into an array. */
+  repeatable?: boolean;
+  default?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+export function addOptions(cmd: Command, options: readonly OptionSpec[]): void {
+  for (const o of options) {
+    if (o.repeatable) cmd.option(o.flags, o.description, collect);
+    else if (o.default !== undefined) cmd.option(o.flags, o.description, o.default);
+    else cmd.option(o.flags, o.description);
+  }
+}

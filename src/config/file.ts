@@ -1,7 +1,7 @@
 // The config file: one JSON document holding every profile. Read leniently
 // (profiles are validated when used, so one bad profile does not block the others),
 // written atomically with mode 0600. A corrupt file is reported, never overwritten.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { validateProfile, type Profile } from './profile.js';
@@ -19,7 +19,9 @@ export function emptyConfig(): ConfigData {
 export async function readConfig(path: string): Promise<ConfigData> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Synchronous on purpose: a small local file, and node:fs/promises would cost
+    // every `call` a few ms of start-up to load.
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
     throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`, 'check the file permissions');

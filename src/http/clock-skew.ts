@@ -4,7 +4,7 @@
 // read the server's time from the answer's Date header, re-sign once with the
 // corrected time, and remember the offset per profile so the next run starts right.
 // The offset is not secret; it lives in <config dir>/clock-skew.json (atomic write).
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { HttpResponse } from './client.js';
@@ -34,7 +34,8 @@ export function offsetFromResponse(res: HttpResponse, localNow: number): number 
 
 async function readSkewFile(configDir: string): Promise<SkewFile> {
   try {
-    const data = JSON.parse(await readFile(join(configDir, SKEW_FILE), 'utf8')) as unknown;
+    // Synchronous: a tiny file read on every `call`, which should not load node:fs/promises.
+    const data = JSON.parse(readFileSync(join(configDir, SKEW_FILE), 'utf8')) as unknown;
     return data && typeof data === 'object' && !Array.isArray(data) ? (data as SkewFile) : {};
   } catch {
     // Missing or unreadable: no known offset. It is a cache, not configuration.

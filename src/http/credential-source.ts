@@ -12,6 +12,9 @@ export interface AwsCredentials {
   expiration: number;
 }
 
+/** Cached credentials must stay valid this long to be handed out without a refresh. */
+export const DEFAULT_MIN_VALIDITY_MS = 5 * 60_000;
+
 export interface GetCredentialsOptions {
   guest?: boolean;
   minValidityMs?: number;

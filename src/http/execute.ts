@@ -43,6 +43,12 @@ export interface ExecuteResult {
   exhausted: boolean;
 }
 
+/**
+ * Monotonic milliseconds. Not performance.now(): in a fresh process that global loads
+ * perf_hooks, a measurable share of a `call`'s start-up.
+ */
+const elapsedMs = () => process.uptime() * 1000;
+
 const EXPIRED_TOKEN = 'security token included in the request is expired';
 
 export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
@@ -50,7 +56,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
   const tracing = opts.trace !== undefined;
   const trace = opts.trace ?? (() => {});
   const label = () => (typeof opts.label === 'function' ? opts.label() : opts.label);
-  const start = performance.now();
+  const start = elapsedMs();
   let attempts = 0;
   let skewRetried = false;
   let refreshed = false;
@@ -60,18 +66,18 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
     const sentAt = opts.clock.now();
     const req = await opts.sign(sentAt + opts.skew.offsetMs);
     if (tracing) trace(`> ${label()}${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
-    const t0 = performance.now();
+    const t0 = elapsedMs();
     let res: HttpResponse;
     try {
       res = await opts.transport(req);
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
-      trace(`< ${err.message} after ${Math.round(performance.now() - t0)} ms`);
+      trace(`< ${err.message} after ${Math.round(elapsedMs() - t0)} ms`);
       const v = classifyError(err, opts.method);
       if (!v.retry || !(await mayRetry(v, err.timedOut))) throw err;
       continue;
     }
-    if (tracing) trace(`< ${res.status} ${res.statusText} (${Math.round(performance.now() - t0)} ms)`);
+    if (tracing) trace(`< ${res.status} ${res.statusText} (${Math.round(elapsedMs() - t0)} ms)`);
 
     if (!skewRetried && isSkewError(res)) {
       const offset = offsetFromResponse(res, opts.clock.now());
@@ -95,7 +101,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
     const v = classifyResponse(res, opts.method, opts.clock.now());
     if (v.retry && (await mayRetry(v, false))) continue;
     if (res.status < 400) opts.quota?.release(taken);
-    return { response: res, attempts, ms: Math.round(performance.now() - start), verdict: v, exhausted: v.retry };
+    return { response: res, attempts, ms: Math.round(elapsedMs() - start), verdict: v, exhausted: v.retry };
   }
 
   async function mayRetry(v: Extract<Verdict, { retry: true }>, timedOut: boolean): Promise<boolean> {

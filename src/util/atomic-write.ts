@@ -1,29 +1,42 @@
 // Writes a file so that readers see the old content or the new, never half of it:
 // a temp file in the same directory (same filesystem), fsync, then rename. The
 // mode is set at creation, so a secret is never readable by others, not even briefly.
-import { open, rename, unlink, mkdir, chmod } from 'node:fs/promises';
+// The temp name need not be unpredictable: it is created with O_EXCL ('wx'), which
+// fails on anything already there, symlinks included, and a clash is retried.
+// fs.promises and Math.random rather than node:fs/promises and node:crypto: this
+// module is loaded (not called) by every `call`, and those two cost its start-up.
+import { promises as fsp } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
+async function createTemp(path: string, mode: number): Promise<{ tmp: string; fh: import('node:fs/promises').FileHandle }> {
+  for (let attempt = 0; ; attempt++) {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+    try {
+      return { tmp, fh: await fsp.open(tmp, 'wx', mode) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
+    }
+  }
+}
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', mode);
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  const { tmp, fh } = await createTemp(path, mode);
   try {
     await fh.writeFile(data);
     await fh.sync();
   } catch (err) {
     await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
+    await fsp.unlink(tmp).catch(() => {});
     throw err;
   }
   await fh.close();
   try {
-    await chmod(tmp, mode); // umask may have narrowed or (rarely) the fs ignored the open mode
-    await rename(tmp, path);
+    await fsp.chmod(tmp, mode); // umask may have narrowed or (rarely) the fs ignored the open mode
+    await fsp.rename(tmp, path);
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    await fsp.unlink(tmp).catch(() => {});
     throw err;
   }
 }

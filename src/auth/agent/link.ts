@@ -7,7 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import { agentRequest, pingAgent } from './client.js';
 import { agentSocketPath, agentSupported } from './paths.js';
-import { agentKey, type AgentCredentials, type AgentStart } from './protocol.js';
+import { agentKey, type AgentCredentials, type AgentSignRequest, type AgentSigned, type AgentStart } from './protocol.js';
 
 export { agentKey };
 
@@ -54,6 +54,24 @@ export async function agentGet(ctx: Context, key: string): Promise<AgentCredenti
     return undefined;
   }
   return r.ok ? r.credentials : undefined;
+}
+
+/**
+ * The request signed by the agent with the key's credentials, if it runs and holds
+ * credentials for `identityPoolId` valid past `validUntil`. An older agent without
+ * the `sign` op answers ok:false: undefined too, and the caller signs itself.
+ */
+export async function agentSign(
+  ctx: Context, key: string, identityPoolId: string, validUntil: number, request: AgentSignRequest,
+): Promise<AgentSigned | undefined> {
+  const l = link(ctx);
+  const r = await agentRequest(l.socketPath, { op: 'sign', key, identityPoolId, validUntil, request }, { debug: debugOf(ctx) });
+  if (!r) {
+    l.absent = true;
+    return undefined;
+  }
+  if (!r.ok) ctx.io.debug(`credentials agent did not sign: ${r.error}`);
+  return r.ok ? r.signed : undefined;
 }
 
 /**

@@ -1,19 +1,26 @@
 // Where the credentials agent listens, and the checks that make the socket private:
 //   $XDG_RUNTIME_DIR/authapi/agent-<hash>.sock       (a per-user, 0700 tmpfs on systemd systems)
 //   <os.tmpdir()>/authapi-<uid>/agent-<hash>.sock    (elsewhere)
-// <hash> is a short SHA-256 of the config directory, so each config directory (each
-// AUTHAPI_CONFIG_DIR) has its own agent. The directory is ours and 0700, or refused:
+// <hash> is a 64-bit FNV-1a hash of the config directory, so each config directory
+// (each AUTHAPI_CONFIG_DIR) has its own agent. Not a cryptographic hash, on purpose:
+// node:crypto costs `call` ~5 ms to load, and a collision would only make two config
+// directories share an agent, whose keys name the config directory anyway. The directory is ours and 0700, or refused:
 // a directory someone else owns or can enter could hold a fake agent that would
 // receive the credentials we `put`, so clients check it before every connect too.
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export class InsecureAgentDirError extends Error {}
 
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+
+/** FNV-1a (64-bit) of the path's UTF-8 bytes, as 16 hex digits. */
 export function configDirHash(configDir: string): string {
-  return createHash('sha256').update(configDir).digest('hex').slice(0, 16);
+  let h = FNV_OFFSET;
+  for (const b of Buffer.from(configDir, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(b)) * FNV_PRIME);
+  return h.toString(16).padStart(16, '0');
 }
 
 export function agentSocketDir(env: NodeJS.ProcessEnv, uid: number = process.getuid?.() ?? 0): string {

@@ -5,11 +5,20 @@
 //   {"op":"get","key":K}                  → {"ok":true,"credentials":{…}} or {"ok":true}
 //   {"op":"put","key":K,"credentials":C,"readAt":T} → {"ok":true}
 //   {"op":"forget","key":K}               → {"ok":true}   (no key: forget everything)
+//   {"op":"sign","key":K,"identityPoolId":P,"validUntil":T,"request":R}
+//                                         → {"ok":true,"signed":S} or {"ok":true} (nothing usable held)
 //   {"op":"ping"}                         → {"ok":true,"pid":N,"entries":n}
 //   {"op":"stop"}                         → {"ok":true}   then the agent exits
 //
 // Keys are "<configDir>|<profile>|user" or "…|guest". Values are the short-lived AWS
 // credentials only — never tokens or refresh tokens.
+//
+// `sign` is what `authapi call` uses: the agent signs the request (SigV4, src/http/sign.ts)
+// with the key's credentials if it holds them for pool P until at least T (epoch ms),
+// so the calling process never holds the secret key and never loads node:crypto.
+// An agent from an older build answers an unknown op with ok:false; callers then
+// fall back to `get`.
+import type { Target } from '../../http/target.js';
 
 /** What the agent holds per key: one identity's temporary AWS credentials. */
 export interface AgentCredentials {
@@ -32,11 +41,32 @@ export type AgentRequest =
    */
   | { op: 'put'; key: string; credentials: AgentCredentials; readAt?: number }
   | { op: 'forget'; key?: string }
+  | { op: 'sign'; key: string; identityPoolId: string; validUntil: number; request: AgentSignRequest }
   | { op: 'ping' }
   | { op: 'stop' };
 
+/** What src/http/sign.ts signs, minus the credentials (the agent has those). */
+export interface AgentSignRequest {
+  method: string;
+  target: Target;
+  headers: Record<string, string>;
+  bodyBase64?: string;
+  apiKey?: string;
+  region: string;
+  service?: string;
+  /** Signing time, epoch ms (the caller's clock-skew offset already applied). */
+  now: number;
+}
+
+/** The signed parts of the request: the path as signed and every header to send. */
+export interface AgentSigned {
+  path: string;
+  headers: Record<string, string>;
+  signature: string;
+}
+
 export type AgentResponse =
-  | { ok: true; credentials?: AgentCredentials; pid?: number; entries?: number }
+  | { ok: true; credentials?: AgentCredentials; signed?: AgentSigned; pid?: number; entries?: number }
   | { ok: false; error: string };
 
 /** What the parent writes to a new agent's stdin (a pipe): where to listen, what to hold. */
@@ -52,6 +82,10 @@ export const MAX_LINE_BYTES = 64 * 1024;
 export class ProtocolError extends Error {}
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  Boolean(v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
+
 
 export function isAgentCredentials(v: unknown): v is AgentCredentials {
   const c = v as Partial<AgentCredentials> | null;
@@ -83,11 +117,16 @@ export function parseRequest(line: string): AgentRequest {
     case 'put':
       if (!isString(v.key)) throw new ProtocolError('put needs a key');
       if (!isAgentCredentials(v.credentials)) throw new ProtocolError('put needs credentials');
-      if (v.readAt !== undefined && (typeof v.readAt !== 'number' || !Number.isFinite(v.readAt))) throw new ProtocolError('put: readAt must be a number');
+      if (v.readAt !== undefined && !isNumber(v.readAt)) throw new ProtocolError('put: readAt must be a number');
       return { op: 'put', key: v.key, credentials: pickCredentials(v.credentials), ...(v.readAt === undefined ? {} : { readAt: v.readAt }) };
     case 'forget':
       if (v.key !== undefined && !isString(v.key)) throw new ProtocolError('forget: key must be a string');
       return v.key === undefined ? { op: 'forget' } : { op: 'forget', key: v.key };
+    case 'sign':
+      if (!isString(v.key)) throw new ProtocolError('sign needs a key');
+      if (!isString(v.identityPoolId)) throw new ProtocolError('sign needs an identityPoolId');
+      if (!isNumber(v.validUntil)) throw new ProtocolError('sign: validUntil must be a number');
+      return { op: 'sign', key: v.key, identityPoolId: v.identityPoolId, validUntil: v.validUntil, request: parseSignRequest(v.request) };
     case 'ping':
     case 'stop':
       return { op: v.op };
@@ -96,10 +135,42 @@ export function parseRequest(line: string): AgentRequest {
   }
 }
 
+function parseSignRequest(v: unknown): AgentSignRequest {
+  const r = v as Partial<AgentSignRequest> | null;
+  if (!r || typeof r !== 'object') throw new ProtocolError('sign needs a request');
+  const t = r.target as Partial<Target> | undefined;
+  if (typeof r.method !== 'string' || !/^[A-Z]+$/.test(r.method)) throw new ProtocolError('sign: bad method');
+  if (!t || (t.protocol !== 'http:' && t.protocol !== 'https:') || !isString(t.hostname) || typeof t.port !== 'string' ||
+    typeof t.path !== 'string' || !t.path.startsWith('/') ||
+    !Array.isArray(t.query) || !t.query.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string')) {
+    throw new ProtocolError('sign: bad target');
+  }
+  if (!isStringMap(r.headers)) throw new ProtocolError('sign: headers must map names to strings');
+  if (r.bodyBase64 !== undefined && typeof r.bodyBase64 !== 'string') throw new ProtocolError('sign: bodyBase64 must be a string');
+  if (r.apiKey !== undefined && typeof r.apiKey !== 'string') throw new ProtocolError('sign: apiKey must be a string');
+  if (!isString(r.region)) throw new ProtocolError('sign: bad region');
+  if (r.service !== undefined && !isString(r.service)) throw new ProtocolError('sign: bad service');
+  if (!isNumber(r.now)) throw new ProtocolError('sign: now must be a number');
+  return {
+    method: r.method,
+    target: { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.path, query: t.query },
+    headers: r.headers,
+    region: r.region,
+    now: r.now,
+    ...(r.bodyBase64 === undefined ? {} : { bodyBase64: r.bodyBase64 }),
+    ...(r.apiKey === undefined ? {} : { apiKey: r.apiKey }),
+    ...(r.service === undefined ? {} : { service: r.service }),
+  };
+}
+
 export function parseResponse(line: string): AgentResponse {
   const v = JSON.parse(line) as AgentResponse;
   if (!v || typeof v !== 'object' || typeof v.ok !== 'boolean') throw new ProtocolError('not a response');
   if (v.ok && v.credentials !== undefined && !isAgentCredentials(v.credentials)) throw new ProtocolError('bad credentials');
+  if (v.ok && v.signed !== undefined) {
+    const s = v.signed as Partial<AgentSigned>;
+    if (!s || typeof s.path !== 'string' || !isStringMap(s.headers) || typeof s.signature !== 'string') throw new ProtocolError('bad signed request');
+  }
   return v;
 }
 

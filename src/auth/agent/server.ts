@@ -11,6 +11,7 @@ import {
 } from './protocol.js';
 import { agentRequest } from './client.js';
 import { prepareAgentDir } from './paths.js';
+import { signWithCredentials } from './sign-request.js';
 
 export const IDLE_MS = 15 * 60_000;
 export const EMPTY_IDLE_MS = 60_000;
@@ -125,6 +126,15 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         else entries.delete(req.key);
         forgotten.set(req.key ?? '', clock.now());
         return { ok: true };
+      case 'sign': {
+        const c = entries.get(req.key);
+        if (!c || c.identityPoolId !== req.identityPoolId || c.expiration <= req.validUntil) return { ok: true };
+        try {
+          return { ok: true, signed: signWithCredentials(c, req.request) };
+        } catch (err) {
+          return { ok: false, error: `cannot sign: ${(err as Error).message}` };
+        }
+      }
       case 'ping':
         return { ok: true, pid: process.pid, entries: entries.size };
       case 'stop':

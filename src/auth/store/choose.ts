@@ -3,43 +3,13 @@
 // Never a silent fallback to plaintext: the file is used only with --insecure-storage,
 // AUTHAPI_STORE=file or `"store": "file"` in the profile, and announced on stderr
 // every time. With neither a keychain nor that permission: exit 3 saying what to do.
-import { join } from 'node:path';
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
 import { FileStore } from './file.js';
+import { fileStoreDir, keychainService, plaintextWarning, storePolicy, type StorePolicy } from './policy.js';
 import { SecretStoreError, keychainLabel, openKeychain } from './keychain.js';
 import type { SecretStore, StoreKind } from './types.js';
 
-export interface StorePolicy {
-  /** Backends to try, in order. */
-  order: StoreKind[];
-  /** Why the file backend is allowed ("--insecure-storage", "AUTHAPI_STORE=file", …), if it is. */
-  fileAllowedBy?: string;
-}
-
-export function storePolicy(ctx: Context, profileStore?: 'keychain' | 'file'): StorePolicy {
-  const env = ctx.env.AUTHAPI_STORE;
-  if (env !== undefined && env !== '' && env !== 'keychain' && env !== 'file') {
-    throw new UsageError(`AUTHAPI_STORE=${env} is not a store; use "keychain" or "file"`);
-  }
-  if (env === 'file') return { order: ['file'], fileAllowedBy: 'AUTHAPI_STORE=file' };
-  if (env !== 'keychain' && profileStore === 'file') return { order: ['file'], fileAllowedBy: `"store": "file" in profile "${ctx.profileName}"` };
-  if (ctx.flags.insecureStorage) return { order: ['keychain', 'file'], fileAllowedBy: '--insecure-storage' };
-  return { order: ['keychain'] };
-}
-
-export function fileStoreDir(ctx: Context): string {
-  return join(ctx.configDir, 'secrets');
-}
-
-/**
- * Keychain items are global to the user, so a config directory chosen with
- * AUTHAPI_CONFIG_DIR (another installation, a test) gets its own service name and
- * never shares a profile's session with the default one.
- */
-export function keychainService(ctx: Context): string {
-  return ctx.env.AUTHAPI_CONFIG_DIR ? `authapi:${ctx.configDir}` : 'authapi';
-}
+export { fileStoreDir, keychainService, storePolicy, type StorePolicy };
 
 interface Backend {
   kind: StoreKind;
@@ -77,10 +47,7 @@ async function choose(ctx: Context, policy: StorePolicy): Promise<SecretStore> {
     const backend = BACKENDS.find((b) => b.kind === kind)!;
     try {
       const store = await backend.open(ctx);
-      if (kind === 'file') {
-        ctx.io.warn(`secrets are kept in plaintext files (mode 0600) under ${fileStoreDir(ctx)}, as allowed by ${policy.fileAllowedBy}` +
-          (failures.length ? ` (${failures.join('; ')})` : ''));
-      }
+      if (kind === 'file') ctx.io.warn(plaintextWarning(ctx, policy, failures));
       ctx.io.debug(`secret store: ${store.name}`);
       return store;
     } catch (err) {

@@ -89,11 +89,24 @@ describe.skipIf(process.platform === 'win32')('credentials agent, end to end', (
     const secrets = join(dir, 'secrets');
     renameSync(secrets, secrets + '.away');
     try {
-      const second = await authapi(['call', 'require-auth', '-v']);
+      // The agent signs (op `sign`): this process never sees the secret key, and loads
+      // no node:crypto (traced with a --require hook on the real binary).
+      const second = await runBinary(['call', 'require-auth', '-v'], {
+        env: { ...env, AUTHAPI_TRACE_REQUIRES: '1' },
+        execArgv: ['--require', new URL('../../helpers/trace-requires.cjs', import.meta.url).pathname],
+      });
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain('velvet rope');
-      expect(second.stderr).toContain('debug: credentials from agent');
+      expect(second.stderr).toContain('debug: signed by the credentials agent');
       expect(second.stderr).toMatch(/^warning: secrets are kept in plaintext files/m); // still said every run
+      const loaded = second.stderr.split('\n').filter((l) => l.startsWith('require: ')).map((l) => l.slice(9));
+      expect(loaded).toContain('../dist/launch.cjs'); // the trace works
+      expect(loaded.filter((m) => /crypto/.test(m))).toEqual([]);
+      // `credentials` needs the keys themselves: the agent hands them over (op `get`).
+      const creds = await authapi(['credentials', '--format', 'json', '-v']);
+      expect(creds.code, creds.stderr).toBe(0);
+      expect(creds.stderr).toContain('debug: credentials from agent');
+      expect(JSON.parse(creds.stdout).AccessKeyId).toMatch(/^ASIA/);
     } finally {
       renameSync(secrets + '.away', secrets);
     }

@@ -20,6 +20,13 @@ describe.skipIf(process.platform === 'win32')('agent paths', () => {
     expect(configDirHash('/x')).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('the config dir hash is 64-bit FNV-1a (published test vectors) over UTF-8', () => {
+    expect(configDirHash('')).toBe('cbf29ce484222325');
+    expect(configDirHash('a')).toBe('af63dc4c8601ec8c');
+    expect(configDirHash('foobar')).toBe('85944171f73967e8');
+    expect(configDirHash('/home/caf\u00e9')).not.toBe(configDirHash('/home/cafe'));
+  });
+
   it('creates the directory 0700', () => {
     const dir = join(tempDir(), 'authapi');
     prepareAgentDir(join(dir, 'agent-x.sock'));

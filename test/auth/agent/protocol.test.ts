@@ -30,6 +30,28 @@ describe('agent protocol', () => {
     expect(() => parseStart('{"v":2}')).toThrow(ProtocolError);
   });
 
+  it('sign: a request without credentials, checked field by field', () => {
+    const request = {
+      method: 'GET', target: { protocol: 'http:', hostname: 'h', port: '8', path: '/p', query: [['a', 'b']] },
+      headers: { 'content-type': 'x' }, region: 'eu-west-1', now: 5, apiKey: 'k', bodyBase64: 'aGk=',
+    };
+    const ok = { op: 'sign', key: 'k', identityPoolId: 'pool', validUntil: 9, request };
+    expect(parseRequest(JSON.stringify({ ...ok, request: { ...request, extra: 'dropped' } }))).toEqual(ok);
+    const bad = [
+      { ...ok, identityPoolId: undefined }, { ...ok, validUntil: 'later' }, { ...ok, request: undefined },
+      { ...ok, request: { ...request, method: 'get' } }, { ...ok, request: { ...request, target: { ...request.target, protocol: 'ftp:' } } },
+      { ...ok, request: { ...request, target: { ...request.target, path: 'p' } } },
+      { ...ok, request: { ...request, target: { ...request.target, query: [['a']] } } },
+      { ...ok, request: { ...request, headers: { a: 1 } } }, { ...ok, request: { ...request, now: null } },
+      { ...ok, request: { ...request, bodyBase64: 3 } }, { ...ok, request: { ...request, region: '' } },
+    ];
+    for (const b of bad) expect(() => parseRequest(JSON.stringify(b)), JSON.stringify(b)).toThrow(ProtocolError);
+    const signed = { path: '/p', headers: { authorization: 'x' }, signature: 'ab' };
+    expect(parseResponse(JSON.stringify({ ok: true, signed }))).toEqual({ ok: true, signed });
+    expect(() => parseResponse(JSON.stringify({ ok: true, signed: { ...signed, headers: { a: 1 } } }))).toThrow(ProtocolError);
+    expect(() => parseResponse(JSON.stringify({ ok: true, signed: { path: '/p' } }))).toThrow(ProtocolError);
+  });
+
   it('keys name the config dir, profile and kind', () => {
     expect(agentKey('/c', 'local', 'guest')).toBe('/c|local|guest');
   });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { startAgentServer, type AgentServer, type Timers } from '../../../src/auth/agent/server.js';
 import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
 import { InsecureAgentDirError } from '../../../src/auth/agent/paths.js';
-import type { AgentCredentials } from '../../../src/auth/agent/protocol.js';
+import type { AgentCredentials, AgentRequest } from '../../../src/auth/agent/protocol.js';
+import { signRequest } from '../../../src/http/sign.js';
+import type { Target } from '../../../src/http/target.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const T0 = 1_800_000_000_000;
@@ -193,5 +195,28 @@ describe.skipIf(process.platform === 'win32')('credentials agent server', () => 
     const s = await start({ socketPath: stalePath });
     expect(s).toBeDefined();
     expect(await pingAgent(stalePath)).toBe(process.pid);
+  });
+
+  it('sign: signs with the held credentials exactly as the in-process signer would, or answers that it holds none usable', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    await start({ socketPath: path, clock: t.clock, timers: t.timers, initial: { a: creds(T0 + 3_600_000) } });
+    const target: Target = { protocol: 'http:', hostname: '127.0.0.1', port: '3000', path: '/prod/a%20b', query: [['q', 'x y'], ['q', '']] };
+    const request = { method: 'POST', target, headers: { 'content-type': 'application/json' }, region: 'eu-west-1', now: T0, apiKey: 'KEY', bodyBase64: Buffer.from('{"a":1}').toString('base64') };
+    const sign = (over: Record<string, unknown> = {}) =>
+      agentRequest(path, { op: 'sign', key: 'a', identityPoolId: 'eu-west-1:pool', validUntil: T0 + 300_000, request, ...over } as AgentRequest);
+
+    const local = signRequest({ ...request, body: Buffer.from('{"a":1}'), credentials: { accessKeyId: 'AKIA1', secretAccessKey: 'secret', sessionToken: 'token' } });
+    expect(await sign()).toEqual({ ok: true, signed: { path: local.path, headers: local.headers, signature: local.signature } });
+    expect(local.headers['x-amz-security-token']).toBe('token');
+    expect(local.signature).toMatch(/^[0-9a-f]{64}$/);
+
+    // Nothing usable: another key, another pool, or credentials that end before validUntil.
+    expect(await sign({ key: 'b' })).toEqual({ ok: true });
+    expect(await sign({ identityPoolId: 'eu-west-1:other' })).toEqual({ ok: true });
+    expect(await sign({ validUntil: T0 + 3_600_000 })).toEqual({ ok: true });
+    // A malformed request is refused, and the agent keeps serving.
+    expect(await agentRequest(path, { op: 'sign', key: 'a' } as unknown as AgentRequest)).toEqual({ ok: false, error: 'sign needs an identityPoolId' });
+    expect(await sign()).toMatchObject({ ok: true, signed: { signature: local.signature } });
   });
 });
