@@ -9,9 +9,9 @@
 //   2. an apig-test-style run (SRP login + Identity Pool
 //      exchange on every call) vs call                        target ≥ 5×
 //   3. peak RSS of call vs `node -e ''`                       target ≤ 1.5×
-// Also timed, to show where the time goes: `require('node:http')` alone, loading
-// dist/cli.cjs without running it, `authapi --version` (+ the command table) and
-// `call --dry-run` (+ profile, cached credentials and signing, no network). Run: `node scripts/build.mjs && node bench/call.bench.mjs`
+// Also timed, to show where the time goes: `require('node:net')` alone (what any
+// connection costs), loading dist/call.cjs without running it, and `call --dry-run`
+// (+ the launcher, profile and the agent's signature, no network). Run: `node scripts/build.mjs && node bench/call.bench.mjs`
 // (or `npm run bench -- call`). Needs python3. RUNS sets the runs per command (30).
 import { BIN, ROOT, ms, result } from './lib.mjs';
 import { join } from 'node:path';
@@ -20,18 +20,18 @@ import { interleaved, median, peakRssKiB, startStack } from './call-stack.mjs';
 const stack = await startStack();
 try {
   const apig = join(ROOT, 'bench', 'call-apig-test-style.mjs');
-  const cli = join(ROOT, 'dist', 'cli.cjs');
+  const callBundle = join(ROOT, 'dist', 'call.cjs');
   const node = process.execPath;
-  const [floor, httpOnly, bundle, version, dry, call, apigRun] = interleaved(
-    [[node, '-e', ''], [node, '-e', "require('node:http')"], [node, '-e', `require(${JSON.stringify(cli)})`], [node, BIN, '--version'],
+  const [floor, netOnly, bundle, dry, call, apigRun] = interleaved(
+    [[node, '-e', ''], [node, '-e', "require('node:net')"], [node, '-e', `require(${JSON.stringify(callBundle)})`],
       [node, BIN, 'call', 'require-auth', '--dry-run'], [node, BIN, 'call', 'require-auth'], [node, apig]],
     { runs: Number(process.env.RUNS ?? 30), warmup: 3, env: stack.env },
   );
   const both = (x) => `${ms(x.wall)} (cpu ${ms(x.cpu)})`;
   console.log(`store: ${stack.store}; credentials agent: ${stack.agentPid ? `warm (pid ${stack.agentPid})` : 'off'}`);
-  console.log(`medians, interleaved: node -e '' ${both(floor)} · require('node:http') ${both(httpOnly)} · load dist/cli.cjs ${both(bundle)} · --version ${both(version)} · call --dry-run ${both(dry)} · call ${both(call)} · apig-test-style ${both(apigRun)}`);
+  console.log(`medians, interleaved: node -e '' ${both(floor)} · require('node:net') ${both(netOnly)} · load dist/call.cjs ${both(bundle)} · call --dry-run ${both(dry)} · call ${both(call)} · apig-test-style ${both(apigRun)}`);
   const x = (a) => `${(a.wall / floor.wall).toFixed(2)}× (cpu ${(a.cpu / floor.cpu).toFixed(2)}×)`;
-  console.log(`where the time goes, vs node -e '': node:http alone ${x(httpOnly)} · bundle load ${x(bundle)} · + commander (--version) ${x(version)} · + profile, cached credentials, signing (--dry-run) ${x(dry)} · + node:http and the round trip (call) ${x(call)}`);
+  console.log(`where the time goes, vs node -e '': node:net alone ${x(netOnly)} · loading dist/call.cjs (no code cache) ${x(bundle)} · launcher, profile, agent signing (--dry-run) ${x(dry)} · + connection and round trip (call) ${x(call)}`);
   const r1 = call.wall / floor.wall;
   result({ measure: "call require-auth (cached credentials) vs node -e ''", ratio: r1, target: '≤ 1.5×', pass: r1 <= 1.5, detail: `${ms(call.wall)} vs ${ms(floor.wall)} wall; cpu ${(call.cpu / floor.cpu).toFixed(2)}×` });
   const r2 = apigRun.wall / call.wall;

@@ -2,6 +2,7 @@
 // messages, progress and prompts. Real streams in production (systemIO), buffers
 // in tests (testIO). Colour follows NO_COLOR, --no-color and whether stderr is a TTY.
 import { PassThrough, Writable, type Readable } from 'node:stream';
+import { isatty } from 'node:tty';
 import { Redactor } from './redact.js';
 
 export interface IO {
@@ -34,18 +35,36 @@ export interface Progress {
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
+/** How StreamIO gets its streams: on first use, so a run that never reads stdin never opens it. */
+interface Streams {
+  stdin(): Readable;
+  stdout(): Writable;
+  stderr(): Writable;
+}
+
 class StreamIO implements IO {
   readonly redactor = new Redactor();
+  private opened: Partial<{ stdin: Readable; stdout: Writable; stderr: Writable }> = {};
   constructor(
-    readonly stdin: Readable,
-    readonly stdout: Writable,
-    readonly stderr: Writable,
+    private readonly streams: Streams,
     readonly stdinIsTTY: boolean,
     readonly stdoutIsTTY: boolean,
     readonly stderrIsTTY: boolean,
     public color: boolean,
     public verbose = false,
   ) {}
+
+  // Node builds process.stdin/stdout lazily too, and building one costs a `call` up to
+  // a few ms (a file stdin is an fs.ReadStream, a TTY loads tty); ask only when used.
+  get stdin(): Readable {
+    return (this.opened.stdin ??= this.streams.stdin());
+  }
+  get stdout(): Writable {
+    return (this.opened.stdout ??= this.streams.stdout());
+  }
+  get stderr(): Writable {
+    return (this.opened.stderr ??= this.streams.stderr());
+  }
 
   out(data: string | Uint8Array): void {
     this.stdout.write(data);
@@ -97,13 +116,11 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag?: boolea
 }
 
 export function systemIO(env: NodeJS.ProcessEnv = process.env): IO {
-  const errTTY = Boolean(process.stderr.isTTY);
+  const errTTY = isatty(2);
   return new StreamIO(
-    process.stdin,
-    process.stdout,
-    process.stderr,
-    Boolean(process.stdin.isTTY),
-    Boolean(process.stdout.isTTY),
+    { stdin: () => process.stdin, stdout: () => process.stdout, stderr: () => process.stderr },
+    isatty(0),
+    isatty(1),
     errTTY,
     wantsColor(env, errTTY),
   );
@@ -133,7 +150,7 @@ export function testIO(opts: { input?: string | Buffer; tty?: boolean; verbose?:
   const stdout = collect(outChunks);
   const stderr = collect(errChunks);
   const tty = opts.tty ?? false;
-  const io = new StreamIO(stdin, stdout, stderr, tty, tty, tty, false, opts.verbose ?? false) as StreamIO & TestIO;
+  const io = new StreamIO({ stdin: () => stdin, stdout: () => stdout, stderr: () => stderr }, tty, tty, tty, false, opts.verbose ?? false) as StreamIO & TestIO;
   io.stdoutText = () => Buffer.concat(outChunks).toString('utf8');
   io.stderrText = () => Buffer.concat(errChunks).toString('utf8');
   io.stdoutBytes = () => Buffer.concat(outChunks);

@@ -5,7 +5,7 @@
 //
 // `call` has a bundle of its own (src/call-main.ts), without commander. One cache
 // file per bundle and command (each holds the functions that command really ran),
-// keyed by Node's version and the bundle's size and mtime, under
+// keyed by the bundle's path, Node's version and the bundle's size and mtime, under
 // $XDG_CACHE_HOME/authapi (~/.cache/authapi). V8 also checks the cache against the
 // source and its own version and flags; a rejected or missing cache is simply
 // rebuilt after the run. The cache is only an optimisation: every failure to read or
@@ -14,6 +14,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { fnv1a64 } from './util/fnv.js';
 
 const COMMANDS = new Set(['call', 'batch', 'credentials', 'login', 'logout', 'status', 'configure', 'local', 'completion']);
 
@@ -66,7 +67,10 @@ function load(bundle: string, prefix: string, env: NodeJS.ProcessEnv): { entry: 
   closeSync(fd);
 
   const dir = cacheDir(env);
-  const name = `${prefix}${process.version}-${stat.size}-${Math.floor(stat.mtimeMs)}.v8cache`;
+  // Per installation (the bundle's path) and Node version, so that two installations
+  // or two Node versions never evict each other's cache on every run.
+  const family = `${prefix}${fnv1a64(bundle)}-${process.version}-`;
+  const name = `${family}${stat.size}-${Math.floor(stat.mtimeMs)}.v8cache`;
   let cachedData: Buffer | undefined;
   if (dir) {
     try {
@@ -85,7 +89,7 @@ function load(bundle: string, prefix: string, env: NodeJS.ProcessEnv): { entry: 
   if (dir && (cachedData === undefined || script.cachedDataRejected)) {
     // Written at exit, so the cache holds every function this command compiled.
     process.once('exit', () => {
-      if (!skip) writeCache(dir, prefix, name, () => script.createCachedData());
+      if (!skip) writeCache(dir, family, name, () => script.createCachedData());
     });
   }
   const mod = { exports: {} as Entry, filename: bundle, id: bundle, loaded: false };
@@ -94,11 +98,11 @@ function load(bundle: string, prefix: string, env: NodeJS.ProcessEnv): { entry: 
   return { entry: mod.exports, skipCache: () => (skip = true) };
 }
 
-function writeCache(dir: string, prefix: string, name: string, data: () => Buffer): void {
+function writeCache(dir: string, family: string, name: string, data: () => Buffer): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Old caches of this command (another Node or another build) are dead weight.
-    for (const f of readdirSync(dir)) if (f.startsWith(prefix) && f !== name) unlinkSync(join(dir, f));
+    // Older caches of this bundle and command (an earlier build) are dead weight.
+    for (const f of readdirSync(dir)) if (f.startsWith(family) && f !== name) unlinkSync(join(dir, f));
     const tmp = join(dir, `.${name}.${process.pid}.tmp`);
     writeFileSync(tmp, data(), { mode: 0o600 });
     renameSync(tmp, join(dir, name));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandOf } from '../src/launch.js';
-import { runBinary, tempDir } from './helpers/cli.js';
+import { ROOT, runBinary, tempDir } from './helpers/cli.js';
 
 describe('launcher with a V8 code cache', () => {
   it('names the cache after the command the run is for', () => {
@@ -18,7 +18,7 @@ describe('launcher with a V8 code cache', () => {
     const dir = join(cache, 'authapi');
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(new RegExp(`^cli-main-${process.version}-\\d+-\\d+\\.v8cache$`));
+    expect(files[0]).toMatch(new RegExp(`^cli-main-[0-9a-f]{16}-${process.version}-\\d+-\\d+\\.v8cache$`));
     expect(statSync(join(dir, files[0]!)).mode & 0o777).toBe(0o600);
     const mtime = statSync(join(dir, files[0]!)).mtimeMs;
 
@@ -64,12 +64,29 @@ describe('launcher with a V8 code cache', () => {
     const call = await runBinary(['call', 'no-auth'], { env });
     expect(call.code).toBe(2);
     expect(call.stderr).toMatch(/^authapi: no profile "default" in .*config\.json — run `authapi configure --profile default`/);
-    expect(readdirSync(dir).sort()).toEqual([expect.stringMatching(/^call-v/), expect.stringMatching(/^cli-call-/)]);
+    expect(readdirSync(dir).sort()).toEqual([expect.stringMatching(/^call-[0-9a-f]{16}-v/), expect.stringMatching(/^cli-call-/)]);
 
     const unknown = await runBinary(['call', 'no-auth', '--nope'], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("authapi: unknown option '--nope' (see `authapi call --help`)\n");
     const missing = await runBinary(['call'], { env });
     expect(missing.stderr).toBe("authapi: missing required argument 'target' (see `authapi call --help`)\n");
+  });
+
+  it('two installations keep a cache each instead of evicting each other on every run', async () => {
+    const cache = tempDir();
+    const env = { XDG_CACHE_HOME: cache, AUTHAPI_CONFIG_DIR: tempDir() };
+    const copy = tempDir();
+    cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    expect((await runBinary(['--version'], { env })).code).toBe(0);
+    const other = await runBinary(['--version'], { env, bin: join(copy, 'bin', 'authapi.js') });
+    expect(other.code).toBe(0);
+    const files = readdirSync(join(cache, 'authapi'));
+    expect(files).toHaveLength(2);
+    const mtimes = files.map((f) => statSync(join(cache, 'authapi', f)).mtimeMs);
+    await runBinary(['--version'], { env });
+    expect(files.map((f) => statSync(join(cache, 'authapi', f)).mtimeMs)).toEqual(mtimes); // both accepted, neither rewritten
   });
 });

@@ -123,7 +123,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const t = resolveTarget(profile.apiUrl, target, (opts.query ?? []).map(parseQueryOption));
   const p = await prepare(ctx, opts);
 
-  const [{ send }, { execute }, skewMod, { describeRequest }] = await Promise.all([
+  const [{ send, preconnect }, { execute }, skewMod, { describeRequest }] = await Promise.all([
     import('../http/client.js'),
     import('../http/execute.js'),
     import('../http/clock-skew.js'),
@@ -153,11 +153,14 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   }
 
   const url = targetUrl(t);
+  // Connect while the request is signed: the handshake overlaps the agent round trip
+  // (or the keychain). The first attempt takes the connection if it is still fit.
+  const early = preconnect(t);
   const result = await execute({
     method: p.method,
     label: () => `${p.method} ${url}${signer.guest ? ' (guest)' : ''}`,
     sign,
-    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal }),
+    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early.take(req) }),
     clock: ctx.clock,
     signal: ctx.signal,
     maxAttempts: p.maxAttempts,
@@ -173,7 +176,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     refreshCredentials: () => signer.refresh(),
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
-  });
+  }).finally(() => early.close());
   const res = result.response;
   ctx.io.debug(`${res.status} ${res.statusText} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, ${result.ms} ms`);
 

@@ -1,9 +1,12 @@
-// One HTTP exchange over node:http/https, for `call`. Chosen by measurement
-// (DESIGN.md, "Measured"): undici's import alone costs more than a whole signed GET
-// over node:http, and a single call gains nothing from a pool. `batch` uses undici.
-// The whole body is buffered: API Gateway caps payloads at 10 MB.
+// One HTTP exchange for `call`: HTTP/1.1 (http1.ts) on a node:net or node:tls socket.
+// Chosen by measurement (DESIGN.md, "Measured"; bench/call.bench.mjs): undici's import
+// alone costs more than a whole signed GET, node:http ~5 ms more than this, and a
+// single call gains nothing from a pool. `batch` uses undici. The whole body is
+// buffered: API Gateway caps payloads at 10 MB.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { NetworkError } from '../errors.js';
+import { ResponseParser, serializeRequest, type Http1Response } from './http1.js';
 import type { SignedRequest } from './sign.js';
 
 export interface HttpResponse {
@@ -30,6 +33,8 @@ export interface SendOptions {
   /** Whole-exchange timeout in ms (0 or undefined: none). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** A connection opened ahead of time (preconnect) to send this request on. */
+  socket?: Socket;
 }
 
 const REASONS: Record<string, string> = {
@@ -49,20 +54,37 @@ export function describeTransportError(err: NodeJS.ErrnoException, where: string
   return new TransportError(`cannot reach ${where}: ${reason}${REASONS[code] ? ` (${code})` : ''}`, code, false, err);
 }
 
-function loadHttp(protocol: string): typeof import('node:http') {
-  // process.getBuiltinModule keeps Node 24 from loading its bundled undici for an
-  // ESM `import 'node:http'` (DESIGN.md, "Measured"); the CJS bundle gets require().
-  const mod = protocol === 'https:' ? 'node:https' : 'node:http';
-  return process.getBuiltinModule(mod) as typeof import('node:http');
+const unbracket = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1');
+
+type Endpoint = Pick<SignedRequest, 'protocol' | 'hostname' | 'port'>;
+
+/** A new connection to the endpoint: TCP, or TLS with SNI (never for an IP literal) and HTTP/1.1 by ALPN. */
+function connect(to: Endpoint): Socket {
+  const net = process.getBuiltinModule('node:net') as typeof import('node:net');
+  const host = unbracket(to.hostname);
+  if (to.protocol === 'https:') {
+    const tls = process.getBuiltinModule('node:tls') as typeof import('node:tls');
+    return tls.connect({ host, port: Number(to.port || 443), ...(net.isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'] });
+  }
+  return net.connect({ host, port: Number(to.port || 80) });
 }
 
+/** One request and its response on a connection of its own (or the one given), closed afterwards. */
 export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpResponse> {
   const where = req.port ? `${req.hostname}:${req.port}` : req.hostname;
   return new Promise<HttpResponse>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(opts.signal.reason);
-    const http = loadHttp(req.protocol);
     const headers = { ...req.headers };
-    if (req.body) headers['content-length'] = String(req.body.length);
+    // Every request states its length: a PUT or POST without a body says 0.
+    if (req.body || !BODYLESS.has(req.method)) headers['content-length'] = String(req.body?.length ?? 0);
+    let bytes: Buffer;
+    try {
+      bytes = serializeRequest(req.method, req.path, headers, req.body);
+    } catch (err) {
+      return reject(err);
+    }
+    const socket = opts.socket ?? connect(req);
+    const parser = new ResponseParser(req.method);
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (fn: () => void) => {
@@ -70,48 +92,80 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
       settled = true;
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
       fn();
     };
-    const r = http.request({
-      method: req.method,
-      protocol: req.protocol,
-      hostname: req.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: req.port || undefined,
-      path: req.path,
-      headers,
-      // A fresh connection that closes after the answer: a single call must not
-      // keep the process alive on an idle keep-alive socket.
-      agent: false,
-    });
-    const onAbort = () => {
-      r.destroy();
-      finish(() => reject(opts.signal!.reason));
-    };
+    const onAbort = () => finish(() => reject(opts.signal!.reason));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.timeoutMs && opts.timeoutMs > 0) {
       timer = setTimeout(() => {
-        r.destroy();
         const secs = opts.timeoutMs! / 1000;
         finish(() => reject(new TransportError(`no answer from ${where} within ${secs} s (timeout)`, 'ETIMEOUT', true)));
       }, opts.timeoutMs);
     }
-    r.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        finish(() =>
-          resolve({
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            rawHeaders: res.rawHeaders,
-            body: Buffer.concat(chunks),
-          }),
-        ),
-      );
-      res.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(describeTransportError(err, where))));
-    });
-    r.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(describeTransportError(err, where))));
-    r.end(req.body);
+    const settle = (read: () => Http1Response | undefined) => {
+      let res: Http1Response | undefined;
+      try {
+        res = read();
+      } catch (err) {
+        const e = err as Error;
+        finish(() => reject(new TransportError(`unreadable answer from ${where}: ${e.message}`, 'EPROTO', false, e)));
+        return;
+      }
+      if (res) finish(() => resolve(res));
+    };
+    socket.on('data', (chunk: Buffer) => settle(() => parser.push(chunk)));
+    socket.on('end', () => settle(() => parser.end()));
+    socket.on('close', () => settle(() => parser.end()));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(describeTransportError(err, where))));
+    socket.write(bytes);
   });
+}
+
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+/**
+ * A connection opened while the request is still being signed (the agent round trip,
+ * or the keychain and a refresh), so that the TCP and TLS handshakes overlap with that
+ * work instead of following it. Used once, by the first attempt, and only while fresh;
+ * anything wrong with it (an error, a close, age) and the attempt connects anew, so an
+ * early failure is reported exactly as a late one would be.
+ */
+export interface EarlyConnection {
+  /** The socket for this request, if it is still fit to carry it. */
+  take(req: Endpoint): Socket | undefined;
+  /** Drops it if nobody took it (a failed signing, a dry run). */
+  close(): void;
+}
+
+export const EARLY_CONNECTION_MAX_AGE_MS = 5_000;
+
+export function preconnect(target: Endpoint, now: () => number = Date.now): EarlyConnection {
+  const host = unbracket(target.hostname);
+  const openedAt = now();
+  let socket: Socket | undefined = connect(target);
+  let broken = false;
+  const onBroken = () => (broken = true);
+  socket.on('error', onBroken);
+  socket.on('close', onBroken);
+  socket.on('end', onBroken);
+  return {
+    take(req) {
+      const s = socket;
+      socket = undefined;
+      if (!s) return undefined;
+      const same = req.protocol === target.protocol && unbracket(req.hostname) === host && (req.port || '') === (target.port || '');
+      if (broken || !same || now() - openedAt > EARLY_CONNECTION_MAX_AGE_MS) {
+        s.destroy();
+        return undefined;
+      }
+      s.off('error', onBroken);
+      s.off('close', onBroken);
+      s.off('end', onBroken);
+      return s;
+    },
+    close() {
+      socket?.destroy();
+      socket = undefined;
+    },
+  };
 }

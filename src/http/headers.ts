@@ -16,6 +16,8 @@ export function parseHeaderLines(lines: string[], what = '-H'): Record<string, s
     }
     const value = line.slice(colon + 1).trim();
     if (/[\r\n\0]/.test(value)) throw new UsageError(`${what} ${JSON.stringify(name)}: the value contains a line break`);
+    // HTTP/1.1 carries header values as bytes: tab, printable ASCII and Latin-1 (RFC 9110 field-vchar + obs-text).
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw new UsageError(`${what} ${JSON.stringify(name)}: the value has characters a header cannot carry (only Latin-1; percent-encode others)`);
     const key = name.toLowerCase();
     out[key] = out[key] !== undefined ? `${out[key]}, ${value}` : value;
   }

@@ -38,7 +38,8 @@ function scriptedTTY(script: { when: RegExp; type: string | (() => string) }[]) 
   // @inquirer/prompts pipes into its output stream and ends it after each prompt;
   // process.stderr ignores that, so must this stand-in.
   stderr.end = (() => stderr) as typeof stderr.end;
-  Object.assign(io, { stdin, stderr, stderrText: () => text });
+  // Own properties over StreamIO's stream getters.
+  Object.defineProperties(io, { stdin: { value: stdin }, stderr: { value: stderr }, stderrText: { value: () => text } });
   return { io, remaining: () => steps.length, text: () => text };
 }
 

@@ -39,10 +39,10 @@ export async function runInProcess(
  */
 export function runBinary(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; execArgv?: string[] } = {},
+  opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; execArgv?: string[]; bin?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(opts.execArgv ?? []), BIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.execArgv ?? []), opts.bin ?? BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
       // No credentials agent unless the test asks for one: it would outlive the test.
       env: { PATH: process.env.PATH, HOME: process.env.HOME, AUTHAPI_AGENT: '0', ...opts.env },

@@ -1,26 +1,20 @@
 // Where the credentials agent listens, and the checks that make the socket private:
 //   $XDG_RUNTIME_DIR/authapi/agent-<hash>.sock       (a per-user, 0700 tmpfs on systemd systems)
 //   <os.tmpdir()>/authapi-<uid>/agent-<hash>.sock    (elsewhere)
-// <hash> is a 64-bit FNV-1a hash of the config directory, so each config directory
-// (each AUTHAPI_CONFIG_DIR) has its own agent. Not a cryptographic hash, on purpose:
-// node:crypto costs `call` ~5 ms to load, and a collision would only make two config
-// directories share an agent, whose keys name the config directory anyway. The directory is ours and 0700, or refused:
+// <hash> is a 64-bit FNV-1a hash of the config directory (util/fnv.ts), so each config
+// directory (each AUTHAPI_CONFIG_DIR) has its own agent. A collision would only make
+// two config directories share an agent, whose keys name the config directory anyway. The directory is ours and 0700, or refused:
 // a directory someone else owns or can enter could hold a fake agent that would
 // receive the credentials we `put`, so clients check it before every connect too.
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fnv1a64 } from '../../util/fnv.js';
 
 export class InsecureAgentDirError extends Error {}
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-
-/** FNV-1a (64-bit) of the path's UTF-8 bytes, as 16 hex digits. */
 export function configDirHash(configDir: string): string {
-  let h = FNV_OFFSET;
-  for (const b of Buffer.from(configDir, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(b)) * FNV_PRIME);
-  return h.toString(16).padStart(16, '0');
+  return fnv1a64(configDir);
 }
 
 export function agentSocketDir(env: NodeJS.ProcessEnv, uid: number = process.getuid?.() ?? 0): string {
