@@ -2,7 +2,6 @@
 // messages, progress and prompts. Real streams in production (systemIO), buffers
 // in tests (testIO). Colour follows NO_COLOR, --no-color and whether stderr is a TTY.
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { isatty } from 'node:tty';
 import { Redactor } from './redact.js';
 
 export interface IO {
@@ -35,24 +34,48 @@ export interface Progress {
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-/** How StreamIO gets its streams: on first use, so a run that never reads stdin never opens it. */
+/**
+ * How StreamIO gets its streams and learns which are terminals: on first use, so a
+ * run that never reads stdin never opens it, and `--help` does not load node:tty.
+ */
 interface Streams {
   stdin(): Readable;
   stdout(): Writable;
   stderr(): Writable;
+  /** Whether fd 0, 1 or 2 is a terminal. */
+  isTTY(fd: 0 | 1 | 2): boolean;
+  /** Colour on stderr, given whether it is a terminal (NO_COLOR, FORCE_COLOR, TERM). */
+  wantsColor(stderrIsTTY: boolean): boolean;
 }
 
 class StreamIO implements IO {
   readonly redactor = new Redactor();
   private opened: Partial<{ stdin: Readable; stdout: Writable; stderr: Writable }> = {};
+  private tty: Array<boolean | undefined> = [];
+  private colorSet?: boolean;
   constructor(
     private readonly streams: Streams,
-    readonly stdinIsTTY: boolean,
-    readonly stdoutIsTTY: boolean,
-    readonly stderrIsTTY: boolean,
-    public color: boolean,
     public verbose = false,
   ) {}
+
+  private isTTY(fd: 0 | 1 | 2): boolean {
+    return (this.tty[fd] ??= this.streams.isTTY(fd));
+  }
+  get stdinIsTTY(): boolean {
+    return this.isTTY(0);
+  }
+  get stdoutIsTTY(): boolean {
+    return this.isTTY(1);
+  }
+  get stderrIsTTY(): boolean {
+    return this.isTTY(2);
+  }
+  get color(): boolean {
+    return (this.colorSet ??= this.streams.wantsColor(this.stderrIsTTY));
+  }
+  set color(on: boolean) {
+    this.colorSet = on;
+  }
 
   // Node builds process.stdin/stdout lazily too, and building one costs a `call` up to
   // a few ms (a file stdin is an fs.ReadStream, a TTY loads tty); ask only when used.
@@ -116,14 +139,13 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag?: boolea
 }
 
 export function systemIO(env: NodeJS.ProcessEnv = process.env): IO {
-  const errTTY = isatty(2);
-  return new StreamIO(
-    { stdin: () => process.stdin, stdout: () => process.stdout, stderr: () => process.stderr },
-    isatty(0),
-    isatty(1),
-    errTTY,
-    wantsColor(env, errTTY),
-  );
+  return new StreamIO({
+    stdin: () => process.stdin,
+    stdout: () => process.stdout,
+    stderr: () => process.stderr,
+    isTTY: (fd) => (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(fd),
+    wantsColor: (errTTY) => wantsColor(env, errTTY),
+  });
 }
 
 export interface TestIO extends IO {
@@ -150,7 +172,10 @@ export function testIO(opts: { input?: string | Buffer; tty?: boolean; verbose?:
   const stdout = collect(outChunks);
   const stderr = collect(errChunks);
   const tty = opts.tty ?? false;
-  const io = new StreamIO({ stdin: () => stdin, stdout: () => stdout, stderr: () => stderr }, tty, tty, tty, false, opts.verbose ?? false) as StreamIO & TestIO;
+  const io = new StreamIO(
+    { stdin: () => stdin, stdout: () => stdout, stderr: () => stderr, isTTY: () => tty, wantsColor: () => false },
+    opts.verbose ?? false,
+  ) as StreamIO & TestIO;
   io.stdoutText = () => Buffer.concat(outChunks).toString('utf8');
   io.stderrText = () => Buffer.concat(errChunks).toString('utf8');
   io.stdoutBytes = () => Buffer.concat(outChunks);

@@ -24,6 +24,8 @@ export interface ListenOptions {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+/** Bodies up to this size are sent with the response head in a single write. */
+const SMALL_BODY = 16 * 1024;
 
 /**
  * Header values by lower-cased name, repeated headers joined with `,`. Node's own
@@ -69,7 +71,10 @@ export async function listen(handler: LocalHandler, opts: ListenOptions = {}): P
       handler(local).then(
         (out) => {
           res.writeHead(out.status, out.headers);
-          res.end(out.body);
+          // A string body is written in one piece with the head (Node joins them); a
+          // Buffer goes out as a second chunk through writev. Latin-1 maps bytes 1:1.
+          if (typeof out.body !== 'string' && out.body.length <= SMALL_BODY) res.end(out.body.toString('latin1'), 'latin1');
+          else res.end(out.body);
         },
         (err: unknown) => {
           opts.onError?.(err);

@@ -60,4 +60,17 @@ describe('listen', () => {
     expect(chunked.body.toString()).toBe('abcdefghi');
     expect(chunked.headers['transfer-encoding']).toBe('chunked');
   });
+
+  it('answers carry their bodies byte for byte: small and large Buffers, UTF-8 strings', async () => {
+    const small = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const large = Buffer.alloc(100_000, 0xe9);
+    const text = 'caf\u00e9 \u2603 \u{1f600}';
+    const bodies: Record<string, Buffer | string> = { '/small': small, '/large': large, '/text': text };
+    server = await listen(async (req) => ({ status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: bodies[req.url]! }));
+    for (const [path, body] of Object.entries(bodies)) {
+      const res = await fetch(`${server.url}${path}`);
+      const got = Buffer.from(await res.arrayBuffer());
+      expect(got.equals(typeof body === 'string' ? Buffer.from(body, 'utf8') : body), path).toBe(true);
+    }
+  });
 });
