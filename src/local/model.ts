@@ -40,6 +40,8 @@ export interface UserPoolModel {
   passwordPolicy: PasswordPolicy;
   mfaConfiguration: 'OFF' | 'ON' | 'OPTIONAL';
   enabledMfas: string[];                // SOFTWARE_TOKEN_MFA, SMS_MFA
+  /** AdminCreateUserConfig.AllowAdminCreateUserOnly: SignUp is refused. */
+  allowAdminCreateUserOnly: boolean;
   clients: UserPoolClientModel[];
 }
 

@@ -62,7 +62,7 @@ describe('authapi login', () => {
   });
 
   it('unconfirmed user (signed up, not confirmed) and disabled user: one line each, exit 3', async () => {
-    s = await startStack();
+    s = await startStack({ selfSignUp: true });
     const { SignUpCommand, AdminDisableUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
     await s.admin.send(new SignUpCommand({ ClientId: s.profile.userPoolClientId, Username: 'fresh', Password: 'FreshPASS123' }));
     const unconfirmed = await login(s, ['-u', 'fresh', '--password-stdin'], { input: 'FreshPASS123\n' });

@@ -130,6 +130,8 @@ export function adminConfirmSignUp(ctx: IdpContext, body: Body): unknown {
 export function signUp(ctx: IdpContext, body: Body): unknown {
   if (typeof body.ClientId !== 'string') throw validationNull('ClientId');
   const { pool, client } = ctx.clientById(body.ClientId);
+  // AWS's words for a pool that only administrators may add users to.
+  if (pool.model.allowAdminCreateUserOnly) throw new CognitoError('NotAuthorizedException', 'SignUp is not permitted for this user pool');
   const username = usernameOf(body);
   if (typeof body.Password !== 'string') throw validationNull('Password');
   checkSecretHash(client, body.SecretHash, username);

@@ -250,6 +250,7 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
       if (m !== 'SMS_MFA' && m !== 'SOFTWARE_TOKEN_MFA' && m !== 'EMAIL_OTP') return fail(`${where}.EnabledMfas`, `unknown MFA type ${m}`);
     }
     const uc = isObject(p.UsernameConfiguration) ? p.UsernameConfiguration : {};
+    const acu = isObject(p.AdminCreateUserConfig) ? p.AdminCreateUserConfig : {};
     return {
       logicalId,
       id,
@@ -262,6 +263,8 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
       passwordPolicy,
       mfaConfiguration: mfa,
       enabledMfas,
+      // CloudFormation's default, as AWS's: users may sign themselves up.
+      allowAdminCreateUserOnly: c.bool(acu.AllowAdminCreateUserOnly ?? false, `${where}.AdminCreateUserConfig.AllowAdminCreateUserOnly`),
       clients: [],
     };
   });

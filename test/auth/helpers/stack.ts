@@ -28,6 +28,8 @@ export interface TemplateOptions {
   /** ID/access token validity in minutes (template default 60). */
   tokenMinutes?: number;
   legacyUserExistenceErrors?: boolean;
+  /** Let users sign themselves up (the template allows administrators only). */
+  selfSignUp?: boolean;
 }
 
 export function templateVariant(opts: TemplateOptions): string {
@@ -39,6 +41,7 @@ export function templateVariant(opts: TemplateOptions): string {
       .replace('IdTokenValidity: 60', `IdTokenValidity: ${opts.tokenMinutes}`);
   }
   if (opts.legacyUserExistenceErrors) text = text.replace('PreventUserExistenceErrors: ENABLED', 'PreventUserExistenceErrors: LEGACY');
+  if (opts.selfSignUp) text = text.replace('AllowAdminCreateUserOnly: true', 'AllowAdminCreateUserOnly: false');
   const path = join(tempDir('authapi-template-'), 'template.yaml');
   writeFileSync(path, text);
   return path;

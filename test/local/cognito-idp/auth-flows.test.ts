@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { N, secretHash } from '../../../src/shared/srp-constants.js';
 import {
-  CLIENT_ID, LEGACY_CLIENT_ID, PASSWORD_CLIENT_ID, POOL, SECRET_CLIENT_ID, TestClock, expectCognitoError, startHarness,
+  CLIENT_ID, LEGACY_CLIENT_ID, PASSWORD_CLIENT_ID, POOL, SECRET_CLIENT_ID, TestClock, expectCognitoError, poolModel, startHarness,
   type Harness,
 } from './helpers/fixture.js';
 import { srpInitiate, srpLogin, type SrpLoginOptions } from './helpers/srp-client.js';
@@ -229,6 +229,13 @@ describe('flows and user states', () => {
     await expectCognitoError(login({ username: 'signup', password: 'SignUpPASS1' }), 'UserNotConfirmedException', 'User is not confirmed.');
     await h.sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: POOL.id, Username: 'signup' }));
     expect((await login({ username: 'signup', password: 'SignUpPASS1' })).AuthenticationResult).toBeDefined();
+  });
+
+  it('a pool for administrators only (AllowAdminCreateUserOnly) refuses SignUp, with AWS\'s words', async () => {
+    await h.close();
+    h = await startHarness({ pools: [poolModel({ allowAdminCreateUserOnly: true })] });
+    await expectCognitoError(h.sdk.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'signup', Password: 'SignUpPASS1' })),
+      'NotAuthorizedException', 'SignUp is not permitted for this user pool');
   });
 
   it('refuses a disabled user', async () => {

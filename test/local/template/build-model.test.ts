@@ -32,6 +32,7 @@ describe('the real infra/template.yaml', () => {
       passwordPolicy: { minimumLength: 8, requireUppercase: true, requireLowercase: true, requireNumbers: true, requireSymbols: false, temporaryPasswordValidityDays: 7 },
       mfaConfiguration: 'OPTIONAL',
       enabledMfas: ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'],
+      allowAdminCreateUserOnly: true,
     });
     const [client] = pool!.clients;
     expect(client!.clientId).toMatch(/^[a-z0-9]{26}$/);

@@ -57,6 +57,7 @@ export function poolModel(over: Partial<UserPoolModel> = {}): UserPoolModel {
     },
     mfaConfiguration: 'OPTIONAL',
     enabledMfas: ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'],
+    allowAdminCreateUserOnly: false,
     clients: [
       clientModel(),
       clientModel({ logicalId: 'SecretClient', clientId: SECRET_CLIENT_ID, clientSecret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' }),
