@@ -7,7 +7,7 @@
 // 0600 file unless AUTHAPI_BENCH_STORE=keychain (run under scripts/with-keyring.sh);
 // AUTHAPI_BENCH_AGENT=0 measures without the agent (store read on every call).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +63,12 @@ export async function startStack() {
   const socket = env.AUTHAPI_AGENT === '0' ? undefined : await waitForSocket(join(runtime, 'authapi'));
   const agentPid = socket === undefined ? undefined : await waitForAgent(socket);
   const stopAgent = () => (socket === undefined ? Promise.resolve() : agentRequest(socket, { op: 'stop' }));
-  return { info, dir, env, agentPid, store: keychain ? 'keychain' : 'file', stop: () => { child.kill('SIGTERM'); return stopAgent(); } };
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await stopAgent();
+    for (const d of [dir, runtime]) rmSync(d, { recursive: true, force: true });
+  };
+  return { info, dir, env, agentPid, store: keychain ? 'keychain' : 'file', stop };
 }
 
 /** One request to the credentials agent (NDJSON, one line each way); undefined if none answers. */

@@ -2,7 +2,7 @@
 // ends with one or more `RESULT {json}` lines that bench/run.mjs gathers into the
 // table: {"measure", "ratio", "target", "pass", "detail"?}.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +30,15 @@ export function hasHyperfine() {
  */
 export function hyperfine(commands, { runs = 30, warmup = 3, env = benchEnv(), shell = 'none' } = {}) {
   if (!hasHyperfine()) throw new Error('hyperfine is not installed (apt-get install hyperfine)');
-  const out = join(mkdtempSync(join(tmpdir(), 'authapi-bench-')), 'hf.json');
+  const tmp = mkdtempSync(join(tmpdir(), 'authapi-bench-'));
+  const out = join(tmp, 'hf.json');
   const args = ['--runs', String(runs), '--warmup', String(warmup), '--export-json', out, '--style', 'none', '-N'];
   if (shell !== 'none') args.splice(args.indexOf('-N'), 1, '--shell', shell);
   const r = spawnSync('hyperfine', [...args, ...commands], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`hyperfine failed: ${r.stdout}`);
-  return JSON.parse(readFileSync(out, 'utf8')).results.map((x) => ({ command: x.command, median: x.median, mean: x.mean, stddev: x.stddev }));
+  const results = JSON.parse(readFileSync(out, 'utf8')).results;
+  rmSync(tmp, { recursive: true, force: true });
+  return results.map((x) => ({ command: x.command, median: x.median, mean: x.mean, stddev: x.stddev }));
 }
 
 export const ms = (s) => `${(s * 1000).toFixed(1)} ms`;

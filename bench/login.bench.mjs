@@ -9,14 +9,13 @@
 // The store is the 0600 file (a headless bench machine has no Secret Service).
 // Run: `node scripts/build.mjs && node bench/login.bench.mjs` (or `npm run bench -- login`).
 import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, hyperfine, ms, result } from './lib.mjs';
 import { median, startStack } from './call-stack.mjs';
 
-const srpBundle = join(mkdtempSync(join(tmpdir(), 'authapi-bench-srp-')), 'srp.cjs');
+// Inside the repository (.tmp/ is git-ignored), rebuilt each run.
+const srpBundle = join(ROOT, '.tmp', 'bench-login', 'srp.cjs');
 await build({ entryPoints: [join(ROOT, 'src/auth/srp-client.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: srpBundle, logLevel: 'warning' });
 
 // 2. SRP CPU per login, in this process (no network: a synthetic server answer).

@@ -97,6 +97,22 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
       const where = challenge === 'SMS_MFA' ? `Code sent by SMS${destination ? ` to ${destination}` : ''}` : 'Code from your authenticator app';
       return promptText(io, where);
     },
+    async totpSetup({ secretCode, otpauthUri, attempt }) {
+      if (!io.canPrompt()) {
+        throw new UsageError('this account must set up an authenticator app (MFA) and there is no terminal to show its key',
+          'run `authapi login` once at a terminal');
+      }
+      if (attempt === 1) {
+        // The one place a secret is shown on purpose: the person must copy it into
+        // their app. Straight to the terminal, past the redactor (which masks it
+        // everywhere else, --verbose included), and only at a terminal.
+        io.info('authapi: this account must set up an authenticator app (TOTP) before it can sign in.');
+        io.stderr.write(`  key: ${secretCode}\n  or:  ${otpauthUri}\n`);
+      } else {
+        io.warn('that code was not accepted; try the next one the app shows');
+      }
+      return promptText(io, 'Code from your authenticator app');
+    },
     async selectMfa(options) {
       const wanted: MfaChallenge | undefined =
         opts.mfaType === 'sms' ? 'SMS_MFA' : opts.mfaType === 'totp' ? 'SOFTWARE_TOKEN_MFA' : undefined;

@@ -1,5 +1,6 @@
 // User Pool sign-in with USER_SRP_AUTH and every challenge that may follow it
-// (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, SELECT_MFA_TYPE, chained).
+// (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, SELECT_MFA_TYPE, MFA_SETUP of
+// an authenticator app, chained).
 // Our own small client over src/shared/srp-constants.ts and JSON 1.1 calls, because
 // amazon-cognito-identity-js has no client-secret support and its jsbn math costs
 // ~400 ms of CPU (docs/login.md). Asking the person for anything is delegated to
@@ -25,6 +26,19 @@ export interface LoginPrompts {
   mfaAttempts: number;
   /** SELECT_MFA_TYPE: which factor to use. */
   selectMfa(options: MfaChallenge[]): Promise<MfaChallenge>;
+  /**
+   * MFA_SETUP: the pool requires MFA and the account has none. Show the new
+   * authenticator key (and its otpauth:// URI) and return the first code the app shows.
+   */
+  totpSetup(info: TotpSetupInfo): Promise<string>;
+}
+
+export interface TotpSetupInfo {
+  /** The TOTP key, base32, as Cognito's AssociateSoftwareToken returns it. */
+  secretCode: string;
+  /** The same as an otpauth:// URI (what a QR code would hold). */
+  otpauthUri: string;
+  attempt: number;
 }
 
 export interface SrpLoginParams {
@@ -139,10 +153,44 @@ async function answerChallenge(
       return respond({ ANSWER: await p.prompts.selectMfa(options) });
     }
     case 'MFA_SETUP':
-      throw new AuthError('this account must set up MFA before it can sign in', 'set up an authenticator app for it (e.g. in the pool\'s hosted UI), then run `authapi login` again');
+      return setUpTotp(p, step, username);
     default:
       throw new AuthError(`the User Pool asks for a challenge authapi does not support: ${step.name}`);
   }
+}
+
+/**
+ * MFA_SETUP with an authenticator app: AssociateSoftwareToken and VerifySoftwareToken
+ * on the sign-in's session (no access token exists yet), then the challenge answer.
+ * A wrong first code does not spend the session: it is asked again at a terminal.
+ */
+async function setUpTotp(p: SrpLoginParams, step: Extract<AuthStep, { kind: 'challenge' }>, username: string): Promise<AuthStep> {
+  const offered = parseJsonList(step.parameters.MFAS_CAN_SETUP);
+  if (!offered.includes('SOFTWARE_TOKEN_MFA')) {
+    throw new AuthError(`this account must set up MFA, and the pool offers no authenticator app to set up (offered: ${offered.join(', ') || 'nothing'})`,
+      'set up MFA for the account another way (e.g. an administrator adds a phone number), then run `authapi login` again');
+  }
+  const assoc = await p.send('AssociateSoftwareToken', { Session: step.session });
+  const secretCode = typeof assoc.SecretCode === 'string' ? assoc.SecretCode : '';
+  let session = typeof assoc.Session === 'string' ? assoc.Session : '';
+  if (!secretCode || !session) throw new AuthError('the User Pool\'s answer to AssociateSoftwareToken lacks SecretCode or Session');
+  p.secret?.(secretCode);
+  // Authenticator apps show "issuer: account"; the pool id tells pools apart.
+  const issuer = p.profile.userPoolId;
+  const otpauthUri = `otpauth://totp/${encodeURIComponent(`${issuer}:${username}`)}?secret=${secretCode}&issuer=${encodeURIComponent(issuer)}`;
+  for (let attempt = 1; ; attempt++) {
+    const code = (await p.prompts.totpSetup({ secretCode, otpauthUri, attempt })).trim();
+    try {
+      const verified = await p.send('VerifySoftwareToken', { Session: session, UserCode: code, FriendlyDeviceName: 'authapi' });
+      if (typeof verified.Session === 'string') session = verified.Session;
+      break;
+    } catch (err) {
+      const wrongCode = err instanceof AwsServiceError && (err.type === 'EnableSoftwareTokenMFAException' || err.type === 'CodeMismatchException');
+      if (wrongCode && attempt < p.prompts.mfaAttempts) continue;
+      throw err;
+    }
+  }
+  return respondToAuthChallenge(p.send, p.profile, 'MFA_SETUP', session, withSecretHash(p.profile, username, { USERNAME: username }));
 }
 
 function parseJsonList(text: string | undefined): string[] {

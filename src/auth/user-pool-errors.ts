@@ -39,6 +39,9 @@ export function userPoolError(err: unknown, phase: AuthPhase, profileName: strin
     case 'CodeMismatchException':
     case 'ExpiredCodeException':
       return fail('check the code from your authenticator app or SMS and log in again');
+    case 'EnableSoftwareTokenMFAException':
+      return new AuthError(`the authenticator app's code was not accepted (${message})`,
+        'check that the app and this machine agree on the time, then run the login again (a new key will be shown)', { cause: err });
     case 'TooManyRequestsException':
     case 'LimitExceededException':
       return new ThrottledError(message, 'wait a little and try again');

@@ -22,7 +22,7 @@ export const loginCommand = defineCommand<LoginOptions>({
   summary: 'sign in to the User Pool (SRP) and cache credentials in the OS keychain',
   description:
     'Sign in with SRP: the password never leaves this machine. Handles a required new password ' +
-    '(NEW_PASSWORD_REQUIRED) and MFA (authenticator app or SMS). The password comes from a hidden ' +
+    '(NEW_PASSWORD_REQUIRED), MFA (authenticator app or SMS) and setting up an authenticator app when the pool requires MFA (at a terminal). The password comes from a hidden ' +
     'prompt, --password-stdin (one line) or AUTHAPI_PASSWORD; without a terminal authapi never prompts. ' +
     'Tokens and temporary AWS credentials are kept in the OS keychain (or a 0600 file you allow).',
   examples: [

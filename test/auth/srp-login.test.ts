@@ -1,7 +1,8 @@
 // The SRP client and the challenge loop against the local stack's User Pool.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '../../src/auth/aws-json.js';
-import { srpLogin, type LoginPrompts } from '../../src/auth/srp-login.js';
+import { srpLogin, type LoginPrompts, type TotpSetupInfo } from '../../src/auth/srp-login.js';
+import { totpCode } from '../../src/local/cognito-idp/totp.js';
 import { httpUserPoolTransport, refreshTokens, type UserPoolTransport } from '../../src/auth/user-pool.js';
 import { userPoolError } from '../../src/auth/user-pool-errors.js';
 import { decodeClaims } from '../../src/auth/jwt.js';
@@ -20,6 +21,7 @@ function noPrompts(over: Partial<LoginPrompts> = {}): LoginPrompts {
     newPassword: async () => { throw new Error('unexpected NEW_PASSWORD_REQUIRED'); },
     mfaCode: async () => { throw new Error('unexpected MFA'); },
     selectMfa: async () => { throw new Error('unexpected SELECT_MFA_TYPE'); },
+    totpSetup: async () => { throw new Error('unexpected MFA_SETUP'); },
     ...over,
   };
 }
@@ -171,6 +173,38 @@ describe('challenges', () => {
     }));
     expect(out.challenges).toEqual(['SMS_MFA']);
     expect(seen).toEqual([{ challenge: 'SMS_MFA', destination: expect.stringMatching(/^\+\*+0100$/), attempt: 1 }]);
+  });
+
+  it('MFA_SETUP: the pool requires MFA, the account has none: an authenticator app is set up inside the sign-in', async () => {
+    s = await startStack({ mfaRequired: true });
+    const seen: TotpSetupInfo[] = [];
+    const out = await login(s, DEMO.username, DEMO.password, noPrompts({
+      mfaAttempts: 3,
+      totpSetup: async (info) => {
+        seen.push(info);
+        const good = totpCode(info.secretCode, s!.clock.now());
+        return info.attempt === 1 ? (good === '000000' ? '111111' : '000000') : good; // a wrong first code is asked again
+      },
+    }));
+    expect(out.challenges).toEqual(['MFA_SETUP']);
+    expect(seen.map((x) => x.attempt)).toEqual([1, 2]);
+    const { secretCode, otpauthUri } = seen[0]!;
+    expect(secretCode).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(otpauthUri).toBe(`otpauth://totp/${encodeURIComponent(`${s.profile.userPoolId}:${DEMO.username}`)}?secret=${secretCode}&issuer=${encodeURIComponent(s.profile.userPoolId)}`);
+    expect(out.calls.map((c) => c.op)).toEqual(['InitiateAuth', 'RespondToAuthChallenge', 'AssociateSoftwareToken', 'VerifySoftwareToken', 'VerifySoftwareToken', 'RespondToAuthChallenge']);
+    expect(out.calls.at(-1)!.body).toMatchObject({ ChallengeName: 'MFA_SETUP', ChallengeResponses: { USERNAME: DEMO.username } });
+
+    // From now on the account has an authenticator app: the next sign-in asks for its code.
+    s.clock.advance(60_000);
+    const next = await login(s, DEMO.username, DEMO.password, noPrompts({ mfaCode: async () => totpCode(secretCode, s!.clock.now()) }));
+    expect(next.challenges).toEqual(['SOFTWARE_TOKEN_MFA']);
+  });
+
+  it('MFA_SETUP with a wrong code and no retries left: exit 3 in Cognito\'s words, with what to do', async () => {
+    s = await startStack({ mfaRequired: true });
+    const err = await loginError(s, DEMO.username, DEMO.password, noPrompts({ totpSetup: async () => '000000x' }));
+    expect(err).toMatchObject({ type: 'EnableSoftwareTokenMFAException', message: 'Code mismatch' });
+    expect(userPoolError(err, 'login', 'local')).toMatchObject({ exitCode: 3, message: "the authenticator app's code was not accepted (Code mismatch)" });
   });
 
   it('chained: a new password, then an SMS code', async () => {

@@ -8,6 +8,7 @@ import { testIO, type IO } from '../../src/io.js';
 import { MemoryStore } from '../../src/auth/store/memory.js';
 import { readSession } from '../../src/auth/session-data.js';
 import { createForceChangeUser, DEMO, enableSmsMfa, lastSmsCode, startStack, type Stack } from '../auth/helpers/stack.js';
+import { totpCode } from '../../src/local/cognito-idp/totp.js';
 
 let s: Stack | undefined;
 afterEach(async () => {
@@ -94,6 +95,20 @@ describe('authapi login at a terminal', () => {
     expect(r.stderr).toContain('logged in as demouser');
     expect(r.code).toBe(0);
     expect(await readSession(r.store, 'local', s.profile)).toBeDefined();
+  });
+
+  it('MFA_SETUP: shows the new authenticator key and its otpauth URI, then takes the app\'s code', async () => {
+    s = await startStack({ mfaRequired: true });
+    const tty = scriptedTTY([
+      { when: /Password for demouser/, type: `${DEMO.password}\r` },
+      // The person types into their app the key shown on stderr, and back the code it shows.
+      { when: /Code from your authenticator app/, type: () => `${totpCode(/key: ([A-Z2-7]+)/.exec(tty.text())![1]!, s!.clock.now())}\r` },
+    ]);
+    const r = await run(s, ['-u', 'demouser'], tty);
+    expect(r.stderr).toContain('this account must set up an authenticator app (TOTP) before it can sign in');
+    expect(r.stderr).toMatch(/ {2}key: [A-Z2-7]{16,}\n {2}or: {2}otpauth:\/\/totp\//);
+    expect(r.stderr).toContain('logged in as demouser');
+    expect(r.code).toBe(0);
   });
 
   it('Ctrl-C at the password prompt: exit 130, nothing stored', async () => {

@@ -121,6 +121,14 @@ describe('authapi login', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('MFA_SETUP without a TTY: exit 2, nothing stored, the key never shown', async () => {
+    s = await startStack({ mfaRequired: true });
+    const r = await login(s, ['-u', 'demouser', '--password-stdin'], { input: 'demoPASS123\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('authapi: this account must set up an authenticator app (MFA) and there is no terminal to show its key — run `authapi login` once at a terminal\n');
+    expect(r.store.items.size).toBe(0);
+  });
+
   it('SMS_MFA with --mfa-code', async () => {
     s = await startStack();
     await enableSmsMfa(s, DEMO.username);

@@ -1,7 +1,7 @@
 // Two ways to drive the CLI in tests: in-process through runCli with injected IO
 // (fast, inspectable), and as the real built binary in a child process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../src/cli.js';
@@ -11,8 +11,20 @@ import type { ContextOptions } from '../../src/context.js';
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'authapi.js');
 
+const created = new Set<string>();
+
+/** A new directory under the OS temp dir, removed after the test file (test/setup.ts). */
 export function tempDir(prefix = 'authapi-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.add(dir);
+  return dir;
+}
+
+/** Removes every tempDir() of this test file; AUTHAPI_KEEP_TEMP=1 keeps them for a post-mortem. */
+export function removeTempDirs(): void {
+  if (process.env.AUTHAPI_KEEP_TEMP === '1') return;
+  for (const dir of created) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  created.clear();
 }
 
 export interface RunResult {

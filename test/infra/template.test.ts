@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 
 const TEMPLATE = join(ROOT, 'infra', 'template.yaml');
 
@@ -18,7 +17,7 @@ describe('infra/template.yaml', () => {
 
   it('cfn-lint does catch a broken template (the check above can fail)', () => {
     const broken = readFileSync(TEMPLATE, 'utf8').replace('Type: AWS::Cognito::UserPoolClient', 'Type: AWS::Cognito::UserPoolClientt');
-    const file = join(mkdtempSync(join(tmpdir(), 'authapi-cfn-')), 'template.yaml');
+    const file = join(tempDir('authapi-cfn-'), 'template.yaml');
     writeFileSync(file, broken);
     const r = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
     if (r.error) throw new Error(`cfn-lint is not installed here (${r.error.message})`);

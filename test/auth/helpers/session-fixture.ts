@@ -36,7 +36,7 @@ export async function loginAs(s: Stack, ctx: Context, deps: SessionDeps, user = 
   const profile = await ctx.profile();
   const out = await srpLogin({
     profile, username: user.username, password: user.password, clock: ctx.clock, send: httpUserPoolTransport(profile),
-    prompts: { mfaAttempts: 1, newPassword: async () => { throw new Error('x'); }, mfaCode: async () => { throw new Error('x'); }, selectMfa: async (o) => o[0]! },
+    prompts: { mfaAttempts: 1, newPassword: async () => { throw new Error('x'); }, mfaCode: async () => { throw new Error('x'); }, selectMfa: async (o) => o[0]!, totpSetup: async () => { throw new Error('x'); } },
   });
   return completeLogin(ctx, profile, out.tokens, out.userIdForSrp, deps);
 }

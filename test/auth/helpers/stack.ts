@@ -30,6 +30,8 @@ export interface TemplateOptions {
   legacyUserExistenceErrors?: boolean;
   /** Let users sign themselves up (the template allows administrators only). */
   selfSignUp?: boolean;
+  /** MfaConfiguration: ON (the template's is OPTIONAL): a user without MFA must set it up. */
+  mfaRequired?: boolean;
 }
 
 export function templateVariant(opts: TemplateOptions): string {
@@ -42,6 +44,7 @@ export function templateVariant(opts: TemplateOptions): string {
   }
   if (opts.legacyUserExistenceErrors) text = text.replace('PreventUserExistenceErrors: ENABLED', 'PreventUserExistenceErrors: LEGACY');
   if (opts.selfSignUp) text = text.replace('AllowAdminCreateUserOnly: true', 'AllowAdminCreateUserOnly: false');
+  if (opts.mfaRequired) text = text.replace('MfaConfiguration: OPTIONAL', 'MfaConfiguration: ON');
   const path = join(tempDir('authapi-template-'), 'template.yaml');
   writeFileSync(path, text);
   return path;
@@ -123,7 +126,7 @@ export async function enrolTotp(s: Stack, username: string, password: string): P
     const { httpUserPoolTransport } = await import('../../../src/auth/user-pool.js');
     const out = await srpLogin({
       profile: s.profile, username, password, clock: s.clock, send: httpUserPoolTransport(s.profile),
-      prompts: { mfaAttempts: 1, newPassword: async () => { throw new Error('no'); }, mfaCode: async () => { throw new Error('no'); }, selectMfa: async (o) => o[0]! },
+      prompts: { mfaAttempts: 1, newPassword: async () => { throw new Error('no'); }, mfaCode: async () => { throw new Error('no'); }, selectMfa: async (o) => o[0]!, totpSetup: async () => { throw new Error('no'); } },
     });
     accessToken = out.tokens.accessToken;
   }
