@@ -1,0 +1,161 @@
+// API Gateway: SAM APIs with the routes their functions' Api events declare, API
+// keys, usage plans and the keys attached to them.
+import { dirname, resolve as resolvePath } from 'node:path';
+import type { ApiKeyModel, RestApiModel, RouteAuth, RouteModel, UsagePlanModel } from '../model.js';
+import type { Builder } from './build-model.js';
+import { resolveHandler } from './handler-file.js';
+import * as ids from './ids.js';
+import { IMPLICIT_API_ID, REST_API, SERVERLESS_API, physicalId, type RawResource } from './resources.js';
+import { asList, isObject, type Props } from './values.js';
+
+export function buildApis(b: Builder): RestApiModel[] {
+  const templateDir = dirname(resolvePath(b.file));
+  const globalApi = isObject(b.globals.Api) ? b.globals.Api : {};
+  const apiLogicalIds = b.byType(SERVERLESS_API);
+  if (b.implicitApiUsed && !b.resources[IMPLICIT_API_ID]) apiLogicalIds.push(IMPLICIT_API_ID);
+  for (const logicalId of b.byType(REST_API)) {
+    return b.fail(`Resources.${logicalId}`, 'AWS::ApiGateway::RestApi is not supported; declare the API as AWS::Serverless::Api with function Events');
+  }
+  const apis: RestApiModel[] = apiLogicalIds.map((logicalId) => {
+    const where = `Resources.${logicalId}.Properties`;
+    const p = b.resources[logicalId] ? b.props(logicalId, globalApi) : (b.resolver.resolve(globalApi, 'Globals.Api') as Props);
+    if (p.DefinitionBody !== undefined || p.DefinitionUri !== undefined) {
+      return b.fail(`${where}.DefinitionBody`, 'OpenAPI definitions are not supported; declare routes as function Events of Type Api');
+    }
+    const auth = isObject(p.Auth) ? p.Auth : {};
+    if (isObject(auth.UsagePlan) && auth.UsagePlan.CreateUsagePlan !== 'NONE') {
+      b.warnings.push(`${where}.Auth.UsagePlan: SAM-generated usage plans are not emulated; declare AWS::ApiGateway::UsagePlan, ApiKey and UsagePlanKey`);
+    }
+    return { logicalId, id: physicalId(b.naming, SERVERLESS_API, logicalId), stageName: b.stageNameOf(logicalId), routes: [] };
+  });
+  const apiAuth = (logicalId: string): Props => {
+    const p = b.resources[logicalId] ? b.props(logicalId, globalApi) : (b.resolver.resolve(globalApi, 'Globals.Api') as Props);
+    return isObject(p.Auth) ? p.Auth : {};
+  };
+  const globalFunction = isObject(b.globals.Function) ? b.globals.Function : {};
+  for (const logicalId of Object.keys(b.resources)) {
+    const r = b.resources[logicalId] as RawResource;
+    if (!isServerlessFunction(r)) continue;
+    const events = apiEvents(r);
+    const allEvents = isObject(r.Properties?.Events) ? Object.entries(r.Properties.Events) : [];
+    for (const [name, e] of allEvents) {
+      if (isObject(e) && e.Type === 'HttpApi') b.warnings.push(`Resources.${logicalId}.Properties.Events.${name}: HttpApi events are not emulated (only Type Api)`);
+    }
+    if (events.length === 0) continue;
+    const where = `Resources.${logicalId}.Properties`;
+    const p = b.props(logicalId, globalFunction);
+    const handler = resolveHandler(p, where, templateDir, b.fail);
+    for (const [eventName] of events) {
+      const ew = `${where}.Events.${eventName}.Properties`;
+      const ep = (isObject(p.Events) && isObject(p.Events[eventName]) ? (p.Events[eventName] as Props).Properties : undefined) ?? {};
+      if (!isObject(ep)) return b.fail(ew, 'must be a mapping');
+      const api = ep.RestApiId === undefined ? apis.find((a) => a.logicalId === IMPLICIT_API_ID) : apis.find((a) => a.id === ep.RestApiId);
+      if (!api) return b.fail(`${ew}.RestApiId`, 'must be an AWS::Serverless::Api of this template (!Ref <Api>)');
+      if (typeof ep.Path !== 'string' || !ep.Path.startsWith('/')) return b.fail(`${ew}.Path`, 'must be a path starting with /');
+      if (typeof ep.Method !== 'string') return b.fail(`${ew}.Method`, 'is required');
+      const method = ep.Method.toUpperCase();
+      const auth = isObject(ep.Auth) ? ep.Auth : {};
+      const defaults = apiAuth(api.logicalId);
+      const authorizer = String(auth.Authorizer ?? defaults.DefaultAuthorizer ?? 'NONE');
+      if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM') {
+        return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported (the emulator supports AWS_IAM and NONE)`);
+      }
+      const apiKeyRequired = b.c.bool(auth.ApiKeyRequired ?? defaults.ApiKeyRequired ?? false, `${ew}.Auth.ApiKeyRequired`);
+      if (api.routes.some((x) => x.method === method && x.path === ep.Path)) return b.fail(ew, `${method} ${ep.Path} is defined twice`);
+      const route: RouteModel = {
+        method,
+        path: ep.Path,
+        auth: authorizer as RouteAuth,
+        apiKeyRequired,
+        functionLogicalId: logicalId,
+        handlerFile: handler.file,
+        handlerExport: handler.exportName,
+      };
+      api.routes.push(route);
+    }
+  }
+  return apis;
+}
+
+export function buildApiKeysAndPlans(b: Builder, apis: RestApiModel[]): { apiKeys: ApiKeyModel[]; usagePlans: UsagePlanModel[] } {
+  const apiKeys: ApiKeyModel[] = b.byType('AWS::ApiGateway::ApiKey').map((logicalId) => {
+    const where = `Resources.${logicalId}.Properties`;
+    const p = b.props(logicalId);
+    let value: string;
+    if (p.Value !== undefined) {
+      value = String(p.Value);
+      if (value.length < 20) return b.fail(`${where}.Value`, 'an API key value must have at least 20 characters');
+    } else {
+      value = b.secrets.apiKeyValues[logicalId] ??= ids.randomApiKeyValue();
+    }
+    return {
+      logicalId,
+      id: physicalId(b.naming, 'AWS::ApiGateway::ApiKey', logicalId),
+      value,
+      // CloudFormation creates keys disabled unless Enabled: true.
+      enabled: b.c.bool(p.Enabled ?? false, `${where}.Enabled`),
+    };
+  });
+  const usagePlans: UsagePlanModel[] = b.byType('AWS::ApiGateway::UsagePlan').map((logicalId) => {
+    const where = `Resources.${logicalId}.Properties`;
+    const p = b.props(logicalId);
+    const stages = asList(p.ApiStages).map((s, i) => {
+      const w = `${where}.ApiStages[${i}]`;
+      if (!isObject(s)) return b.fail(w, 'must be a mapping with ApiId and Stage');
+      const api = apis.find((a) => a.id === s.ApiId);
+      if (!api) return b.fail(`${w}.ApiId`, 'must be an API of this template (!Ref <Api>)');
+      if (s.Stage !== api.stageName) return b.fail(`${w}.Stage`, `API ${api.logicalId} has no stage ${String(s.Stage)} (it has ${api.stageName}; use !Ref ${api.logicalId}.Stage)`);
+      if (s.Throttle !== undefined) b.warnings.push(`${w}.Throttle: per-method throttling is not emulated`);
+      return { apiLogicalId: api.logicalId, stage: api.stageName };
+    });
+    let throttle: UsagePlanModel['throttle'];
+    if (isObject(p.Throttle)) {
+      // Unset limits fall back to API Gateway's account-level defaults.
+      throttle = {
+        rateLimit: b.c.num(p.Throttle.RateLimit ?? 10000, `${where}.Throttle.RateLimit`, 0),
+        burstLimit: b.c.int(p.Throttle.BurstLimit ?? 5000, `${where}.Throttle.BurstLimit`, 0, Number.MAX_SAFE_INTEGER),
+      };
+    }
+    let quota: UsagePlanModel['quota'];
+    if (isObject(p.Quota)) {
+      const period = String(p.Quota.Period ?? '');
+      if (period !== 'DAY' && period !== 'WEEK' && period !== 'MONTH') return b.fail(`${where}.Quota.Period`, `must be DAY, WEEK or MONTH, not ${period || 'missing'}`);
+      quota = {
+        limit: b.c.int(p.Quota.Limit, `${where}.Quota.Limit`, 0, Number.MAX_SAFE_INTEGER),
+        period,
+        offset: b.c.int(p.Quota.Offset ?? 0, `${where}.Quota.Offset`, 0, 30),
+      };
+    }
+    const plan: UsagePlanModel = { logicalId, id: physicalId(b.naming, 'AWS::ApiGateway::UsagePlan', logicalId), stages, apiKeyLogicalIds: [] };
+    if (throttle) plan.throttle = throttle;
+    if (quota) plan.quota = quota;
+    return plan;
+  });
+  for (const logicalId of b.byType('AWS::ApiGateway::UsagePlanKey')) {
+    const where = `Resources.${logicalId}.Properties`;
+    const p = b.props(logicalId);
+    if (p.KeyType !== 'API_KEY') return b.fail(`${where}.KeyType`, 'must be API_KEY');
+    const plan = usagePlans.find((u) => u.id === p.UsagePlanId);
+    if (!plan) return b.fail(`${where}.UsagePlanId`, 'must be a usage plan of this template (!Ref <UsagePlan>)');
+    const key = apiKeys.find((k) => k.id === p.KeyId);
+    if (!key) return b.fail(`${where}.KeyId`, 'must be an API key of this template (!Ref <ApiKey>)');
+    plan.apiKeyLogicalIds.push(key.logicalId);
+  }
+  return { apiKeys, usagePlans };
+}
+
+// --- SAM events ---------------------------------------------------------------------
+
+export function isServerlessFunction(r: RawResource): boolean {
+  return r.Type === 'AWS::Serverless::Function';
+}
+
+/** The function's events of Type Api, unresolved ([name, Properties]). */
+export function apiEvents(r: RawResource): [string, Props][] {
+  const events = r.Properties?.Events;
+  if (!isObject(events)) return [];
+  return Object.entries(events)
+    .filter(([, e]) => isObject(e) && e.Type === 'Api')
+    .map(([name, e]) => [name, isObject((e as Props).Properties) ? ((e as Props).Properties as Props) : {}]);
+}
+
