@@ -6,7 +6,7 @@
 import type { CredentialRegistry } from '../credentials.js';
 import type { Clock, LocalRequest, LocalResponse, RestApiModel, RoleModel, StackModel } from '../model.js';
 import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
-import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn } from './iam-policy.js';
+import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, type PolicyDecision } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
 import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
@@ -35,6 +35,8 @@ export class ApiGatewayService {
   /** `/<stage>`: requests outside it are not this API's. */
   private readonly prefix: string;
   private readonly rolesById: Map<string, RoleModel>;
+  /** Policy decisions by role, then resource: the template's policies do not change while it runs. */
+  private readonly decisions = new Map<string, Map<string, PolicyDecision>>();
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -47,6 +49,19 @@ export class ApiGatewayService {
     // The first role with a logical id wins, as the former per-request find did.
     this.rolesById = new Map();
     for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
+  }
+
+  private decide(role: RoleModel | undefined, resource: string): PolicyDecision {
+    const roleKey = role?.logicalId ?? '';
+    let byResource = this.decisions.get(roleKey);
+    if (!byResource) this.decisions.set(roleKey, (byResource = new Map()));
+    let d = byResource.get(resource);
+    if (d === undefined) {
+      if (byResource.size >= 4096) byResource.clear(); // bounded under any traffic
+      d = evaluatePolicy(role?.statements ?? [], 'execute-api:Invoke', resource);
+      byResource.set(resource, d);
+    }
+    return d;
   }
 
   async handle(req: LocalRequest): Promise<LocalResponse> {
@@ -72,7 +87,7 @@ export class ApiGatewayService {
       const role = this.rolesById.get(verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
       const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, path);
-      const decision = evaluatePolicy(role?.statements ?? [], 'execute-api:Invoke', resource);
+      const decision = this.decide(role, resource);
       if (decision !== 'allow') return gatewayAnswers.accessDenied(ids, accessDeniedMessage(userArn, resource, decision));
       signer = { credentials: verdict.credentials, role, userArn };
     }

@@ -68,12 +68,32 @@ class CanonicalSigner extends SignatureV4 {
   constructor(service: string, region: string) {
     // The credentials passed here are never used: keys come per request.
     super({ service, region, sha256: NodeSha256, credentials: { accessKeyId: '', secretAccessKey: '' } });
+    // The canonical path is a pure function of the path (normalized, encoded once
+    // more): remembered per path, as a server sees the same few paths again and
+    // again. smithy's method is private in its types, so it is wrapped, not overridden.
+    const self = this as unknown as { getCanonicalPath?: (r: { path: string }) => string };
+    const original = self.getCanonicalPath;
+    if (typeof original === 'function') {
+      const paths = new Map<string, string>();
+      self.getCanonicalPath = (r) => {
+        let p = paths.get(r.path);
+        if (p === undefined) {
+          if (paths.size >= MEMO_LIMIT) paths.clear();
+          p = original.call(this, r);
+          paths.set(r.path, p);
+        }
+        return p;
+      };
+    }
   }
 
   canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
     return this.createCanonicalRequest(request, headers, payloadHash);
   }
 }
+
+/** Entries a memo keeps before it starts afresh (bounded memory under any traffic). */
+const MEMO_LIMIT = 4096;
 
 /**
  * The string to sign is four fixed lines around the canonical request's hash. It is
