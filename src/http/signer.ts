@@ -1,6 +1,6 @@
 // How `call` signs its requests. First choice: the credentials agent signs them
 // (src/auth/agent, op `sign`), so the calling process never holds the secret key and
-// never loads node:crypto, a tenth of a cached call's start-up (bench/call.bench.mjs).
+// never loads node:crypto (~5 ms, near a tenth of `node -e ''`; bench/call.bench.mjs).
 // Otherwise, and from then on for the run: credentials from the session layer
 // (credential-source.ts: keychain, refresh, the guest fallback), signed here.
 import type { Context } from '../context.js';
