@@ -190,9 +190,11 @@ describe('preconnect: the handshake during signing', () => {
     t = 60_000;
     expect(old.take(target)).toBeUndefined(); // too old to trust
 
-    const refused = preconnect({ protocol: 'http:', hostname: '127.0.0.1', port: '1' });
-    await new Promise((r) => setTimeout(r, 50)); // let the refusal arrive (an I/O event, not a clock)
-    expect(refused.take({ protocol: 'http:', hostname: '127.0.0.1', port: '1' })).toBeUndefined();
+    // A refused early connection, taken or not, is reported as a refusal of the attempt.
+    const dead = { protocol: 'http:' as const, hostname: '127.0.0.1', port: '1' };
+    const refused = preconnect(dead);
+    await expect(send({ ...dead, method: 'GET', path: '/', headers: {}, signature: '' }, { socket: refused.take(dead) }))
+      .rejects.toMatchObject({ code: 'ECONNREFUSED', exitCode: 6 });
     const unused = preconnect(target);
     unused.close();
     expect(unused.take(target)).toBeUndefined();
