@@ -133,7 +133,7 @@ const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'
 export interface EarlyConnection {
   /** The socket for this request, if it is still fit to carry it. */
   take(req: Endpoint): Socket | undefined;
-  /** Drops it if nobody took it (a failed signing, a dry run). */
+  /** Drops it if nobody took it (the signing failed before the first attempt). */
   close(): void;
 }
 
