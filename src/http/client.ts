@@ -115,8 +115,13 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
       if (res) finish(() => resolve(res));
     };
     socket.on('data', (chunk: Buffer) => settle(() => parser.push(chunk)));
-    socket.on('end', () => settle(() => parser.end()));
-    socket.on('close', () => settle(() => parser.end()));
+    const closed = () => {
+      // Closed before a single byte came back: a reset, as far as the caller can tell.
+      if (!parser.started) finish(() => reject(new TransportError(`cannot reach ${where}: connection closed without an answer (ECONNRESET)`, 'ECONNRESET', false)));
+      else settle(() => parser.end());
+    };
+    socket.on('end', closed);
+    socket.on('close', closed);
     socket.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(describeTransportError(err, where))));
     socket.write(bytes);
   });

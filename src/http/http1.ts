@@ -118,6 +118,11 @@ export class ResponseParser {
 
   constructor(private readonly method: string) {}
 
+  /** Whether any byte of an answer has arrived. */
+  get started(): boolean {
+    return this.head !== undefined || this.buf.length > 0;
+  }
+
   push(chunk: Buffer): Http1Response | undefined {
     if (this.done) return this.done;
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;

@@ -135,6 +135,11 @@ describe('http1: the same reading as node:http', () => {
     expect(await viaOurs(answer('HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\nContent-Length: 0\r\n\r\n'))).toBe('error');
   });
 
+  it('a connection closed before any answer is a reset (exit 6, retried for idempotent methods)', async () => {
+    const err = await send({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: String(port), path: answer(''), headers: {}, signature: '' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ECONNRESET', exitCode: 6, message: `cannot reach 127.0.0.1:${port}: connection closed without an answer (ECONNRESET)` });
+  });
+
   it('a refusal says what was wrong, as a network error (exit 6)', async () => {
     const path = answer('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n');
     const err = await send({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: String(port), path, headers: {}, signature: '' }).catch((e: unknown) => e);
