@@ -7,8 +7,7 @@ import { callCommand } from './commands/call.js';
 import { parseCallArgs } from './commands/call-args.js';
 import type { ContextOptions } from './context.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
-import { systemIO } from './io.js';
-import { runAsProcess } from './process-main.js';
+import { runAsProcess, systemIO } from './io.js';
 import { reportError, runSpec } from './run-spec.js';
 
 /**

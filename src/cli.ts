@@ -6,9 +6,8 @@ import { GLOBAL_OPTIONS } from './commands/global-options.js';
 import { addOptions } from './commands/spec.js';
 import type { ContextOptions } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from './errors.js';
-import { runAsProcess } from './process-main.js';
 import { reportError, runSpec, type GlobalOptions } from './run-spec.js';
-import { systemIO, type IO } from './io.js';
+import { runAsProcess, systemIO, type IO } from './io.js';
 import { VERSION } from './version.js';
 
 const MAIN_EXAMPLES = `

@@ -2,6 +2,7 @@
 // messages, progress and prompts. Real streams in production (systemIO), buffers
 // in tests (testIO). Colour follows NO_COLOR, --no-color and whether stderr is a TTY.
 import { PassThrough, Writable, type Readable } from 'node:stream';
+import { ExitCode, InterruptedError, type ExitCodeValue } from './errors.js';
 import { Redactor } from './redact.js';
 
 export interface IO {
@@ -146,6 +147,38 @@ export function systemIO(env: NodeJS.ProcessEnv = process.env): IO {
     isTTY: (fd) => (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(fd),
     wantsColor: (errTTY) => wantsColor(env, errTTY),
   });
+}
+
+/**
+ * The real process around a run of the CLI, for both entries (src/cli.ts and
+ * src/call-main.ts): Ctrl-C and SIGTERM abort the run (a second Ctrl-C stops at
+ * once), a closed stdout pipe ends it quietly, and the process exits with the run's
+ * code once stdout and stderr are flushed.
+ */
+export async function runAsProcess(run: (signal: AbortSignal) => Promise<ExitCodeValue>): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED); // a second Ctrl-C: stop now
+    controller.abort(new InterruptedError());
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A closed pipe (e.g. `authapi call … | head -c1`) is not an error worth a stack.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  // On Node 20 the AWS SDK prints a multi-line deprecation notice whenever a client
+  // is built; stderr is for our messages.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const code = await run(controller.signal);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  process.exitCode = code;
+  // A keychain call that timed out may leave a native handle alive; once our output
+  // is flushed there is nothing left to wait for.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 export interface TestIO extends IO {
