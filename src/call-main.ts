@@ -4,7 +4,7 @@
 // with src/commands/call-args.ts; anything that parser leaves alone (--help, an
 // unknown flag, a mistake) goes to the full CLI unchanged, before any side effect.
 import { callCommand } from './commands/call.js';
-import { parseCallArgs } from './commands/call-args.js';
+import { parseCallArgs, type ParsedCall } from './commands/call-args.js';
 import type { ContextOptions } from './context.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { runAsProcess, systemIO } from './io.js';
@@ -16,7 +16,10 @@ import { reportError, runSpec } from './run-spec.js';
  */
 export async function runCallCli(argv: string[], opts: ContextOptions = {}): Promise<ExitCodeValue | undefined> {
   const parsed = parseCallArgs(argv);
-  if (!parsed) return undefined;
+  return parsed && runParsed(parsed, opts);
+}
+
+async function runParsed(parsed: ParsedCall, opts: ContextOptions): Promise<ExitCodeValue> {
   const io = opts.io ?? systemIO(opts.env ?? process.env);
   try {
     await runSpec(callCommand, io, parsed.globals, parsed.opts, [parsed.target], opts);
@@ -31,6 +34,7 @@ export async function runCallCli(argv: string[], opts: ContextOptions = {}): Pro
  * CLI when this command line is not one for the fast path.
  */
 export function main(argv: string[], fullCli: () => unknown): unknown {
-  if (!parseCallArgs(argv)) return fullCli();
-  return runAsProcess(async (signal) => (await runCallCli(argv, { signal }))!);
+  const parsed = parseCallArgs(argv);
+  if (!parsed) return fullCli();
+  return runAsProcess((signal) => runParsed(parsed, { signal }));
 }
