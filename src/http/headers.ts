@@ -1,9 +1,8 @@
 // `-H 'Name: value'` lines → a header map, and the redacted view of a signed
 // request used by --verbose and --dry-run (never a secret, even unregistered).
 import { UsageError } from '../errors.js';
+import { isFieldValue, isToken } from './http1.js';
 import type { SignedRequest } from './sign.js';
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Lower-case names; a repeated name is joined with ", " (RFC 9110 list semantics). */
 export function parseHeaderLines(lines: string[], what = '-H'): Record<string, string> {
@@ -11,13 +10,12 @@ export function parseHeaderLines(lines: string[], what = '-H'): Record<string, s
   for (const line of lines) {
     const colon = line.indexOf(':');
     const name = (colon < 0 ? line : line.slice(0, colon)).trim();
-    if (colon < 0 || !TOKEN.test(name)) {
+    if (colon < 0 || !isToken(name)) {
       throw new UsageError(`${what} ${JSON.stringify(line)}: expected "Name: value"`);
     }
     const value = line.slice(colon + 1).trim();
     if (/[\r\n\0]/.test(value)) throw new UsageError(`${what} ${JSON.stringify(name)}: the value contains a line break`);
-    // HTTP/1.1 carries header values as bytes: tab, printable ASCII and Latin-1 (RFC 9110 field-vchar + obs-text).
-    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw new UsageError(`${what} ${JSON.stringify(name)}: the value has characters a header cannot carry (only Latin-1; percent-encode others)`);
+    if (!isFieldValue(value)) throw new UsageError(`${what} ${JSON.stringify(name)}: the value has characters a header cannot carry (only Latin-1; percent-encode others)`);
     const key = name.toLowerCase();
     out[key] = out[key] !== undefined ? `${out[key]}, ${value}` : value;
   }

@@ -27,11 +27,16 @@ export const MAX_HEAD_BYTES = 16 * 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/** A header name (RFC 9110 token). */
+export const isToken = (s: string): boolean => TOKEN.test(s);
+/** A header value HTTP/1.1 can carry: tab, printable ASCII and Latin-1 (field-vchar + obs-text). */
+export const isFieldValue = (s: string): boolean => FIELD_VALUE.test(s);
+
 /** The request head and body as bytes. Header values must already be valid (headers.ts checks them). */
 export function serializeRequest(method: string, path: string, headers: Record<string, string>, body?: Buffer): Buffer {
   let head = `${method} ${path} HTTP/1.1\r\n`;
   for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) throw new Http1ParseError(`header ${JSON.stringify(name)} cannot be sent`);
+    if (!isToken(name) || !isFieldValue(value)) throw new Http1ParseError(`header ${JSON.stringify(name)} cannot be sent`);
     head += `${name}: ${value}\r\n`;
   }
   // One exchange per connection: the server closes, and nothing waits on an idle socket.
@@ -81,9 +86,9 @@ function parseHead(text: string, method: string): Head {
     if (line.startsWith(' ') || line.startsWith('\t')) throw new Http1ParseError('folded header lines (obs-fold) are not accepted');
     const colon = line.indexOf(':');
     const name = colon < 0 ? line : line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new Http1ParseError(`invalid header line ${JSON.stringify(line.slice(0, 80))}`);
+    if (!isToken(name)) throw new Http1ParseError(`invalid header line ${JSON.stringify(line.slice(0, 80))}`);
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (!FIELD_VALUE.test(value)) throw new Http1ParseError(`invalid characters in header ${name}`);
+    if (!isFieldValue(value)) throw new Http1ParseError(`invalid characters in header ${name}`);
     rawHeaders.push(name, value);
     addHeader(headers, name, value);
     const key = name.toLowerCase();
@@ -216,7 +221,8 @@ export class ResponseParser {
       const line = this.buf.toString('latin1', 0, eol);
       this.buf = this.buf.subarray(eol + 2);
       if (line === '') return this.finish();
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:/.test(line)) throw new Http1ParseError('invalid trailer line');
+      const colon = line.indexOf(':');
+      if (colon < 0 || !isToken(line.slice(0, colon))) throw new Http1ParseError('invalid trailer line');
     }
   }
 
