@@ -16,6 +16,8 @@ export function buildApis(b: Builder): RestApiModel[] {
   for (const logicalId of b.byType(REST_API)) {
     return b.fail(`Resources.${logicalId}`, 'AWS::ApiGateway::RestApi is not supported; declare the API as AWS::Serverless::Api with function Events');
   }
+  // Each API's Auth section (its defaults for the routes), resolved once.
+  const authOf = new Map<string, Props>();
   const apis: RestApiModel[] = apiLogicalIds.map((logicalId) => {
     const where = `Resources.${logicalId}.Properties`;
     const p = b.resources[logicalId] ? b.props(logicalId, globalApi) : (b.resolver.resolve(globalApi, 'Globals.Api') as Props);
@@ -23,15 +25,12 @@ export function buildApis(b: Builder): RestApiModel[] {
       return b.fail(`${where}.DefinitionBody`, 'OpenAPI definitions are not supported; declare routes as function Events of Type Api');
     }
     const auth = isObject(p.Auth) ? p.Auth : {};
+    authOf.set(logicalId, auth);
     if (isObject(auth.UsagePlan) && auth.UsagePlan.CreateUsagePlan !== 'NONE') {
       b.warnings.push(`${where}.Auth.UsagePlan: SAM-generated usage plans are not emulated; declare AWS::ApiGateway::UsagePlan, ApiKey and UsagePlanKey`);
     }
     return { logicalId, id: physicalId(b.naming, SERVERLESS_API, logicalId), stageName: b.stageNameOf(logicalId), routes: [] };
   });
-  const apiAuth = (logicalId: string): Props => {
-    const p = b.resources[logicalId] ? b.props(logicalId, globalApi) : (b.resolver.resolve(globalApi, 'Globals.Api') as Props);
-    return isObject(p.Auth) ? p.Auth : {};
-  };
   const globalFunction = isObject(b.globals.Function) ? b.globals.Function : {};
   for (const logicalId of Object.keys(b.resources)) {
     const r = b.resources[logicalId] as RawResource;
@@ -55,7 +54,7 @@ export function buildApis(b: Builder): RestApiModel[] {
       if (typeof ep.Method !== 'string') return b.fail(`${ew}.Method`, 'is required');
       const method = ep.Method.toUpperCase();
       const auth = isObject(ep.Auth) ? ep.Auth : {};
-      const defaults = apiAuth(api.logicalId);
+      const defaults = authOf.get(api.logicalId)!;
       const authorizer = String(auth.Authorizer ?? defaults.DefaultAuthorizer ?? 'NONE');
       if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM') {
         return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported (the emulator supports AWS_IAM and NONE)`);
