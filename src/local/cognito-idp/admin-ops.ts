@@ -10,7 +10,7 @@ import { enforcePasswordPolicy } from './password-policy.js';
 import { checkSecretHash } from './secret-hash.js';
 import type { UserRecord, UserStatus } from './state.js';
 import { applyMfaPreference, signOutEverywhere } from './user-ops.js';
-import { attributeList, createUser, mfaFields, parseAttributeList, requireUser, setPassword, userType } from './users.js';
+import { createUser, mfaFields, parseAttributeList, requireUser, setPassword, userType } from './users.js';
 
 type Body = Record<string, unknown>;
 
@@ -67,15 +67,9 @@ export function adminSetUserPassword(ctx: IdpContext, body: Body): unknown {
 export function adminGetUser(ctx: IdpContext, body: Body): unknown {
   const pool = poolOf(ctx, body);
   const user = requireUser(pool, usernameOf(body));
-  return {
-    Username: user.username,
-    UserAttributes: attributeList(user),
-    UserCreateDate: user.createdAt / 1000,
-    UserLastModifiedDate: user.updatedAt / 1000,
-    Enabled: user.enabled,
-    UserStatus: user.status,
-    ...mfaFields(user),
-  };
+  // The UserType with AdminGetUser's name for the attributes, plus the MFA settings.
+  const { Attributes, ...rest } = userType(user);
+  return { ...rest, UserAttributes: Attributes, ...mfaFields(user) };
 }
 
 export function adminDeleteUser(ctx: IdpContext, body: Body): unknown {

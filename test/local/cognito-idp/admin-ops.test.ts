@@ -86,6 +86,10 @@ describe('AdminGetUser, disable, enable, delete', () => {
     h.service.seedUser(POOL.id, 'demouser', 'demoPASS123');
     const got = await h.sdk.send(new AdminGetUserCommand({ UserPoolId: POOL.id, Username: 'DEMOUSER' }));
     expect(got).toMatchObject({ Username: 'demouser', Enabled: true, UserStatus: 'CONFIRMED' });
+    // AdminGetUser names the list UserAttributes (ListUsers' UserType says Attributes).
+    expect(got.UserAttributes).toContainEqual({ Name: 'sub', Value: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(got).not.toHaveProperty('Attributes');
+    expect(got.UserCreateDate).toBeInstanceOf(Date);
     await h.sdk.send(new AdminDisableUserCommand({ UserPoolId: POOL.id, Username: 'demouser' }));
     expect((await h.sdk.send(new AdminGetUserCommand({ UserPoolId: POOL.id, Username: 'demouser' }))).Enabled).toBe(false);
     await expectCognitoError(login('demouser', 'demoPASS123'), 'NotAuthorizedException', 'User is disabled.');
