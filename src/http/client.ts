@@ -69,6 +69,9 @@ function connect(to: Endpoint): Socket {
   return net.connect({ host, port: Number(to.port || 80) });
 }
 
+/** Methods whose requests have no body by definition: no Content-Length unless one is sent. */
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
 /** One request and its response on a connection of its own (or the one given), closed afterwards. */
 export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpResponse> {
   const where = req.port ? `${req.hostname}:${req.port}` : req.hostname;
@@ -127,7 +130,6 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
   });
 }
 
-const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 /**
  * A connection opened while the request is still being signed (the agent round trip,
  * or the keychain and a refresh), so that the TCP and TLS handshakes overlap with that

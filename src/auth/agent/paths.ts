@@ -3,9 +3,10 @@
 //   <os.tmpdir()>/authapi-<uid>/agent-<hash>.sock    (elsewhere)
 // <hash> is a 64-bit FNV-1a hash of the config directory (util/fnv.ts), so each config
 // directory (each AUTHAPI_CONFIG_DIR) has its own agent. A collision would only make
-// two config directories share an agent, whose keys name the config directory anyway. The directory is ours and 0700, or refused:
-// a directory someone else owns or can enter could hold a fake agent that would
-// receive the credentials we `put`, so clients check it before every connect too.
+// two config directories share an agent, whose keys name the config directory anyway.
+// The directory is ours and 0700, or refused: a directory someone else owns or can
+// enter could hold a fake agent that would receive the credentials we `put`, so
+// clients check it before every connect too.
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

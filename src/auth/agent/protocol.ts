@@ -86,7 +86,6 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isStringMap = (v: unknown): v is Record<string, string> =>
   Boolean(v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
 
-
 export function isAgentCredentials(v: unknown): v is AgentCredentials {
   const c = v as Partial<AgentCredentials> | null;
   return Boolean(c && typeof c === 'object' && isString(c.accessKeyId) && isString(c.secretAccessKey) &&
