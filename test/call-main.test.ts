@@ -1,12 +1,10 @@
 // The fast `call` entry (dist/call.cjs) must behave like the full CLI on every
 // command line it takes: same output, same errors, same exit codes.
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runCallCli } from '../src/call-main.js';
 import { runCli } from '../src/cli.js';
 import { testIO } from '../src/io.js';
-import { tempDir } from './helpers/cli.js';
+import { tempDir, writeProfiles } from './helpers/cli.js';
 
 async function both(argv: string[], env: NodeJS.ProcessEnv) {
   const run = async (fn: typeof runCli) => {
@@ -20,10 +18,10 @@ async function both(argv: string[], env: NodeJS.ProcessEnv) {
 describe('call-main: the fast entry', () => {
   it('answers like the full CLI: missing profile, bad method, bad header, a URL outside the API', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { p: {
+    writeProfiles(dir, { p: {
       region: 'eu-west-1', userPoolId: 'eu-west-1_abc', userPoolClientId: 'client', identityPoolId: 'eu-west-1:00000000-0000-0000-0000-000000000000',
       apiUrl: 'http://127.0.0.1:9/prod', apiKey: 'k'.repeat(20),
-    } } }));
+    } });
     const env = { AUTHAPI_CONFIG_DIR: dir };
     for (const argv of [
       ['call', 'no-auth'],

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInProcess, tempDir } from '../helpers/cli.js';
+import { runInProcess, tempDir, writeProfiles } from '../helpers/cli.js';
 
 const PROFILE = {
   region: 'us-east-1',
@@ -14,7 +13,7 @@ const PROFILE = {
 
 function withConfig(profiles: Record<string, unknown>) {
   const dir = tempDir();
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles }));
+  writeProfiles(dir, profiles);
   return { AUTHAPI_CONFIG_DIR: dir };
 }
 

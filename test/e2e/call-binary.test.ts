@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { BIN, runBinary, tempDir } from '../helpers/cli.js';
+import { BIN, runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
 import { echoTemplate, profileFor, startLocal } from './call-stack.js';
 import type { LocalStack } from '../../src/local/index.js';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   // A generous usage plan: these tests are about signing and exit codes, not throttling.
   stack = await startLocal({ port: 0, templatePath: echoTemplate(), parameterOverrides: { ThrottleRateLimit: '10000', ThrottleBurstLimit: '10000' } });
   dir = tempDir();
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profileFor(stack), dead: { ...profileFor(stack), apiUrl: 'http://127.0.0.1:9/prod' } } }));
+  writeProfiles(dir, { local: profileFor(stack), dead: { ...profileFor(stack), apiUrl: 'http://127.0.0.1:9/prod' } });
   // The AWS SDK (loaded by the session layer for guests) prints a multi-line
   // "NodeVersionSupportWarning" on Node < 22; that is not this command's output.
   // No credentials agent: `credentials` runs under the AWS CLI here, outside runBinary's defaults, and an agent would outlive the test.
@@ -202,7 +202,7 @@ describe("clock skew (binary): this machine's clock runs an hour behind the API'
     const d = tempDir();
     const preload = join(d, 'skew.cjs');
     writeFileSync(preload, 'const real = Date.now; Date.now = () => real() - 3600_000;\n');
-    writeFileSync(join(d, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profileFor(stack) } }));
+    writeProfiles(d, { local: profileFor(stack) });
     const e = { ...env, AUTHAPI_CONFIG_DIR: d };
     const call = () => runBinary(['call', '/echo/skew', '--profile', 'local', '-v'], { env: e, execArgv: ['--require', preload] });
     const r = await call();

@@ -4,13 +4,13 @@
 // SigV4 verifier then checks the signature made for https://localhost:PORT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
-import { runBinary, tempDir } from '../helpers/cli.js';
+import { runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
 import { profileFor } from './call-stack.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
   const port = (front.address() as AddressInfo).port;
   const profile = { ...profileFor(stack), apiUrl: `https://localhost:${port}${api.pathname}` };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { tls: profile } }));
+  writeProfiles(dir, { tls: profile });
   env = { AUTHAPI_CONFIG_DIR: dir, AUTHAPI_PROFILE: 'tls', AUTHAPI_STORE: 'file', HOME: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const login = await runBinary(['login', '-u', 'demouser', '--password-stdin'], { env, input: 'demoPASS123\n' });
   expect(login.code, login.stderr).toBe(0);

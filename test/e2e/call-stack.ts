@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { CognitoIdentityClient, GetIdCommand, GetCredentialsForIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import type { AwsCredentials, GetCredentials } from '../../src/http/credential-source.js';
-import { ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir, writeProfiles } from '../helpers/cli.js';
 import { profileFromLocalInfo } from '../../src/commands/local.js';
 
 const ECHO = `export const handler = async (event) => ({
@@ -89,7 +89,7 @@ export function profileFor(stack: LocalStack): Record<string, unknown> {
 }
 
 export function writeProfile(dir: string, stack: LocalStack, name = 'local'): void {
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles: { [name]: profileFor(stack) } }));
+  writeProfiles(dir, { [name]: profileFor(stack) });
 }
 
 export { startLocal };

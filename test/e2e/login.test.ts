@@ -7,10 +7,9 @@
 // The store is the OS keychain when a Secret Service is reachable (CI runs the tests
 // under scripts/with-keyring.sh), otherwise the 0600 file (AUTHAPI_STORE=file).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runBinary, tempDir } from '../helpers/cli.js';
+import { runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import { openKeychain } from '../../src/auth/store/keychain.js';
 import { profileFromLocalInfo } from '../../src/commands/local.js';
@@ -27,12 +26,7 @@ beforeAll(async () => {
   stack = await startLocal({ port: 0, clock: { now: () => Date.now() + serverOffset.ms } });
   const dir = tempDir('authapi-e2e-login-');
   const { info } = stack;
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({
-    version: 1,
-    profiles: {
-      local: profileFromLocalInfo(info),
-    },
-  }), { mode: 0o600 });
+  writeProfiles(dir, { local: profileFromLocalInfo(info) });
   keychain = await openKeychain().then(() => true, () => false);
   env = {
     AUTHAPI_CONFIG_DIR: dir,

@@ -1,7 +1,7 @@
 // Two ways to drive the CLI in tests: in-process through runCli with injected IO
 // (fast, inspectable), and as the real built binary in a child process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../src/cli.js';
@@ -18,6 +18,11 @@ export function tempDir(prefix = 'authapi-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   created.add(dir);
   return dir;
+}
+
+/** Writes <dir>/config.json holding these profiles (mode 0600, as `authapi configure` does). */
+export function writeProfiles(dir: string, profiles: Record<string, unknown>): void {
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, profiles }), { mode: 0o600 });
 }
 
 /** Removes every tempDir() of this test file; AUTHAPI_KEEP_TEMP=1 keeps them for a post-mortem. */

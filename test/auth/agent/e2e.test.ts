@@ -6,9 +6,9 @@
 //   stops the agent. The agent's socket lives in this test's own XDG_RUNTIME_DIR, and
 //   every agent started here is stopped (and killed if need be) afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBinary, tempDir } from '../../helpers/cli.js';
+import { runBinary, tempDir, writeProfiles } from '../../helpers/cli.js';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { agentSocketPath } from '../../../src/auth/agent/paths.js';
 import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
@@ -46,12 +46,7 @@ beforeAll(async () => {
   stack = await startLocal({ port: 0 });
   dir = tempDir('authapi-e2e-agent-');
   const { info } = stack;
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({
-    version: 1,
-    profiles: {
-      local: profileFromLocalInfo(info),
-    },
-  }), { mode: 0o600 });
+  writeProfiles(dir, { local: profileFromLocalInfo(info) });
   const runtime = tempDir('authapi-e2e-runtime-');
   env = {
     AUTHAPI_CONFIG_DIR: dir, AUTHAPI_PROFILE: 'local', AUTHAPI_STORE: 'file', AUTHAPI_AGENT: '1',

@@ -15,7 +15,7 @@ import { testIO, type TestIO } from '../../../src/io.js';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { totpCode } from '../../../src/local/cognito-idp/totp.js';
 import { MemoryStore } from '../../../src/auth/store/memory.js';
-import { tempDir } from '../../helpers/cli.js';
+import { tempDir, writeProfiles } from '../../helpers/cli.js';
 import { profileFromLocalInfo } from '../../../src/commands/local.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -75,7 +75,7 @@ export async function startStack(opts: TemplateOptions & { clock?: ManualClock; 
   const { info } = local;
   const profile: Profile = profileFromLocalInfo(info);
   const configDir = tempDir('authapi-auth-');
-  writeFileSync(join(configDir, 'config.json'), JSON.stringify({ version: 1, profiles: { local: profile } }), { mode: 0o600 });
+  writeProfiles(configDir, { local: profile });
   const admin = new CognitoIdentityProviderClient({
     region: info.region,
     endpoint: local.url,
