@@ -12,9 +12,10 @@ afterEach(async () => {
   fx = undefined;
 });
 
-async function batch(input: string, opts: BatchOptions, handler: (r: Recorded, n: number) => Reply | Promise<Reply>, extra: { creds?: GetCredentials; verbose?: boolean; tty?: boolean; now?: number } = {}) {
+async function batch(input: string, opts: BatchOptions, handler: (r: Recorded, n: number) => Reply | Promise<Reply>, extra: { creds?: GetCredentials; verbose?: boolean; tty?: boolean; now?: number; onOutput?: (stdout: () => string) => void } = {}) {
   fx = await startFixture(handler);
   const s = setupContext(`${fx.url}/prod`, { input, verbose: extra.verbose, tty: extra.tty, now: extra.now });
+  extra.onOutput?.(() => s.io.stdoutText());
   let code = 0;
   let error: unknown;
   try {
@@ -58,11 +59,34 @@ describe('batch', () => {
 
   it('--ordered keeps input order even when answers complete out of order; default is completion order', async () => {
     const input = Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: i, path: `/slow/${i}` })).join('\n');
-    const delay = (r: Recorded) => new Promise<Reply>((res) => setTimeout(() => res({ body: r.url }), (6 - Number(r.url.split('/').pop())) * 15));
-    const ordered = await batch(input, { ordered: true, concurrency: '6' }, delay);
+    // No timers: every request is held until all six have arrived, then they
+    // are answered last-first. Without --ordered, each answer also waits until
+    // the one after it is on stdout, so completion order is certain.
+    const reverse = (waitForOutput: boolean) => {
+      let arrived = 0;
+      let allArrived!: () => void;
+      const gate = new Promise<void>((res) => (allArrived = res));
+      const marks = Array.from({ length: 6 }, () => { let mark!: () => void; const p = new Promise<void>((res) => (mark = res)); return { p, mark }; });
+      let stdout = () => '';
+      const handler = async (r: Recorded): Promise<Reply> => {
+        const i = Number(r.url.split('/').pop());
+        if (++arrived === 6) allArrived();
+        await gate;
+        if (i < 5) await marks[i + 1]!.p;
+        if (waitForOutput && i < 5) {
+          while (!stdout().includes(`"id":${i + 1},`)) await new Promise((res) => setImmediate(res));
+        }
+        marks[i]!.mark();
+        return { body: r.url };
+      };
+      return { handler, setStdout: (f: () => string) => (stdout = f) };
+    };
+    const o = reverse(false);
+    const ordered = await batch(input, { ordered: true, concurrency: '6' }, o.handler);
     expect(ordered.lines.map((l) => l.id)).toEqual([0, 1, 2, 3, 4, 5]);
     await fx!.close();
-    const unordered = await batch(input, { concurrency: '6' }, delay);
+    const u = reverse(true);
+    const unordered = await batch(input, { concurrency: '6' }, u.handler, { onOutput: u.setStdout });
     expect(unordered.lines.map((l) => l.id)).toEqual([5, 4, 3, 2, 1, 0]);
   });
 
@@ -70,16 +94,21 @@ describe('batch', () => {
     let now = 0;
     let max = 0;
     const input = Array.from({ length: 20 }, (_, i) => JSON.stringify({ path: `/c/${i}` })).join('\n');
+    // The first answers are held until three requests are in flight at once,
+    // so the limit is reached for certain (no timers); a fourth would show.
+    let full!: () => void;
+    const gate = new Promise<void>((res) => (full = res));
     const r = await batch(input, { concurrency: '3' }, async () => {
       now += 1;
       max = Math.max(max, now);
-      await new Promise((res) => setTimeout(res, 5));
+      if (now === 3) full();
+      await gate;
+      await new Promise((res) => setImmediate(res));
       now -= 1;
       return { body: 'ok' };
     });
     expect(r.lines).toHaveLength(20);
-    expect(max).toBeLessThanOrEqual(3);
-    expect(max).toBeGreaterThan(1);
+    expect(max).toBe(3);
   });
 
   it('bodies: string, JSON value (as application/json), bodyBase64; binary answers come back as bodyBase64', async () => {
