@@ -10,7 +10,7 @@
 // source and its own version and flags; a rejected or missing cache is simply
 // rebuilt after the run. The cache is only an optimisation: every failure to read or
 // write it is ignored, and AUTHAPI_NO_CODE_CACHE=1 turns it off.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
@@ -98,11 +98,22 @@ function load(bundle: string, prefix: string, env: NodeJS.ProcessEnv): { entry: 
   return { entry: mod.exports, skipCache: () => (skip = true) };
 }
 
+/** A cache file not rewritten for this long is removed when another cache is written. */
+const STALE_CACHE_MS = 30 * 24 * 3600 * 1000;
+
 function writeCache(dir: string, family: string, name: string, data: () => Buffer): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Older caches of this bundle and command (an earlier build) are dead weight.
-    for (const f of readdirSync(dir)) if (f.startsWith(family) && f !== name) unlinkSync(join(dir, f));
+    // Older caches of this bundle and command (an earlier build) are dead weight, and
+    // so is any cache not rewritten for a month: another installation or Node version
+    // that is probably gone (if not, it rebuilds its cache once). Only looked at here,
+    // when a cache is written, never on a run that reads one.
+    const monthAgo = Date.now() - STALE_CACHE_MS;
+    for (const f of readdirSync(dir)) {
+      if (f === name) continue;
+      if (f.startsWith(family)) unlinkSync(join(dir, f));
+      else if ((f.endsWith('.v8cache') || f.endsWith('.tmp')) && statSync(join(dir, f)).mtimeMs < monthAgo) unlinkSync(join(dir, f));
+    }
     const tmp = join(dir, `.${name}.${process.pid}.tmp`);
     writeFileSync(tmp, data(), { mode: 0o600 });
     renameSync(tmp, join(dir, name));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandOf } from '../src/launch.js';
 import { ROOT, runBinary, tempDir } from './helpers/cli.js';
@@ -41,7 +41,6 @@ describe('launcher with a V8 code cache', () => {
     await runBinary(['--version'], { env });
     const dir = join(cache, 'authapi');
     const [name] = readdirSync(dir);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, name!), Buffer.alloc(4096, 7));
     const r = await runBinary(['--version'], { env });
     expect(r.code).toBe(0);
@@ -88,5 +87,23 @@ describe('launcher with a V8 code cache', () => {
     const mtimes = files.map((f) => statSync(join(cache, 'authapi', f)).mtimeMs);
     await runBinary(['--version'], { env });
     expect(files.map((f) => statSync(join(cache, 'authapi', f)).mtimeMs)).toEqual(mtimes); // both accepted, neither rewritten
+  });
+
+  it('writing a cache also removes caches not rewritten for a month (gone installations), and keeps recent ones', async () => {
+    const cache = tempDir();
+    const dir = join(cache, 'authapi');
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, 'call-0123456789abcdef-v18.0.0-1-1.v8cache');
+    const oldTmp = join(dir, '.cli-main-0123456789abcdef-v18.0.0-1-1.v8cache.42.tmp');
+    const recent = join(dir, 'call-fedcba9876543210-v22.0.0-1-1.v8cache');
+    const unrelated = join(dir, 'notes.txt');
+    for (const f of [old, oldTmp, recent, unrelated]) writeFileSync(f, 'x');
+    const fortyDaysAgo = (Date.now() - 40 * 24 * 3600 * 1000) / 1000;
+    for (const f of [old, oldTmp, unrelated]) utimesSync(f, fortyDaysAgo, fortyDaysAgo);
+    const r = await runBinary(['--version'], { env: { XDG_CACHE_HOME: cache, AUTHAPI_CONFIG_DIR: tempDir() } });
+    expect(r.code).toBe(0);
+    const left = readdirSync(dir);
+    expect(left).toEqual(expect.arrayContaining([expect.stringMatching(/^cli-main-/), 'call-fedcba9876543210-v22.0.0-1-1.v8cache', 'notes.txt']));
+    expect(left).toHaveLength(3);
   });
 });

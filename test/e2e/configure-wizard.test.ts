@@ -14,7 +14,7 @@ describe.skipIf(tmuxMissing)('e2e: configure wizard in a real terminal (tmux)', 
 
   it('prompts for each field on stderr, re-asks on invalid input, masks the API key, saves 0600', async () => {
     const dir = tempDir();
-    session = new TmuxSession(`${process.execPath} ${BIN} configure --profile wiz 2>&1`, { AUTHAPI_CONFIG_DIR: dir, NO_COLOR: '1' });
+    session = new TmuxSession(`${process.execPath} ${BIN} configure --profile wiz 2>&1`, { AUTHAPI_CONFIG_DIR: dir, XDG_CACHE_HOME: join(dir, 'cache'), NO_COLOR: '1' });
     const answer = async (prompt: string, text: string) => {
       await session!.waitFor(prompt);
       session!.type(text);

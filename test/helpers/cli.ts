@@ -32,6 +32,15 @@ export function removeTempDirs(): void {
   created.clear();
 }
 
+// The binary's home for this test file (made on first use, removed with the other
+// temp dirs): its V8 code caches (~/.cache/authapi) and anything else it would keep
+// under HOME stay out of the home of whoever runs the tests.
+let binaryHome: string | undefined;
+function homeForBinary(): string {
+  if (binaryHome === undefined || !created.has(binaryHome)) binaryHome = tempDir('authapi-home-');
+  return binaryHome;
+}
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -62,7 +71,7 @@ export function runBinary(
     const child = spawn(process.execPath, [...(opts.execArgv ?? []), opts.bin ?? BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
       // No credentials agent unless the test asks for one: it would outlive the test.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AUTHAPI_AGENT: '0', ...opts.env },
+      env: { PATH: process.env.PATH, HOME: homeForBinary(), AUTHAPI_AGENT: '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
