@@ -8,7 +8,10 @@ import { createConnection } from 'node:net';
 import { checkAgentSocket } from './paths.js';
 import { MAX_LINE_BYTES, parseResponse, type AgentRequest, type AgentResponse } from './protocol.js';
 
-export const CONNECT_TIMEOUT_MS = 150;
+// A healthy agent answers in well under a millisecond, but on a machine with every core
+// busy (CI running test workers in parallel) being scheduled can take a while; 150 ms
+// would be tight there. Only an agent that accepts and then hangs costs this wait.
+export const CONNECT_TIMEOUT_MS = 500;
 
 export interface RequestOptions {
   timeoutMs?: number;
