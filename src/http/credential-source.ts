@@ -2,7 +2,7 @@
 // receive (tests pass a stub), defaulting to a lazy import of src/auth/session.ts so
 // the keychain and the SDK are loaded only when credentials are really needed.
 import type { Context } from '../context.js';
-import { AuthError } from '../errors.js';
+import { AuthError, InterruptedError, UserError } from '../errors.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -53,9 +53,22 @@ export async function credentialsFor(
       return { credentials: register(ctx, await get(ctx, { guest: true })), guest: true, guestFallback: true, notLoggedIn: err as AuthError };
     } catch (guestErr) {
       ctx.io.debug(`guest credentials failed too: ${(guestErr as Error).message}`);
-      throw err;
+      throw whyNoGuest(err as AuthError, guestErr);
     }
   }
+}
+
+/**
+ * What to report when nobody is logged in and a guest's credentials could not be had
+ * either. A pool that refuses guests (an AuthError) makes "not logged in" the whole
+ * story; anything else — the Identity Pool unreachable, throttling — is what actually
+ * stopped the command, and its exit code (6, 7) is the one a script should see.
+ */
+function whyNoGuest(notLoggedIn: AuthError, guestErr: unknown): unknown {
+  if (guestErr instanceof AuthError) return notLoggedIn;
+  // A bug stays a bug, and Ctrl-C stays Ctrl-C.
+  if (!(guestErr instanceof UserError) || guestErr instanceof InterruptedError) return guestErr;
+  return new UserError(`not logged in, and no guest credentials either: ${guestErr.message}`, guestErr.exitCode, guestErr.hint, { cause: guestErr });
 }
 
 export function register(ctx: Context, c: AwsCredentials): AwsCredentials {

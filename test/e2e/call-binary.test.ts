@@ -26,7 +26,13 @@ beforeAll(async () => {
   // A generous usage plan: these tests are about signing and exit codes, not throttling.
   stack = await startLocal({ port: 0, templatePath: echoTemplate(), parameterOverrides: { ThrottleRateLimit: '10000', ThrottleBurstLimit: '10000' } });
   dir = tempDir();
-  writeProfiles(dir, { local: profileFor(stack), dead: { ...profileFor(stack), apiUrl: 'http://127.0.0.1:9/prod' } });
+  const local = profileFor(stack);
+  writeProfiles(dir, {
+    local,
+    dead: { ...local, apiUrl: 'http://127.0.0.1:9/prod' },
+    // Nobody logged in here, and the Identity Pool (the guests' way in) is down.
+    poolDown: { ...local, endpoints: { ...(local.endpoints as object), cognitoIdentity: 'http://127.0.0.1:9' } },
+  });
   // The AWS SDK (loaded by the session layer for guests) prints a multi-line
   // "NodeVersionSupportWarning" on Node < 22; that is not this command's output.
   // No credentials agent: `credentials` runs under the AWS CLI here, outside runBinary's defaults, and an agent would outlive the test.
@@ -172,6 +178,15 @@ describe('failure paths (binary)', () => {
     hang.close();
     expect(t.code).toBe(6);
     expect(t.stderr).toMatch(/within 0\.3 s \(timeout\)/);
+  });
+
+  it('not logged in and the Identity Pool unreachable: exit 6 saying so (not a misleading "log in"), in call and batch', async () => {
+    const r = await runRaw(['call', 'no-auth', '--profile', 'poolDown'], { env });
+    expect(r.code).toBe(6);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^authapi: not logged in, and no guest credentials either: cannot reach the Identity Pool: ECONNREFUSED.* — check the network and the profile's endpoints$/)]);
+    const b = await runRaw(['batch', '--profile', 'poolDown'], { env, input: '{"path":"no-auth"}\n' });
+    expect(b.code).toBe(6);
+    expect(JSON.parse(b.stdout)).toMatchObject({ id: 1, exitCode: 6, error: expect.stringMatching(/^not logged in, and no guest credentials either: cannot reach the Identity Pool/) });
   });
 
   it('a usage error exits 2 before anything is sent', async () => {
