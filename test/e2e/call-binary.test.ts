@@ -31,7 +31,7 @@ beforeAll(async () => {
     local,
     dead: { ...local, apiUrl: 'http://127.0.0.1:9/prod' },
     // Nobody logged in here, and the Identity Pool (the guests' way in) is down.
-    poolDown: { ...local, endpoints: { ...(local.endpoints as object), cognitoIdentity: 'http://127.0.0.1:9' } },
+    poolDown: { ...local, endpoints: { ...local.endpoints, cognitoIdentity: 'http://127.0.0.1:9' } },
   });
   // The AWS SDK (loaded by the session layer for guests) prints a multi-line
   // "NodeVersionSupportWarning" on Node < 22; that is not this command's output.

@@ -2,6 +2,7 @@
 // one `ANY /{proxy+}` AWS_IAM route whose handler echoes what API Gateway handed it,
 // open to guests too, so odd paths and queries reach the emulator's own SigV4
 // verifier (@smithy/signature-v4, independent of aws4) and come back for inspection.
+import type { Profile } from '../../src/config/profile.js';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -84,7 +85,7 @@ export function guestProvider(stack: LocalStack): GetCredentials & { calls: numb
   return fn;
 }
 
-export function profileFor(stack: LocalStack): Record<string, unknown> {
+export function profileFor(stack: LocalStack): Profile {
   return { ...profileFromLocalInfo(stack.info) };
 }
 
