@@ -8,6 +8,7 @@ import type { Profile } from '../config/profile.js';
 import { regionOfPool } from '../config/profile.js';
 import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError } from '../errors.js';
 import { AwsServiceError } from './aws-json.js';
+import { loginCommand } from './login-command.js';
 import { loadModule } from './lazy-load.js';
 
 export interface AwsCredentials {
@@ -110,7 +111,7 @@ export function identityError(err: unknown, profileName: string, guest: boolean)
     case 'NotAuthorizedException':
       if (/Token expired/i.test(message)) return new IdTokenRejectedError(message);
       if (guest && /Unauthenticated access/i.test(message)) {
-        return new AuthError(message, `this pool has no guest access; log in with \`authapi login --profile ${profileName}\``, { cause: err });
+        return new AuthError(message, `this pool has no guest access; log in with ${loginCommand(profileName)}`, { cause: err });
       }
       return new AuthError(message, undefined, { cause: err });
     case 'ResourceNotFoundException':

@@ -29,6 +29,7 @@ import { openStore, storePolicy } from './store/choose.js';
 import type { SecretStore } from './store/types.js';
 import { httpUserPoolTransport, refreshTokens, revokeToken, type AuthenticationResult, type UserPoolTransport } from './user-pool.js';
 import { userPoolError } from './user-pool-errors.js';
+import { loginCommand } from './login-command.js';
 
 export type { AwsCredentials } from './identity.js';
 
@@ -37,7 +38,7 @@ export { DEFAULT_MIN_VALIDITY_MS } from '../http/credential-source.js';
 export const ID_TOKEN_MARGIN_MS = 2 * 60_000;
 
 function loginHint(profileName: string): string {
-  return profileName === 'default' ? 'run `authapi login`' : `run \`authapi login --profile ${profileName}\``;
+  return `run ${loginCommand(profileName)}`;
 }
 
 /** No session for this profile (never logged in, logged out, or made for another pool). */

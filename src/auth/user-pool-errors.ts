@@ -4,15 +4,14 @@
 // is wrong (client, pool, flow not enabled); 7 when throttled.
 import { AuthError, ConfigError, NetworkError, ThrottledError, type UserError } from '../errors.js';
 import { AwsServiceError } from './aws-json.js';
+import { loginCommand } from './login-command.js';
 
 export type AuthPhase = 'login' | 'refresh' | 'revoke';
-
-const LOGIN = '`authapi login`';
 
 export function userPoolError(err: unknown, phase: AuthPhase, profileName: string): unknown {
   if (!(err instanceof AwsServiceError)) return err;
   const { type, message } = err;
-  const login = profileName === 'default' ? LOGIN : `\`authapi login --profile ${profileName}\``;
+  const login = loginCommand(profileName);
   const fail = (hint?: string): UserError => new AuthError(message, hint, { cause: err });
 
   if (err.status >= 500) {

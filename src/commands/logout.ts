@@ -50,7 +50,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
       }
       const outcome = await endSession(ctx, name, profile);
       if (!outcome.hadSession) {
-        ctx.io.info(`authapi: not logged in (profile ${name}); nothing to revoke`);
+        ctx.io.info(`authapi: not logged in (profile "${name}"); nothing to revoke`);
         continue;
       }
       if (outcome.revoke === 'revoked' || outcome.revoke === 'not-needed') {

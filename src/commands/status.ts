@@ -10,6 +10,7 @@ import { validateProfile, type Profile } from '../config/profile.js';
 import { redactedProfile } from '../config/display.js';
 import type { Context } from '../context.js';
 import { defineCommand } from './spec.js';
+import { loginCommand } from '../auth/login-command.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -105,9 +106,8 @@ export const statusCommand = defineCommand<StatusOptions>({
       throw new SilentExit(ExitCode.AUTH);
     }
     if (report.login && report.login.state !== 'logged-in') {
-      const login = ctx.profileName === 'default' ? '`authapi login`' : `\`authapi login --profile ${ctx.profileName}\``;
       const why = report.login.state === 'expired' ? 'the session expired' : 'not logged in';
-      ctx.io.info(`authapi: ${why} (profile ${ctx.profileName}) — run ${login}`);
+      ctx.io.info(`authapi: ${why} (profile "${ctx.profileName}") — run ${loginCommand(ctx.profileName)}`);
       throw new SilentExit(ExitCode.AUTH);
     }
   },

@@ -36,7 +36,7 @@ describe('authapi logout', () => {
     // Twice is fine.
     const again = await cli(s, ['logout'], store);
     expect(again.code).toBe(0);
-    expect(again.stderr).toBe('authapi: not logged in (profile local); nothing to revoke\n');
+    expect(again.stderr).toBe('authapi: not logged in (profile "local"); nothing to revoke\n');
   });
 
   it('server unreachable: wipes locally anyway, says the revoke failed, exit 6', async () => {
@@ -77,6 +77,6 @@ describe('authapi logout', () => {
     expect((await cli(s, ['logout'], store)).code).toBe(0);
     const st = await cli(s, ['status'], store);
     expect(st.code).toBe(3);
-    expect(st.stderr).toBe('authapi: not logged in (profile local) — run `authapi login --profile local`\n');
+    expect(st.stderr).toBe('authapi: not logged in (profile "local") — run `authapi login --profile local`\n');
   });
 });

@@ -82,7 +82,7 @@ describe('authapi status (login part)', () => {
     const r = await cli(s, ['status', '--json'], new MemoryStore());
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ configured: true, login: { state: 'not-logged-in' } });
-    expect(r.stderr).toBe('authapi: not logged in (profile local) — run `authapi login --profile local`\n');
+    expect(r.stderr).toBe('authapi: not logged in (profile "local") — run `authapi login --profile local`\n');
   });
 
   it('an expired session (refresh refused): exit 3, state expired with the reason', async () => {
@@ -94,7 +94,7 @@ describe('authapi status (login part)', () => {
     const r = await cli(s, ['status', '--json'], store);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).login).toMatchObject({ state: 'expired', expiredReason: 'Refresh Token has expired' });
-    expect(r.stderr).toContain('the session expired (profile local)');
+    expect(r.stderr).toContain('the session expired (profile "local")');
   });
 
   it('guest identity is shown apart from the user', async () => {
