@@ -186,9 +186,9 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     ctx.io.stderr.write(ctx.io.redactor.redact(lines.join('\n')) + '\n\n');
   }
   if (opts.output !== undefined) {
-    const { writeFile } = await import('node:fs/promises');
+    const { writeOutputFile } = await import('../util/output-file.js');
     try {
-      await writeFile(opts.output, res.body);
+      await writeOutputFile(opts.output, res.body);
     } catch (err) {
       throw new UsageError(`-o ${opts.output}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `the API answered ${res.status}; choose a writable path`);
     }

@@ -20,9 +20,16 @@ async function createTemp(path: string, mode: number): Promise<{ tmp: string; fh
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const dir = dirname(path);
-  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  const { tmp, fh } = await createTemp(path, mode);
+  await fsp.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await replaceFile(path, data, mode);
+}
+
+/**
+ * The same, in a directory that must already exist. Without `mode` a new file gets
+ * what the umask allows (0666 & ~umask), as any file a shell command creates.
+ */
+export async function replaceFile(path: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  const { tmp, fh } = await createTemp(path, mode ?? 0o666);
   try {
     await fh.writeFile(data);
     await fh.sync();
@@ -33,7 +40,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
   await fh.close();
   try {
-    await fsp.chmod(tmp, mode); // umask may have narrowed or (rarely) the fs ignored the open mode
+    if (mode !== undefined) await fsp.chmod(tmp, mode); // umask may have narrowed or (rarely) the fs ignored the open mode
     await fsp.rename(tmp, path);
   } catch (err) {
     await fsp.unlink(tmp).catch(() => {});
