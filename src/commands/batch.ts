@@ -226,6 +226,8 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
   let wake: (() => void) | undefined;
   let failure: { err: unknown } | undefined;
   const slotFreed = () => new Promise<void>((resolve) => (wake = resolve));
+  // A person typing requests at a terminal would otherwise face a silent wait.
+  if (ctx.io.stdinIsTTY && ctx.io.stderrIsTTY) ctx.io.info('authapi: reading NDJSON requests from the terminal, one per line; end with Ctrl-D');
   const rl = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
   let lineNo = 0;
   let index = 0;

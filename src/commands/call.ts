@@ -100,6 +100,7 @@ async function prepare(ctx: Context, opts: CallOptions): Promise<Prepared> {
 
 export async function readBody(ctx: Context, data: string): Promise<Buffer> {
   if (data === '@-') {
+    if (ctx.io.stdinIsTTY && ctx.io.stderrIsTTY) ctx.io.info('authapi: reading the request body from the terminal; end with Ctrl-D');
     const chunks: Buffer[] = [];
     for await (const c of ctx.io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
     return Buffer.concat(chunks);

@@ -213,10 +213,11 @@ describe('batch', () => {
     for (const secret of [API_KEY, SECRET_KEY, SESSION_TOKEN, r.requests[0]!.signature!.got]) expect(all).not.toContain(secret);
     await fx!.close();
     const quiet = await batch('{"path":"/a"}', {}, echo);
-    expect(quiet.io.stderrText()).toBe('');
+    expect(quiet.io.stderrText()).toBe(''); // piped input: not a word about the terminal
     await fx!.close();
     const tty = await batch('{"path":"/a"}', {}, echo, { tty: true });
     expect(tty.io.stderrText()).toMatch(/\r1\/1 done/);
+    expect(tty.io.stderrText()).toContain('reading NDJSON requests from the terminal, one per line; end with Ctrl-D\n');
   });
 
   it('rejects bad options before reading input', async () => {

@@ -71,6 +71,11 @@ describe('call: signing and sending', () => {
     expect(r2.requests[0]!.method).toBe('PUT');
     expect(r2.requests[0]!.body.equals(bin)).toBe(true);
     expect(r2.requests[0]!.signature?.valid).toBe(true);
+    expect(r2.io.stderrText()).toBe(''); // piped: not a word about the terminal
+    await fx!.close();
+    const typed = await run('/echo', { data: '@-' }, () => ({ body: 'x' }), { input: 'typed', tty: true });
+    expect(typed.requests[0]!.body.toString()).toBe('typed');
+    expect(typed.io.stderrText()).toBe('authapi: reading the request body from the terminal; end with Ctrl-D\n');
     const file = join(r2.dir, 'body.bin');
     writeFileSync(file, bin);
     await fx!.close();
