@@ -80,7 +80,12 @@ export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Prom
 }
 
 function oneLine(s: string): string {
-  return s.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+  return s
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*/g, ' ')
+    // commander's "(Did you mean --json?)" reads as part of the sentence instead.
+    .replace(/\s*\(Did you mean (.+?)\?\)/, ' — did you mean $1?')
+    .trim();
 }
 
 /**

@@ -13,7 +13,8 @@ describe('cli: usage errors and help', () => {
   it.each([
     [['--frobnicate'], "unknown option '--frobnicate' (see `authapi --help`)"],
     [['frob'], "unknown command 'frob'"],
-    [['status', '--jsn'], "unknown option '--jsn' (Did you mean --json?) (see `authapi status --help`)"],
+    [['cal', 'no-auth'], "unknown command 'cal' — did you mean call? (see `authapi --help`)"],
+    [['status', '--jsn'], "unknown option '--jsn' — did you mean --json? (see `authapi status --help`)"],
     [['configure', '--region'], "option '--region <region>' argument missing"],
     [['--profile'], "option '-p, --profile <name>' argument missing"],
   ])('%j → one line, exit 2', async (argv, message) => {
