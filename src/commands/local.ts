@@ -51,7 +51,7 @@ export const localCommand = defineCommand<LocalOptions>({
       .option('--state-dir <dir>', 'where users, keys and identities persist (default: $XDG_DATA_HOME/authapi/local)')
       .option('--no-state', 'keep everything in memory (nothing survives a restart)')
       .option('--user <name:password>', 'create this user (repeatable; replaces the demo user)', (v: string, prev: string[] = []) => [...prev, v])
-      .option('--json', 'print one JSON line with the endpoints and ids on stdout');
+      .option('--json', 'print one JSON line with the endpoints and ids on stdout (secrets stay in the profile)');
   },
   async run(ctx, opts) {
     // Everything is validated before the emulator is loaded or anything is written.
@@ -87,7 +87,7 @@ export const localCommand = defineCommand<LocalOptions>({
       const { info } = stack;
       ctx.io.redactor.add(info.apiKey, info.clientSecret);
       await writeProfile(ctx, profileName, info);
-      if (opts.json) ctx.io.out(`${JSON.stringify({ ...info, profile: profileName })}\n`);
+      if (opts.json) ctx.io.out(`${JSON.stringify(jsonInfo(info, profileName, ctx.configPath))}\n`);
       ctx.io.info(summary(info, profileName, users, stateDir));
       await untilAborted(ctx.signal);
     } finally {
@@ -151,6 +151,15 @@ async function writeProfile(ctx: Context, name: string, info: import('../local/i
   if (!profile) throw new UsageError(`the emulator's profile is not valid: ${problems.join('; ')}`);
   data.profiles[name] = profile;
   await ctx.writeConfig(data);
+}
+
+/**
+ * The --json line: endpoints and ids for scripts, but no secret (the API key, a
+ * client secret): those are printed nowhere and kept in the profile, in `configPath`.
+ */
+function jsonInfo(info: import('../local/index.js').LocalInfo, profile: string, configPath: string): Record<string, unknown> {
+  const { apiKey: _apiKey, clientSecret: _clientSecret, ...rest } = info;
+  return { ...rest, profile, configPath };
 }
 
 function summary(info: import('../local/index.js').LocalInfo, profile: string, users: LocalUser[] | undefined, stateDir: string | undefined): string {

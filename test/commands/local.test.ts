@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
 import { BIN, ROOT, runInProcess, tempDir } from '../helpers/cli.js';
+import { templateVariant } from '../auth/helpers/stack.js';
 
 interface Started {
   info: Record<string, any>;
@@ -50,19 +51,24 @@ describe('authapi local (in-process)', () => {
     const s = await startInProcess([], env);
     expect(s.info).toMatchObject({ region: 'us-east-1', profile: 'local', accountId: '123456789012' });
     expect(s.info.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod$/);
-    const res = await fetch(`${s.info.apiUrl}/no-auth`, { headers: { 'x-api-key': s.info.apiKey } });
+    // No secret in the JSON line: the API key is only in the profile, which it names.
+    expect(s.info.configPath).toBe(join(dir, 'config', 'config.json'));
+    expect(s.info).not.toHaveProperty('apiKey');
+    expect(s.info).not.toHaveProperty('clientSecret');
+    const profile = JSON.parse(readFileSync(s.info.configPath, 'utf8')).profiles.local;
+    expect(profile.apiKey).toMatch(/^[A-Za-z0-9]{40}$/);
+    const res = await fetch(`${s.info.apiUrl}/no-auth`, { headers: { 'x-api-key': profile.apiKey } });
     expect(await res.json()).toEqual({ message: 'Open for All!' });
 
-    const profile = JSON.parse(readFileSync(join(dir, 'config', 'config.json'), 'utf8')).profiles.local;
     expect(profile).toEqual({
       region: 'us-east-1', userPoolId: s.info.userPoolId, userPoolClientId: s.info.userPoolClientId, identityPoolId: s.info.identityPoolId,
-      apiUrl: s.info.apiUrl, apiKey: s.info.apiKey,
+      apiUrl: s.info.apiUrl, apiKey: profile.apiKey,
       endpoints: { cognitoIdp: s.info.endpoints.cognitoIdp, cognitoIdentity: s.info.endpoints.cognitoIdentity, sts: s.info.endpoints.sts },
     });
     const err = s.stderr();
     expect(err).toContain(`aws --endpoint-url ${s.info.endpoints.sts} --region us-east-1 sts get-caller-identity`);
     expect(err).toContain('demouser');
-    expect(err).not.toContain(s.info.apiKey);
+    expect(err).not.toContain(profile.apiKey);
     expect(err).not.toContain('demoPASS123');
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toContain('authapi local: stopped');
@@ -84,6 +90,18 @@ describe('authapi local (in-process)', () => {
     const profile = JSON.parse(readFileSync(join(cfg, 'config.json'), 'utf8')).profiles.dev;
     expect(profile).toMatchObject({ store: 'file', apiUrl: s.info.apiUrl });
     expect(existsSync(join(dir, 'data', 'authapi', 'local'))).toBe(false);
+  });
+
+  it('a template whose app client has a secret: the secret is in the profile, not in the JSON line or the summary', async () => {
+    const { env } = setup();
+    const template = templateVariant({ clientSecret: true });
+    const s = await startInProcess(['--no-state', '--template', template], env);
+    const secret = JSON.parse(readFileSync(s.info.configPath, 'utf8')).profiles.local.clientSecret;
+    expect(secret).toMatch(/^[a-z0-9]{40,}$/);
+    expect(s.info).not.toHaveProperty('clientSecret');
+    expect(s.stderr()).toContain('(with a secret)');
+    expect(s.stderr()).not.toContain(secret);
+    expect(await s.stop()).toBe(0);
   });
 
   it('prints SMS MFA codes on stderr, where the user can read them', async () => {
@@ -196,7 +214,8 @@ describe('authapi local (the built binary)', () => {
     expect(info.profile).toBe('local');
     const jwks = await fetch(`${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);
-    const res = await fetch(`${info.apiUrl}/require-auth`, { headers: { 'x-api-key': info.apiKey } });
+    expect(line).not.toContain(JSON.parse(readFileSync(info.configPath, 'utf8')).profiles.local.apiKey);
+    const res = await fetch(`${info.apiUrl}/require-auth`);
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
     child.kill(signal);
