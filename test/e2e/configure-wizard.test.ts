@@ -7,6 +7,7 @@ import { TmuxSession, hasTmux } from '../helpers/tmux.js';
 // The wizard needs a real terminal; tmux gives it one. CI installs tmux, so there the
 // test never skips; elsewhere it skips, saying why.
 const tmuxMissing = !hasTmux() && !process.env.CI;
+if (tmuxMissing) process.stderr.write('configure-wizard.test: skipping — tmux is not installed (apt-get install tmux; CI installs it)\n');
 
 describe.skipIf(tmuxMissing)('e2e: configure wizard in a real terminal (tmux)', () => {
   let session: TmuxSession | undefined;

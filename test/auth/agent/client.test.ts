@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
 import { tempDir } from '../../helpers/cli.js';
 
-describe.skipIf(process.platform === 'win32')('credentials agent client', () => {
+describe.skipIf(process.platform === 'win32')('credentials agent client (Unix sockets: skipped on Windows, where the agent is off)', () => {
   it('no agent: undefined at once, whatever the timeout, and nothing thrown', async () => {
     const dir = join(tempDir(), 'authapi');
     const t0 = performance.now();

@@ -65,7 +65,7 @@ afterAll(async () => {
 
 const authapi = (args: string[], input?: string, extra: Record<string, string> = {}) => runBinary(args, { env: { ...env, ...extra }, input });
 
-describe.skipIf(process.platform === 'win32')('credentials agent, end to end', () => {
+describe.skipIf(process.platform === 'win32')('credentials agent, end to end (Unix sockets: skipped on Windows, where the agent is off)', () => {
   it('login → call starts the agent → call served by it → logout → exit 3 → logout --all stops it', async () => {
     // login starts no agent (its own start-up matters); it would only update a running one.
     const login = await authapi(['login', '-u', 'demouser', '--password-stdin', '-v'], 'demoPASS123\n');

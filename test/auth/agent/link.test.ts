@@ -41,7 +41,7 @@ afterEach(async () => {
   await s.close();
 });
 
-describe.skipIf(process.platform === 'win32')('getCredentials with the credentials agent', () => {
+describe.skipIf(process.platform === 'win32')('getCredentials with the credentials agent (Unix sockets: skipped on Windows, where the agent is off)', () => {
   it('login hands the agent the credentials; the next command gets them without the store or the network', async () => {
     const ctx = context();
     const c = await countedDeps(s);

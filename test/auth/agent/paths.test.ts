@@ -9,7 +9,7 @@ import { tempDir } from '../../helpers/cli.js';
 
 const uid = process.getuid!();
 
-describe.skipIf(process.platform === 'win32')('agent paths', () => {
+describe.skipIf(process.platform === 'win32')('agent paths (Unix sockets: skipped on Windows, where the agent is off)', () => {
   it('XDG_RUNTIME_DIR/authapi, else <tmpdir>/authapi-<uid>; one socket per config dir', () => {
     expect(agentSocketDir({ XDG_RUNTIME_DIR: '/run/user/1000' })).toBe('/run/user/1000/authapi');
     expect(agentSocketDir({}, 1234)).toBe(join(tmpdir(), 'authapi-1234'));

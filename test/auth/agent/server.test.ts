@@ -46,7 +46,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.close()));
 });
 
-describe.skipIf(process.platform === 'win32')('credentials agent server', () => {
+describe.skipIf(process.platform === 'win32')('credentials agent server (Unix sockets: skipped on Windows, where the agent is off)', () => {
   it('get / put / forget / ping through a real socket', async () => {
     const t = fakeTime();
     const path = socketIn();
