@@ -251,9 +251,11 @@ describe('call: retries', () => {
     fx = await startFixture(() => throttled);
     const s = setupContext(`${fx.url}/prod`);
     s.ctx.env.AWS_MAX_ATTEMPTS = '5';
-    await runCall(s.ctx, base(), 'no-auth', { getCredentials: stubCredentials(), random: () => 0 }).catch(() => {});
+    const five = await runCall(s.ctx, base(), 'no-auth', { getCredentials: stubCredentials(), random: () => 0 }).catch((e: unknown) => e);
+    expect(exitCodeFor(five)).toBe(7); // throttled after the last try
     expect(fx.requests).toHaveLength(5);
-    await runCall(s.ctx, base({ retries: '1' }), 'no-auth', { getCredentials: stubCredentials(), random: () => 0 }).catch(() => {});
+    const two = await runCall(s.ctx, base({ retries: '1' }), 'no-auth', { getCredentials: stubCredentials(), random: () => 0 }).catch((e: unknown) => e);
+    expect(exitCodeFor(two)).toBe(7);
     expect(fx.requests).toHaveLength(7);
   });
 
