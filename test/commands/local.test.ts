@@ -202,24 +202,30 @@ describe('authapi local (the built binary)', () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          stdout += c.toString();
+          if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
       });
-      void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
-    const info = JSON.parse(line) as Record<string, any>;
-    expect(info.profile).toBe('local');
-    const jwks = await fetch(`${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`);
-    expect(jwks.status).toBe(200);
-    expect(line).not.toContain(JSON.parse(readFileSync(info.configPath, 'utf8')).profiles.local.apiKey);
-    const res = await fetch(`${info.apiUrl}/require-auth`);
-    expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
-    child.kill(signal);
-    expect(await exited).toBe(0);
-    expect(stderr).toContain('authapi local: stopped');
+      const info = JSON.parse(line) as Record<string, any>;
+      expect(info.profile).toBe('local');
+      const jwks = await fetch(`${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`);
+      expect(jwks.status).toBe(200);
+      expect(line).not.toContain(JSON.parse(readFileSync(info.configPath, 'utf8')).profiles.local.apiKey);
+      const res = await fetch(`${info.apiUrl}/require-auth`);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('authapi local: stopped');
+    } finally {
+      // A failed check above must not leave the stack running after the test.
+      if (exitCode === undefined) child.kill('SIGKILL');
+    }
   });
 });
