@@ -112,12 +112,13 @@ const looksLikeOption = (arg: string) => arg.length > 1 && arg.startsWith('-');
  */
 export function parseCallArgs(argv: readonly string[]): ParsedCall | undefined {
   const { long, short } = optionTables();
+  const find = (flag: string) => (flag.startsWith('--') ? long.get(flag) : short.get(flag));
   const globalOf = (flag: string) => {
-    const d = flag.startsWith('--') ? long.get(flag) : short.get(flag);
+    const d = find(flag);
     return d?.global ? d : undefined;
   };
   const callOf = (flag: string) => {
-    const d = flag.startsWith('--') ? long.get(flag) : short.get(flag);
+    const d = find(flag);
     return d && !d.global ? d : undefined;
   };
 

@@ -24,14 +24,14 @@ export function missingEqualSignMessage(header: string): string {
   return `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${digest}'.`;
 }
 
-/**
- * @param hasDate whether the request carries `X-Amz-Date` or `Date` (AWS reports
- *   its absence together with the missing parameters).
- */
 // The shape every SigV4 client sends; when it matches, the general scan below would
 // find exactly these words (values hold no separator, each parameter appears once).
 const WELL_FORMED = /^(\S+) Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([^,\s]+)$/;
 
+/**
+ * @param hasDate whether the request carries `X-Amz-Date` or `Date` (AWS reports
+ *   its absence together with the missing parameters).
+ */
 export function parseAuthorization(header: string, hasDate: boolean): AuthorizationParse {
   const m = hasDate ? WELL_FORMED.exec(header) : null;
   if (m) return { ok: true, value: { algorithm: m[1]!, credential: m[2]!, signature: m[4]!, signedHeaders: splitSignedHeaders(m[3]!) } };
