@@ -108,11 +108,16 @@ function writeCache(dir: string, family: string, name: string, data: () => Buffe
     // so is any cache not rewritten for a month: another installation or Node version
     // that is probably gone (if not, it rebuilds its cache once). Only looked at here,
     // when a cache is written, never on a run that reads one.
+    // Each file on its own: one another process removed first must not stop this write.
     const monthAgo = Date.now() - STALE_CACHE_MS;
     for (const f of readdirSync(dir)) {
       if (f === name) continue;
-      if (f.startsWith(family)) unlinkSync(join(dir, f));
-      else if ((f.endsWith('.v8cache') || f.endsWith('.tmp')) && statSync(join(dir, f)).mtimeMs < monthAgo) unlinkSync(join(dir, f));
+      try {
+        if (f.startsWith(family)) unlinkSync(join(dir, f));
+        else if ((f.endsWith('.v8cache') || f.endsWith('.tmp')) && statSync(join(dir, f)).mtimeMs < monthAgo) unlinkSync(join(dir, f));
+      } catch {
+        // gone already, or not ours to remove
+      }
     }
     const tmp = join(dir, `.${name}.${process.pid}.tmp`);
     writeFileSync(tmp, data(), { mode: 0o600 });
