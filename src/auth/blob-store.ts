@@ -27,6 +27,9 @@ const CHUNKED = '@';
 
 const READ_ATTEMPTS = 4;
 
+/** An item is there but does not hold a value this module wrote (or its chunks do not add up). */
+export class CorruptBlobError extends Error {}
+
 function sha256(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('base64');
 }
@@ -43,12 +46,15 @@ function parseManifest(text: string | undefined): Manifest | undefined {
   }
 }
 
+/** The value, or undefined when there is none; CorruptBlobError when there is one but it cannot be read. */
 export async function readBlob(store: SecretStore, name: string): Promise<string | undefined> {
   for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-    const manifest = parseManifest(await store.get(name));
-    if (!manifest) return undefined;
+    const text = await store.get(name);
+    if (text === undefined) return undefined;
+    const manifest = parseManifest(text);
+    if (!manifest) throw new CorruptBlobError(`item ${name} is not in authapi's format`);
     if (manifest.inline !== undefined) return manifest.inline;
-    if (!manifest.slot || !manifest.n) return undefined;
+    if (!manifest.slot || !manifest.n) throw new CorruptBlobError(`item ${name} has a bad manifest`);
     const parts = await Promise.all(
       Array.from({ length: manifest.n }, (_, i) => store.get(`${name}.${manifest.slot}.${i + 1}`)));
     if (parts.every((p): p is string => p !== undefined)) {
@@ -57,7 +63,7 @@ export async function readBlob(store: SecretStore, name: string): Promise<string
     }
     // A writer flipped the manifest under us: read it again.
   }
-  return undefined;
+  throw new CorruptBlobError(`the parts of item ${name} are missing or do not match its checksum`);
 }
 
 export async function writeBlob(store: SecretStore, name: string, value: string): Promise<void> {

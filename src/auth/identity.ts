@@ -9,15 +9,11 @@ import { regionOfPool } from '../config/profile.js';
 import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError } from '../errors.js';
 import { AwsServiceError } from './aws-json.js';
 import { loginCommand } from './login-command.js';
-import { loadModule } from './lazy-load.js';
+import { loadModule } from '../util/lazy-load.js';
 
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  /** Epoch milliseconds, from the server's Expiration. */
-  expiration: number;
-}
+import type { AwsCredentials } from './credentials.js';
+
+export type { AwsCredentials } from './credentials.js';
 
 export type Logins = Record<string, string>;
 

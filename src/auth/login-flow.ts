@@ -3,10 +3,11 @@
 // every challenge, exchange the ID token at the Identity Pool, store the session.
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import type { LoginOptions } from '../commands/login.js';
+import type { LoginOptions } from './login-options.js';
 import { createIdentityPoolApi, type IdentityPoolApi } from './identity.js';
 import { lineReader, promptChoice, promptSecret, promptText } from './login-input.js';
-import { completeLogin, type SessionDeps } from './session.js';
+import { completeLogin } from './login-complete.js';
+import type { SessionDeps } from './session-deps.js';
 import { srpLogin, type LoginPrompts, type MfaChallenge } from './srp-login.js';
 import { openStore } from './store/choose.js';
 import { httpUserPoolTransport } from './user-pool.js';

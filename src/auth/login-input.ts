@@ -4,7 +4,7 @@
 // that into a UsageError naming the flag to use.
 import type { Readable } from 'node:stream';
 import type { IO } from '../io.js';
-import { loadModule } from './lazy-load.js';
+import { loadModule } from '../util/lazy-load.js';
 
 type Prompts = typeof import('@inquirer/prompts');
 

@@ -6,12 +6,14 @@
 //   <profile>/guest-credentials  the guest's AWS credentials          (changes hourly)
 //
 // Both carry the pool ids they were made for, so a profile re-pointed at another
-// pool never reuses a session it cannot belong to. Serialised as ASCII-only JSON so
+// pool never reuses a session it cannot belong to, and the user's carry the id of
+// the login that made them (session-marker.ts), so an item of an older session is
+// never taken for the current one. Serialised as ASCII-only JSON so
 // that chunking by characters never splits a character (blob-store.ts).
-import type { AwsCredentials } from './identity.js';
+import type { AwsCredentials } from './credentials.js';
 import type { SecretStore } from './store/types.js';
 import type { Profile } from '../config/profile.js';
-import { deleteBlob, readBlob, writeBlob } from './blob-store.js';
+import { CorruptBlobError, deleteBlob, readBlob, writeBlob } from './blob-store.js';
 
 export interface UserTokens {
   idToken: string;
@@ -35,6 +37,8 @@ export interface UserSession {
 
 export interface SessionRecord {
   v: 1;
+  /** The login this record belongs to (session-marker.ts); absent while only a guest has used the profile. */
+  sessionId?: string;
   userPoolId: string;
   clientId: string;
   identityPoolId: string;
@@ -43,7 +47,7 @@ export interface SessionRecord {
   guestIdentityId?: string;
 }
 
-export type StoredCredentials = AwsCredentials & { identityId: string };
+export type StoredCredentials = AwsCredentials & { identityId: string; sessionId?: string };
 export type CredentialsKind = 'user' | 'guest';
 
 /** One identity's credentials, small enough for a single keychain item (one read on the hot path). */
@@ -61,34 +65,58 @@ export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-function parse<T extends { v: number }>(text: string | undefined): T | undefined {
+/** undefined when absent; CorruptBlobError when the item is there but is not a record. */
+function parse<T extends { v: number }>(text: string | undefined, name: string): T | undefined {
   if (text === undefined) return undefined;
+  let v: T;
   try {
-    const v = JSON.parse(text) as T;
-    return v && v.v === 1 ? v : undefined;
+    v = JSON.parse(text) as T;
   } catch {
-    return undefined;
+    throw new CorruptBlobError(`item ${name} is not JSON`);
   }
+  if (!v || v.v !== 1) throw new CorruptBlobError(`item ${name} is not a version-1 record`);
+  return v;
 }
 
 export function emptySession(profile: Profile): SessionRecord {
   return { v: 1, userPoolId: profile.userPoolId, clientId: profile.userPoolClientId, identityPoolId: profile.identityPoolId };
 }
 
-/** The stored session, or undefined when absent or made for other pools than the profile's. */
+/**
+ * The stored session, or undefined when absent or made for other pools than the
+ * profile's. Throws CorruptBlobError when the item is there but cannot be read.
+ */
 export async function readSession(store: SecretStore, profileName: string, profile: Profile): Promise<SessionRecord | undefined> {
-  const s = parse<SessionRecord>(await readBlob(store, sessionItem(profileName)));
+  const name = sessionItem(profileName);
+  const s = parse<SessionRecord>(await readBlob(store, name), name);
   if (!s) return undefined;
   if (s.userPoolId !== profile.userPoolId || s.clientId !== profile.userPoolClientId || s.identityPoolId !== profile.identityPoolId) return undefined;
   return s;
 }
 
+/**
+ * Cached credentials, or undefined. They are a cache: an unreadable item counts as
+ * none (the caller fetches new ones and overwrites it), and so do credentials of
+ * another pool or, when `sessionId` is given, of another login.
+ */
 export async function readCredentials(
-  store: SecretStore, profileName: string, profile: Profile, kind: CredentialsKind,
+  store: SecretStore, profileName: string, profile: Profile, kind: CredentialsKind, sessionId?: string,
 ): Promise<StoredCredentials | undefined> {
-  const c = parse<CredentialsRecord>(await readBlob(store, credentialsItem(profileName, kind)));
+  const name = credentialsItem(profileName, kind);
+  let c: CredentialsRecord | undefined;
+  try {
+    c = parse<CredentialsRecord>(await readBlob(store, name), name);
+  } catch (err) {
+    if (err instanceof CorruptBlobError) return undefined;
+    throw err;
+  }
   if (!c || c.identityPoolId !== profile.identityPoolId) return undefined;
-  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration, identityId: c.identityId };
+  if (sessionId !== undefined && c.sessionId !== sessionId) return undefined;
+  if (typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string' || typeof c.expiration !== 'number') return undefined;
+  return {
+    accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration,
+    identityId: c.identityId, ...(c.sessionId === undefined ? {} : { sessionId: c.sessionId }),
+  };
 }
 
 export async function writeSession(store: SecretStore, profileName: string, s: SessionRecord): Promise<void> {
@@ -100,6 +128,11 @@ export async function writeCredentials(
 ): Promise<void> {
   const record: CredentialsRecord = { v: 1, identityPoolId: profile.identityPoolId, ...c };
   await writeBlob(store, credentialsItem(profileName, kind), asciiJson(record));
+}
+
+/** Drops one kind of cached credentials (the API refused them). */
+export async function deleteCredentials(store: SecretStore, profileName: string, kind: CredentialsKind): Promise<void> {
+  await deleteBlob(store, credentialsItem(profileName, kind));
 }
 
 /** Wipes every value: the cached credentials first, so nothing usable outlives the session. */

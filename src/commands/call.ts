@@ -173,7 +173,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
         ctx.io.warn(`could not remember the clock offset: ${(err as Error).message}`);
       }
     },
-    // Credentials revoked or expired behind the cache's back: fetch fresh ones once.
+    // Credentials refused (revoked, expired, a recreated stack): drop them, fetch fresh ones once.
     refreshCredentials: () => signer.refresh(),
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
@@ -199,6 +199,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     if (ctx.io.stdoutIsTTY && res.body[res.body.length - 1] !== 0x0a) ctx.io.out('\n');
   }
   const { errorForResult } = await import('../http/outcome.js');
-  const err: UserError | undefined = errorForResult(result, signer.guestFallback, signer.notLoggedIn);
+  const err: UserError | undefined = errorForResult(result, signer.guestFallback, signer.notLoggedIn,
+    { profileName: ctx.profileName, refreshFailure: signer.refreshFailure });
   if (err) throw err;
 }

@@ -5,15 +5,9 @@ import type { Command } from 'commander';
 import { InterruptedError, UsageError } from '../errors.js';
 import { defineCommand } from './spec.js';
 
-export interface LoginOptions {
-  username?: string;
-  passwordStdin?: boolean;
-  newPasswordStdin?: boolean;
-  mfaCode?: string;
-  mfaType?: 'totp' | 'sms';
-  userAttribute?: string[];
-  insecureStorage?: boolean;
-}
+import type { LoginOptions } from '../auth/login-options.js';
+
+export type { LoginOptions } from '../auth/login-options.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -31,7 +31,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
   async run(ctx, opts) {
     if (opts.insecureStorage) ctx.flags.insecureStorage = true;
     const { getProfile } = await import('../config/file.js');
-    const { endSession } = await import('../auth/session.js');
+    const { endSession } = await import('../auth/end-session.js');
     const data = await ctx.readConfig();
     const names = opts.all ? Object.keys(data.profiles) : [ctx.profileName];
     if (opts.all && names.length === 0) {

@@ -122,7 +122,7 @@ async function agentStatus(ctx: Context): Promise<NonNullable<StatusReport['agen
 
 async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Promise<{ login: LoginStatus; store: StoreStatus }> {
   const { describeBackends } = await import('../auth/store/choose.js');
-  const { readSessionView } = await import('../auth/session.js');
+  const { readSessionView } = await import('../auth/session-view.js');
   const { decodeClaims, stringClaim } = await import('../auth/jwt.js');
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 

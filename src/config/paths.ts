@@ -1,10 +1,12 @@
 // Where authapi keeps its files. Only this module and src/context.ts read the
 // environment (DESIGN.md, "Rules that keep the house livable").
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export function configDir(env: NodeJS.ProcessEnv): string {
-  if (env.AUTHAPI_CONFIG_DIR) return env.AUTHAPI_CONFIG_DIR;
+  // Absolute, so that the keychain items and the agent's keys named after it are the
+  // same from any working directory.
+  if (env.AUTHAPI_CONFIG_DIR) return resolve(env.AUTHAPI_CONFIG_DIR);
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'authapi');
 }

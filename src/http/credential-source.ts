@@ -1,30 +1,16 @@
 // How `call`, `batch` and `credentials` reach the session layer: a dependency they
-// receive (tests pass a stub), defaulting to a lazy import of src/auth/session.ts so
+// receive (tests pass a stub), defaulting to a lazy import of src/auth/get-credentials.ts so
 // the keychain and the SDK are loaded only when credentials are really needed.
 import type { Context } from '../context.js';
 import { AuthError, InterruptedError, UserError } from '../errors.js';
+import type { AwsCredentials, GetCredentialsOptions } from '../auth/credentials.js';
 
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  /** Epoch ms. */
-  expiration: number;
-}
-
-/** Cached credentials must stay valid this long to be handed out without a refresh. */
-export const DEFAULT_MIN_VALIDITY_MS = 5 * 60_000;
-
-export interface GetCredentialsOptions {
-  guest?: boolean;
-  minValidityMs?: number;
-  forceRefresh?: boolean;
-}
+export { DEFAULT_MIN_VALIDITY_MS, type AwsCredentials, type GetCredentialsOptions } from '../auth/credentials.js';
 
 export type GetCredentials = (ctx: Context, opts?: GetCredentialsOptions) => Promise<AwsCredentials>;
 
 export const sessionCredentials: GetCredentials = async (ctx, opts) => {
-  const session = await import('../auth/session.js');
+  const session = await import('../auth/get-credentials.js');
   return session.getCredentials(ctx, opts);
 };
 

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { HttpResponse } from './client.js';
 import { TransportError } from './client.js';
 import { isSkewError, offsetFromResponse } from './clock-skew.js';
+import { credentialRefusal } from './credential-refusal.js';
 import { RetryQuota, classifyError, classifyResponse, retryDelayMs, type Verdict } from './retry.js';
 import type { SignedRequest } from './sign.js';
 
@@ -25,7 +26,10 @@ export interface ExecuteOptions {
   skew: SkewState;
   /** Called once when the offset was corrected (to persist it). */
   onSkewCorrected?(offsetMs: number): Promise<void> | void;
-  /** Called once when the API says the session token expired; true when fresh credentials are in place. */
+  /**
+   * Called once when the API refuses the credentials themselves (credential-refusal.ts):
+   * drop them everywhere and get fresh ones; true when they are in place.
+   */
   refreshCredentials?(): Promise<boolean>;
   quota?: RetryQuota;
   trace?(line: string): void;
@@ -48,8 +52,6 @@ export interface ExecuteResult {
  * perf_hooks, a measurable share of a `call`'s start-up.
  */
 const elapsedMs = () => process.uptime() * 1000;
-
-const EXPIRED_TOKEN = 'security token included in the request is expired';
 
 export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
   // Without --verbose no trace line is even formatted (batch sends thousands of requests).
@@ -90,10 +92,11 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
         continue;
       }
     }
-    if (!refreshed && opts.refreshCredentials && res.status === 403 && res.body.toString('utf8', 0, 300).includes(EXPIRED_TOKEN)) {
+    const refusal = !refreshed && opts.refreshCredentials ? credentialRefusal(res) : undefined;
+    if (refusal !== undefined) {
       refreshed = true;
-      trace('the session token expired; refreshing credentials once');
-      if (await opts.refreshCredentials()) {
+      trace(`the credentials were refused (${refusal}); dropping them and getting new ones once`);
+      if (await opts.refreshCredentials!()) {
         attempts -= 1;
         continue;
       }

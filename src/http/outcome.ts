@@ -1,6 +1,8 @@
 // What a final answer means for the exit status (src/errors.ts), shared by `call`
 // (which throws the error) and `batch` (which records the code per line).
-import { AuthError, HttpError, ThrottledError, type UserError } from '../errors.js';
+import { AuthError, HttpError, ThrottledError, UserError } from '../errors.js';
+import { loginHint } from '../auth/login-command.js';
+import { credentialRefusal } from './credential-refusal.js';
 import type { ExecuteResult } from './execute.js';
 import { isQuotaExceeded } from './retry.js';
 
@@ -16,14 +18,25 @@ export function isIamAccessDenied(res: ExecuteResult['response']): boolean {
  * undefined for 1xx–3xx; otherwise the error to report. `guestFallback`: the
  * request was signed with guest credentials only because nobody is logged in.
  */
-export function errorForResult(r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError): UserError | undefined {
+export function errorForResult(
+  r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError, opts: { profileName?: string; refreshFailure?: Error } = {},
+): UserError | undefined {
   const res = r.response;
   if (res.status < 400) return undefined;
   const line = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const refusal = credentialRefusal(res);
+  if (refusal !== undefined) {
+    const what = `${line}: the API refused the credentials (${refusal})`;
+    const failure = opts.refreshFailure;
+    // New ones could not be had: that failure decides (expired session → 3, network → 6).
+    if (failure instanceof UserError) return new UserError(`${what}; new ones could not be had: ${failure.message}`, failure.exitCode, failure.hint, { cause: failure });
+    // Refused again with new credentials (or a bug kept us from getting any): only a new login helps.
+    return new AuthError(`${what}${failure ? `; new ones could not be had: ${failure.message}` : ' again with new ones'}`, loginHint(opts.profileName ?? 'default'));
+  }
   if (guestFallback && isIamAccessDenied(res)) {
     // The session layer's own words ("not logged in (profile x)" / "session expired") carry the right hint.
-    if (notLoggedIn) return new AuthError(`${notLoggedIn.message}; guests may not call this route`, notLoggedIn.hint ?? 'log in with `authapi login`');
-    return new AuthError('not logged in, and guests may not call this route', 'log in with `authapi login`');
+    if (notLoggedIn) return new AuthError(`${notLoggedIn.message}; guests may not call this route`, notLoggedIn.hint ?? loginHint(opts.profileName ?? 'default'));
+    return new AuthError('not logged in, and guests may not call this route', loginHint(opts.profileName ?? 'default'));
   }
   if (res.status === 429) {
     if (isQuotaExceeded(res)) return new ThrottledError(`${line}: over the API key's usage-plan quota (Limit Exceeded)`, 'the quota resets at the start of the next period; retrying now cannot help');
@@ -45,7 +58,6 @@ export function hintFor(res: ExecuteResult['response']): string | undefined {
     if (type === 'ForbiddenException' || text === '{"message":"Forbidden"}') {
       return 'the API key was refused (missing, wrong, disabled or not in a usage plan): check it with `authapi configure --show`';
     }
-    if (text.includes('security token included in the request is invalid')) return 'the credentials were not accepted: run `authapi login` again';
     if (type === 'InvalidSignatureException' || type === 'IncompleteSignatureException') return 'the signature was refused: run again with --verbose and report it';
   }
   if (res.status === 413) return "the body is over API Gateway's 10 MB limit";

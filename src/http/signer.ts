@@ -27,13 +27,16 @@ export interface Signer {
   /** Signed as a guest only because nobody is logged in. */
   readonly guestFallback: boolean;
   readonly notLoggedIn?: AuthError;
-  /** The API said the session token expired: fresh credentials, once; true when in place. */
+  /** The API refused the credentials: drop them, fresh ones once; true when in place. */
   refresh(): Promise<boolean>;
+  /** Why refresh() could not get fresh credentials, when it could not. */
+  readonly refreshFailure?: Error;
 }
 
 export function createSigner(ctx: Context, deps: { getCredentials: GetCredentials; signWithAgent?: SignWithAgent }, guest: boolean): Signer {
   let useAgent = deps.signWithAgent !== undefined;
   let held: { credentials: AwsCredentials; guest: boolean; guestFallback: boolean; notLoggedIn?: AuthError } | undefined;
+  let refreshFailure: Error | undefined;
 
   const signer: Signer = {
     get guest() {
@@ -44,6 +47,9 @@ export function createSigner(ctx: Context, deps: { getCredentials: GetCredential
     },
     get notLoggedIn() {
       return held?.notLoggedIn;
+    },
+    get refreshFailure() {
+      return refreshFailure;
     },
     async sign(req) {
       if (useAgent && (req.body?.length ?? 0) <= AGENT_BODY_LIMIT) {
@@ -70,6 +76,7 @@ export function createSigner(ctx: Context, deps: { getCredentials: GetCredential
         return true;
       } catch (err) {
         ctx.io.debug(`refreshing credentials failed: ${(err as Error).message}`);
+        refreshFailure = err instanceof Error ? err : new Error(String(err));
         return false;
       }
     },
@@ -103,24 +110,20 @@ function fromAgent(req: UnsignedRequest, s: AgentSigned): SignedRequest {
   };
 }
 
-/** The session layer's agent signing: the profile's identity pool, credentials valid 5 more minutes. */
+/**
+ * The session layer's agent signing: the profile's identity pool, credentials valid 5
+ * more minutes, held under the key of the login recorded now (so never an older one).
+ */
 export const sessionSignWithAgent: SignWithAgent = async (ctx, guest, request) => {
-  const { agentEnabled, agentKey, agentSign } = await import('../auth/agent/link.js');
-  if (!agentEnabled(ctx)) return undefined;
+  const { agentSign } = await import('../auth/agent/link.js');
+  const { announceFileStore, currentMarker, sessionAgentKey } = await import('../auth/session-key.js');
   const profile = await ctx.profile();
-  const key = agentKey(ctx.configDir, ctx.profileName, guest ? 'guest' : 'user');
+  const marker = await currentMarker(ctx);
+  if (!guest && !marker) return undefined; // nobody is logged in: the session layer says so (or signs as a guest)
+  const key = sessionAgentKey(ctx, guest ? 'guest' : 'user', marker);
+  if (!key) return undefined;
   const signed = await agentSign(ctx, key, profile.identityPoolId, ctx.clock.now() + DEFAULT_MIN_VALIDITY_MS, request);
-  if (signed) {
-    // The session still lives in plaintext files when that is the only store allowed:
-    // say so every run, as reading it would (src/auth/session.ts does the same).
-    const { plaintextWarning, storePolicy } = await import('../auth/store/policy.js');
-    const policy = storePolicy(ctx, profile.store);
-    if (policy.order.join() === 'file' && !warned.has(ctx)) {
-      warned.add(ctx);
-      ctx.io.warn(plaintextWarning(ctx, policy));
-    }
-  }
+  // A session in plaintext files is announced every run, as reading it would be.
+  if (signed) announceFileStore(ctx, marker, profile.store);
   return signed;
 };
-
-const warned = new WeakSet<Context>();

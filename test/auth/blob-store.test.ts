@@ -1,7 +1,7 @@
 // Splitting one value across keychain-sized items (Windows caps a secret at 2,560
 // bytes), with the A/B slots that keep readers from ever seeing a mix.
 import { describe, expect, it } from 'vitest';
-import { deleteBlob, readBlob, writeBlob } from '../../src/auth/blob-store.js';
+import { CorruptBlobError, deleteBlob, readBlob, writeBlob } from '../../src/auth/blob-store.js';
 import { MemoryStore } from '../../src/auth/store/memory.js';
 
 const big = (n: number, seed = 'x') => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + ((i + seed.charCodeAt(0)) % 26))).join('');
@@ -50,11 +50,14 @@ describe('blob store', () => {
     expect(seen.has(newValue)).toBe(true);
   });
 
-  it('a manifest whose chunks do not match (torn write) reads as nothing rather than garbage', async () => {
+  it('a manifest whose chunks do not match (torn write) is reported as corrupt, never read as garbage', async () => {
     const m = new MemoryStore({ maxValueLength: 100 });
     await writeBlob(m, 'p/s', big(250));
     m.items.set('p/s.a.2', 'tampered');
-    expect(await readBlob(m, 'p/s')).toBeUndefined();
+    await expect(readBlob(m, 'p/s')).rejects.toBeInstanceOf(CorruptBlobError);
+    m.items.set('p/x', 'not a manifest');
+    await expect(readBlob(m, 'p/x')).rejects.toThrow('item p/x is not in authapi\'s format');
+    expect(await readBlob(m, 'p/absent')).toBeUndefined();
   });
 
   it('delete removes the manifest, every chunk, and leftovers of a crashed writer', async () => {

@@ -4,9 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.js';
-import {
-  getCredentials, isLoggedIn, endSession, NotLoggedInError, SessionExpiredError, lockDir, readSessionView,
-} from '../../src/auth/session.js';
+import { getCredentials } from '../../src/auth/get-credentials.js';
+import { isLoggedIn, readSessionView } from '../../src/auth/session-view.js';
+import { endSession } from '../../src/auth/end-session.js';
+import { NotLoggedInError, SessionExpiredError, SessionUnreadableError } from '../../src/auth/session-errors.js';
+import { lockDir } from '../../src/auth/session-deps.js';
 import { readSession, writeSession } from '../../src/auth/session-data.js';
 import { revokeToken, httpUserPoolTransport } from '../../src/auth/user-pool.js';
 import { MemoryStore } from '../../src/auth/store/memory.js';
@@ -100,7 +102,8 @@ describe('getCredentials', () => {
     expect(err).toBeInstanceOf(NotLoggedInError);
     expect(err).toMatchObject({
       exitCode: ExitCode.AUTH,
-      message: 'session expired (Refresh Token has been revoked), run `authapi login --profile local`',
+      message: 'session expired (profile "local"): Refresh Token has been revoked',
+      hint: 'run `authapi login --profile local`',
     });
     c.calls.length = 0;
     await expect(getCredentials(ctx, {}, c.deps)).rejects.toBeInstanceOf(SessionExpiredError);
@@ -119,7 +122,7 @@ describe('getCredentials', () => {
     expect(await isLoggedIn(ctx)).toBe(false);
   });
 
-  it('a session made for another user pool is not used', async () => {
+  it('a stored session made for another user pool is not used: the login is unreadable (exit 3), not a guest', async () => {
     s = await startStack();
     const ctx = s.context();
     const c = await countedDeps(s);
@@ -128,7 +131,10 @@ describe('getCredentials', () => {
     const session = (await readSession(ctx.secretStore!, 'local', profile))!;
     await writeSession(ctx.secretStore!, 'local', { ...session, userPoolId: 'us-east-1_Other' });
     s.clock.advance(58 * MIN);
-    await expect(getCredentials(ctx, {}, c.deps)).rejects.toBeInstanceOf(NotLoggedInError);
+    const err = await getCredentials(ctx, {}, c.deps).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SessionUnreadableError);
+    expect(err).not.toBeInstanceOf(NotLoggedInError);
+    expect(err).toMatchObject({ exitCode: 3, message: expect.stringContaining('the stored session for profile "local" is unreadable (it is missing from the memory') });
   });
 
   it('guest credentials: no login needed, cached apart from the user\'s, own identity id', async () => {

@@ -100,7 +100,7 @@ describe('authapi status (login part)', () => {
   it('guest identity is shown apart from the user', async () => {
     s = await startStack();
     const store = await loggedIn(s);
-    const { getCredentials } = await import('../../src/auth/session.js');
+    const { getCredentials } = await import('../../src/auth/get-credentials.js');
     await getCredentials(s.context({ store }), { guest: true });
     const report = JSON.parse((await cli(s, ['status', '--json'], store)).stdout);
     expect(report.login.guest.identityId).toMatch(/^us-east-1:/);

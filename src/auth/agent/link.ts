@@ -1,4 +1,4 @@
-// How the session layer (auth/session.ts) uses the credentials agent: ask it first,
+// How the session layer (get-credentials.ts, login-complete.ts, end-session.ts) uses the credentials agent: ask it first,
 // tell it what the keychain gave us (starting it when none runs), make it forget a
 // session that ended. Off when the context has an injected secret store (in-process
 // tests), with AUTHAPI_AGENT=0, on Windows, or when dist/agent.cjs is not there.

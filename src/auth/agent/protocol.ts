@@ -10,7 +10,7 @@
 //   {"op":"ping"}                         → {"ok":true,"pid":N,"entries":n}
 //   {"op":"stop"}                         → {"ok":true}   then the agent exits
 //
-// Keys are "<configDir>|<profile>|user" or "…|guest". Values are the short-lived AWS
+// Keys are "<configDir>|<profile>|user|<session id>" or "<configDir>|<profile>|guest". Values are the short-lived AWS
 // credentials only — never tokens or refresh tokens.
 //
 // `sign` is what `authapi call` uses: the agent signs the request (SigV4, src/http/sign.ts)
@@ -181,6 +181,11 @@ export function parseStart(text: string): AgentStart {
   return { v: 1, socketPath: v.socketPath, entries };
 }
 
-export function agentKey(configDir: string, profileName: string, kind: 'user' | 'guest'): string {
-  return `${configDir}|${profileName}|${kind}`;
+/**
+ * A user's key names the login (session-marker.ts): after a new login or a logout
+ * nobody asks for the old key again, so the agent cannot serve an older session
+ * even if it was never told.
+ */
+export function agentKey(configDir: string, profileName: string, kind: 'user' | 'guest', sessionId?: string): string {
+  return kind === 'user' ? `${configDir}|${profileName}|user|${sessionId ?? ''}` : `${configDir}|${profileName}|guest`;
 }

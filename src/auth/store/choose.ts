@@ -5,7 +5,7 @@
 // every time. With neither a keychain nor that permission: exit 3 saying what to do.
 import type { Context } from '../../context.js';
 import { FileStore } from './file.js';
-import { fileStoreDir, keychainService, plaintextWarning, storePolicy, type StorePolicy } from './policy.js';
+import { fileStoreDir, keychainService, storePolicy, warnPlaintextOnce, type StorePolicy } from './policy.js';
 import { SecretStoreError, keychainLabel, openKeychain } from './keychain.js';
 import type { SecretStore, StoreKind } from './types.js';
 
@@ -41,13 +41,23 @@ export function openStore(ctx: Context, profileStore?: 'keychain' | 'file'): Pro
   return p;
 }
 
+/**
+ * The store a session was recorded in at login (session-marker.ts), whatever this
+ * command's flags allow: the user allowed it then, and the session is there. A
+ * plaintext store is announced as always.
+ */
+export function openStoreOfKind(ctx: Context, kind: StoreKind, allowedBy?: string): Promise<SecretStore> {
+  if (ctx.secretStore) return Promise.resolve(ctx.secretStore);
+  return choose(ctx, { order: [kind], ...(allowedBy === undefined ? {} : { fileAllowedBy: allowedBy }) });
+}
+
 async function choose(ctx: Context, policy: StorePolicy): Promise<SecretStore> {
   const failures: string[] = [];
   for (const kind of policy.order) {
     const backend = BACKENDS.find((b) => b.kind === kind)!;
     try {
       const store = await backend.open(ctx);
-      if (kind === 'file') ctx.io.warn(plaintextWarning(ctx, policy, failures));
+      if (kind === 'file') warnPlaintextOnce(ctx, policy.fileAllowedBy, failures);
       ctx.io.debug(`secret store: ${store.name}`);
       return store;
     } catch (err) {

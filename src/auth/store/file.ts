@@ -15,6 +15,7 @@ export function fileNameFor(key: string): string {
 
 export class FileStore implements SecretStore {
   readonly name: string;
+  readonly kind = 'file' as const;
   private ready?: Promise<void>;
 
   constructor(readonly dir: string) {

@@ -8,7 +8,7 @@
 //   "secret-service" so an absent service is an error we can explain.
 // - A locked or absent Secret Service can hang a call; every call has a 3 s timeout.
 import { AuthError } from '../../errors.js';
-import { loadModule } from '../lazy-load.js';
+import { loadModule } from '../../util/lazy-load.js';
 import type { SecretStore } from './types.js';
 
 export const KEYCHAIN_SERVICE = 'authapi';
@@ -38,6 +38,7 @@ export function keychainLabel(platform: NodeJS.Platform = process.platform): str
 
 export class KeychainStore implements SecretStore {
   readonly name: string;
+  readonly kind = 'keychain' as const;
   readonly maxValueLength = KEYCHAIN_MAX_VALUE;
 
   constructor(

@@ -30,16 +30,34 @@ export function fileStoreDir(ctx: Context): string {
 }
 
 /**
- * Keychain items are global to the user, so a config directory chosen with
- * AUTHAPI_CONFIG_DIR (another installation, a test) gets its own service name and
- * never shares a profile's session with the default one.
+ * Keychain items are global to the OS user, and so would be one profile name used
+ * by two config directories (two HOMEs, XDG_CONFIG_HOME, AUTHAPI_CONFIG_DIR): each
+ * config directory gets its own service name, so they never see, use or log out
+ * each other's sessions.
  */
 export function keychainService(ctx: Context): string {
-  return ctx.env.AUTHAPI_CONFIG_DIR ? `authapi:${ctx.configDir}` : 'authapi';
+  return `authapi:${ctx.configDir}`;
 }
 
 /** What the user is told every run that reads (or stands in for reading) the plaintext store. */
-export function plaintextWarning(ctx: Context, policy: StorePolicy, failures: string[] = []): string {
-  return `secrets are kept in plaintext files (mode 0600) under ${fileStoreDir(ctx)}, as allowed by ${policy.fileAllowedBy}` +
+export function plaintextWarning(ctx: Context, allowedBy: string | undefined, failures: string[] = []): string {
+  return `secrets are kept in plaintext files (mode 0600) under ${fileStoreDir(ctx)}, as allowed by ${allowedBy ?? 'an earlier `authapi login --insecure-storage`'}` +
     (failures.length ? ` (${failures.join('; ')})` : '');
+}
+
+const warned = new WeakSet<Context>();
+
+/**
+ * The plaintext warning, at most once per command however many paths reach the
+ * file store (the store itself, the credentials agent standing in for it).
+ */
+export function warnPlaintextOnce(ctx: Context, allowedBy: string | undefined, failures: string[] = []): void {
+  if (warned.has(ctx)) return;
+  warned.add(ctx);
+  ctx.io.warn(plaintextWarning(ctx, allowedBy, failures));
+}
+
+/** Why the file store is in use for a session recorded there at login (session-marker.ts). */
+export function rememberedFileReason(ctx: Context): string {
+  return `the login of profile "${ctx.profileName}" (it was stored there then)`;
 }

@@ -1,10 +1,12 @@
 // The secret store: one small interface, one file per backend (keychain, file,
 // memory), chosen in choose.ts. Values are opaque strings; callers serialise, and
-// the session layer (src/auth/session-store.ts) splits values longer than
+// the session layer (src/auth/blob-store.ts) splits values longer than
 // maxValueLength across several items.
 export interface SecretStore {
   /** Backend name for `authapi status`, e.g. "keychain (Secret Service)", "file", "memory". */
   readonly name: string;
+  /** Which registered backend this is (choose.ts); absent for test doubles. */
+  readonly kind?: StoreKind;
   /**
    * Longest value one item may hold, in characters. Windows Credential Manager caps a
    * secret at 2,560 bytes and stores UTF-16, so the keychain backend says 1,200.

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../src/clock.js';
 import { createContext, type Context } from '../../../src/context.js';
 import { testIO, type TestIO } from '../../../src/io.js';
-import { endSession, getCredentials, NotLoggedInError } from '../../../src/auth/session.js';
+import { endSession } from '../../../src/auth/end-session.js';
+import { getCredentials } from '../../../src/auth/get-credentials.js';
+import { SessionUnreadableError } from '../../../src/auth/session-errors.js';
 import { startAgentServer, type AgentServer } from '../../../src/auth/agent/server.js';
 import { agentSocketPath } from '../../../src/auth/agent/paths.js';
 import { agentRequest } from '../../../src/auth/agent/client.js';
 import { agentEnabled, agentKey } from '../../../src/auth/agent/link.js';
+import { readMarker } from '../../../src/auth/session-marker.js';
 import { MemoryStore } from '../../../src/auth/store/memory.js';
 import { countedDeps, loginAs } from '../helpers/session-fixture.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -21,20 +24,20 @@ const MIN = 60_000;
 let s: Stack;
 let agent: AgentServer;
 let env: Record<string, string>;
-let userKey: string;
 
 const never = { set: () => 0, clear: () => {} }; // the idle rules are server.test.ts's business
 
 function context(extra: Record<string, string> = {}): Context & { io: TestIO } {
   return createContext({ io: testIO(), env: { ...env, ...extra }, clock: s.clock, profile: 'local', verbose: true }) as Context & { io: TestIO };
 }
-const held = async (key = userKey) => ((await agentRequest(agent.socketPath, { op: 'get', key })) as { credentials?: { accessKeyId: string } }).credentials;
+/** The agent key of the login recorded now (it names the session id). */
+const userKey = () => agentKey(s.configDir, 'local', 'user', readMarker(s.configDir, 'local')?.id);
+const held = async (key = userKey()) => ((await agentRequest(agent.socketPath, { op: 'get', key })) as { credentials?: { accessKeyId: string } }).credentials;
 
 beforeEach(async () => {
   s = await startStack();
   env = { AUTHAPI_CONFIG_DIR: s.configDir, AUTHAPI_STORE: 'file', XDG_RUNTIME_DIR: tempDir('authapi-run-') };
   agent = (await startAgentServer({ socketPath: agentSocketPath(s.configDir, env), clock: s.clock, timers: never }))!;
-  userKey = agentKey(s.configDir, 'local', 'user');
 });
 afterEach(async () => {
   await agent.close();
@@ -47,7 +50,7 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
     const c = await countedDeps(s);
     const login = await loginAs(s, ctx, c.deps);
     expect((await held())?.accessKeyId).toBe(login.credentials.accessKeyId);
-    expect(agent.keys()).toEqual([userKey]); // user credentials only: no tokens
+    expect(agent.keys()).toEqual([userKey()]); // user credentials only: no tokens
 
     rmSync(join(s.configDir, 'secrets'), { recursive: true }); // the store is gone
     c.calls.length = 0;
@@ -62,7 +65,7 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
     await loginAs(s, context(), c.deps);
     rmSync(join(s.configDir, 'secrets'), { recursive: true });
     s.clock.advance(56 * MIN); // 4 minutes left: below the 5-minute floor
-    await expect(getCredentials(context(), {}, c.deps)).rejects.toBeInstanceOf(NotLoggedInError);
+    await expect(getCredentials(context(), {}, c.deps)).rejects.toBeInstanceOf(SessionUnreadableError);
     expect(await held()).toBeUndefined();
   });
 
@@ -90,7 +93,7 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
   it('credentials read from the store before a logout reached the agent are not handed to it afterwards', async () => {
     const c = await countedDeps(s);
     const login = await loginAs(s, context(), c.deps);
-    await agentRequest(agent.socketPath, { op: 'forget', key: userKey }); // "logout", at s.clock's now
+    await agentRequest(agent.socketPath, { op: 'forget', key: userKey() }); // "logout", at s.clock's now
     // A command that read the store a moment before that forget, and shares after it.
     const late = createContext({ io: testIO(), env, clock: new ManualClock(s.clock.now() - 1), profile: 'local' });
     expect((await getCredentials(late, {}, c.deps)).accessKeyId).toBe(login.credentials.accessKeyId);
@@ -104,7 +107,7 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
   it('credentials made for another identity pool are ignored (the profile was re-pointed)', async () => {
     const c = await countedDeps(s);
     const login = await loginAs(s, context(), c.deps);
-    await agentRequest(agent.socketPath, { op: 'put', key: userKey, credentials: {
+    await agentRequest(agent.socketPath, { op: 'put', key: userKey(), credentials: {
       accessKeyId: 'ASIAOTHERPOOL', secretAccessKey: 'x', sessionToken: 'y', expiration: s.clock.now() + 60 * MIN,
       identityId: 'us-east-1:other', identityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' } });
     expect((await getCredentials(context(), {}, c.deps)).accessKeyId).toBe(login.credentials.accessKeyId);
@@ -116,7 +119,7 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
     const ctx = context();
     await loginAs(s, ctx, c.deps);
     await getCredentials(ctx, { guest: true }, c.deps);
-    expect(agent.keys().sort()).toEqual([agentKey(s.configDir, 'local', 'guest'), userKey]);
+    expect(agent.keys().sort()).toEqual([agentKey(s.configDir, 'local', 'guest'), userKey()]);
     await endSession(ctx, 'local', s.profile, { userPool: c.deps.userPool });
     expect(agent.keys()).toEqual([]);
   });

@@ -1,7 +1,8 @@
 // A logged-in session against the local stack, with every network call counted, so
 // tests can assert "no network call" on the cached path.
 import { createIdentityPoolApi, type IdentityPoolApi } from '../../../src/auth/identity.js';
-import { completeLogin, type SessionDeps } from '../../../src/auth/session.js';
+import { completeLogin } from '../../../src/auth/login-complete.js';
+import type { SessionDeps } from '../../../src/auth/session-deps.js';
 import { srpLogin } from '../../../src/auth/srp-login.js';
 import { httpUserPoolTransport, type UserPoolTransport } from '../../../src/auth/user-pool.js';
 import type { Context } from '../../../src/context.js';

@@ -92,9 +92,11 @@ describe('describeBackends', () => {
 });
 
 describe('keychainService', () => {
-  it('"authapi" for the default config dir; its own name for AUTHAPI_CONFIG_DIR, so sessions never mix', () => {
+  it('each config dir (HOME, XDG_CONFIG_HOME, AUTHAPI_CONFIG_DIR) has its own service name, so sessions never mix', () => {
     const io = testIO();
-    expect(keychainService(createContext({ io, env: { HOME: '/home/me' } }))).toBe('authapi');
+    expect(keychainService(createContext({ io, env: { HOME: '/home/me' } }))).toBe('authapi:/home/me/.config/authapi');
+    expect(keychainService(createContext({ io, env: { HOME: '/home/you' } }))).toBe('authapi:/home/you/.config/authapi');
+    expect(keychainService(createContext({ io, env: { HOME: '/home/me', XDG_CONFIG_HOME: '/cfg' } }))).toBe('authapi:/cfg/authapi');
     expect(keychainService(createContext({ io, env: { AUTHAPI_CONFIG_DIR: '/tmp/x' } }))).toBe('authapi:/tmp/x');
   });
 });

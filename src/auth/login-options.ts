@@ -1,0 +1,12 @@
+// What `authapi login` was asked to do, as the login flow receives it: the command
+// (src/commands/login.ts) parses flags into this, the flow (login-flow.ts) acts on it.
+
+export interface LoginOptions {
+  username?: string;
+  passwordStdin?: boolean;
+  newPasswordStdin?: boolean;
+  mfaCode?: string;
+  mfaType?: 'totp' | 'sms';
+  userAttribute?: string[];
+  insecureStorage?: boolean;
+}
