@@ -8,7 +8,7 @@ import type { Profile } from '../config/profile.js';
 import { regionOfPool } from '../config/profile.js';
 import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError } from '../errors.js';
 import { AwsServiceError } from './aws-json.js';
-import { loginCommand } from './login-command.js';
+import { loginCommand, loginHint } from './login-command.js';
 import { loadModule } from '../util/lazy-load.js';
 
 import type { AwsCredentials } from './credentials.js';
@@ -105,11 +105,13 @@ export function identityError(err: unknown, profileName: string, guest: boolean)
   if (err.status >= 500) return new NetworkError(`the Identity Pool failed (${type}: ${message})`, 'try again in a moment', { cause: err });
   switch (type) {
     case 'NotAuthorizedException':
-      if (/Token expired/i.test(message)) return new IdTokenRejectedError(message);
+      // An ID token that expired or cannot be verified (a recreated pool, rotated keys):
+      // a refreshed one may do; if not, the session has ended.
+      if (/Token expired|verify signed token/i.test(message)) return new IdTokenRejectedError(message);
       if (guest && /Unauthenticated access/i.test(message)) {
         return new AuthError(message, `this pool has no guest access; log in with ${loginCommand(profileName)}`, { cause: err });
       }
-      return new AuthError(message, undefined, { cause: err });
+      return new AuthError(message, guest ? undefined : loginHint(profileName), { cause: err });
     case 'ResourceNotFoundException':
     case 'InvalidParameterException':
       return new ConfigError(message, `check identityPoolId in profile "${profileName}"`, { cause: err });

@@ -19,7 +19,8 @@ export interface StatusOptions {
 }
 
 export interface LoginStatus {
-  state: 'logged-in' | 'expired' | 'not-logged-in' | 'unknown';
+  /** unreadable: a login is recorded but its stored session cannot be read; unknown: the store cannot be opened. */
+  state: 'logged-in' | 'expired' | 'not-logged-in' | 'unreadable' | 'unknown';
   /** Who, from the ID token. */
   user?: {
     username?: string;
@@ -100,9 +101,9 @@ export const statusCommand = defineCommand<StatusOptions>({
       ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${ctx.profileName}\``);
       throw new SilentExit(ExitCode.USAGE);
     }
-    if (report.login?.state === 'unknown') {
+    if (report.login?.state === 'unknown' || report.login?.state === 'unreadable') {
       const { problem, hint } = report.login;
-      ctx.io.info(`authapi: the session of profile ${ctx.profileName} cannot be read: ${problem}${hint ? ` — ${hint}` : ''}`);
+      ctx.io.info(`authapi: the session of profile "${ctx.profileName}" cannot be read: ${problem}${hint ? ` — ${hint}` : ''}`);
       throw new SilentExit(ExitCode.AUTH);
     }
     if (report.login && report.login.state !== 'logged-in') {
@@ -123,6 +124,7 @@ async function agentStatus(ctx: Context): Promise<NonNullable<StatusReport['agen
 async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Promise<{ login: LoginStatus; store: StoreStatus }> {
   const { describeBackends } = await import('../auth/store/choose.js');
   const { readSessionView } = await import('../auth/session-view.js');
+  const { SessionUnreadableError } = await import('../auth/session-errors.js');
   const { decodeClaims, stringClaim } = await import('../auth/jwt.js');
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
@@ -136,7 +138,8 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
     view = await readSessionView(ctx, profile);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    return { login: { state: 'unknown', problem: err.message, ...(err.hint ? { hint: err.hint } : {}) }, store };
+    const state = err instanceof SessionUnreadableError ? 'unreadable' : 'unknown';
+    return { login: { state, problem: err.message, ...(err.hint ? { hint: err.hint } : {}) }, store };
   }
   store.inUse = view.store.name;
   const user = view.session?.user;
@@ -185,7 +188,7 @@ export function formatStatus(r: StatusReport): string {
   for (const p of r.problems ?? []) rows.push(['problem', p]);
   const l = r.login;
   if (l) {
-    const state = { 'logged-in': 'yes', expired: 'no — the session expired', 'not-logged-in': 'no', unknown: 'unknown' }[l.state];
+    const state = { 'logged-in': 'yes', expired: 'no — the session expired', 'not-logged-in': 'no', unreadable: 'unreadable — log in again', unknown: 'unknown' }[l.state];
     rows.push(['logged in', state]);
     if (l.user) {
       const who = [l.user.username, l.user.email && `<${l.user.email}>`].filter(Boolean).join(' ');
