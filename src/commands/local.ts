@@ -8,6 +8,7 @@ import { dataDir } from '../config/paths.js';
 import { validateProfile, type Profile } from '../config/profile.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { liveClaim, releaseClaim, writeClaim } from './local-claim.js';
 import { defineCommand } from './spec.js';
 
 export interface LocalOptions {
@@ -65,6 +66,12 @@ export const localCommand = defineCommand<LocalOptions>({
     if (existing && !isEmulatorProfile(existing)) {
       throw new UsageError(`profile "${profileName}" points at a deployed stack; the emulator will not overwrite it`, `use --profile ${LOCAL_PROFILE} (or another name)`);
     }
+    // Never repoint a profile another running emulator serves: its users would be cut off.
+    const other = liveClaim(ctx.configDir, profileName);
+    if (other) {
+      throw new UsageError(`profile "${profileName}" is served by another running \`authapi local\` (pid ${other.pid}, ${other.url})`,
+        `stop that one, or give this one its own profile: authapi local --profile local2`);
+    }
     if (ctx.signal.aborted) return;
 
     const local = await import('../local/index.js');
@@ -87,13 +94,15 @@ export const localCommand = defineCommand<LocalOptions>({
       const { info } = stack;
       ctx.io.redactor.add(info.apiKey, info.clientSecret);
       await writeProfile(ctx, profileName, info);
+      await writeClaim(ctx.configDir, profileName, stack.url);
       if (opts.json) ctx.io.out(`${JSON.stringify(jsonInfo(info, profileName, ctx.configPath))}\n`);
       ctx.io.info(summary(info, profileName, users, stateDir));
       await untilAborted(ctx.signal);
     } finally {
       await stack.close();
+      await releaseClaim(ctx.configDir, profileName);
     }
-    ctx.io.info('authapi local: stopped');
+    ctx.io.info(`authapi local: stopped; profile "${profileName}" points at it until \`authapi local${profileName === LOCAL_PROFILE ? '' : ` --profile ${profileName}`}\` runs again`);
   },
 });
 
