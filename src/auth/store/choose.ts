@@ -89,8 +89,8 @@ export interface BackendStatus {
 }
 
 /**
- * Every registered backend: can it open here (a real write and read for the keychain),
- * and does the user allow it (for `authapi status`).
+ * Every registered backend: can it open here (for an allowed keychain, a real write and
+ * read), and does the user allow it (for `authapi status`).
  */
 export async function describeBackends(ctx: Context, profileStore?: 'keychain' | 'file'): Promise<BackendStatus[]> {
   let policy: StorePolicy;
@@ -102,7 +102,9 @@ export async function describeBackends(ctx: Context, profileStore?: 'keychain' |
   const out: BackendStatus[] = [];
   for (const b of BACKENDS) {
     const allowed = policy.order.includes(b.kind);
-    if (b.probe) {
+    // Only a store the profile may use is probed: writing to a keychain the user keeps
+    // out of it could pop up an unlock prompt on a desktop for nothing.
+    if (b.probe && allowed) {
       const found = await b.probe(ctx);
       const usable = found.state === 'available';
       out.push({

@@ -94,6 +94,22 @@ describe('describeBackends', () => {
   });
 });
 
+describe('describeBackends probes only what the profile may use', () => {
+  it('AUTHAPI_STORE=file: the keychain is opened, not written to', async () => {
+    const probe = vi.spyOn(keychain, 'probeKeychain');
+    const open = vi.spyOn(keychain, 'openKeychain').mockRejectedValue(new keychain.SecretStoreError('no OS keychain is usable: no D-Bus'));
+    try {
+      const list = await describeBackends(ctx({ AUTHAPI_STORE: 'file' }).ctx);
+      expect(list[0]).toMatchObject({ kind: 'keychain', available: false, allowed: false, problem: 'no OS keychain is usable: no D-Bus' });
+      expect(list[0]!.state).toBeUndefined();
+      expect(probe).not.toHaveBeenCalled();
+    } finally {
+      probe.mockRestore();
+      open.mockRestore();
+    }
+  });
+});
+
 describe('openStore with a probe (login)', () => {
   const locked = { state: 'locked' as const, message: 'the keychain (Secret Service) is locked: …', hint: 'unlock it' };
   function lockedKeychain() {
