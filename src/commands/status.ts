@@ -100,16 +100,17 @@ export const statusCommand = defineCommand<StatusOptions>({
       ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${ctx.profileName}\``);
       throw new SilentExit(ExitCode.USAGE);
     }
-    if (report.login?.state === 'unknown') {
-      const { problem, hint } = report.login;
-      ctx.io.info(`authapi: the session of profile ${ctx.profileName} cannot be read: ${problem}${hint ? ` — ${hint}` : ''}`);
-      throw new SilentExit(ExitCode.AUTH);
-    }
-    // Not logged in and no allowed store works: that, not `authapi login`, is what to fix first.
+    // Not logged in (or unreadable) and no allowed store works: that, with what to do
+    // about it, is what to fix first.
     const allowed = report.store?.available.filter((b) => b.allowed) ?? [];
     const storeProblem = allowed.every((b) => !b.available) ? allowed[0] : undefined;
-    if (report.login?.state !== 'logged-in' && storeProblem?.problem) {
-      ctx.io.info(`authapi: ${storeProblem.problem}${storeProblem.hint ? ` — ${storeProblem.hint}` : ''}`);
+    const storeLine = report.login?.state !== 'logged-in' && storeProblem?.problem !== undefined && storeProblem.problem !== report.login?.problem;
+    if (storeLine) ctx.io.info(`authapi: ${storeProblem!.problem}${storeProblem!.hint ? ` — ${storeProblem!.hint}` : ''}`);
+    if (report.login?.state === 'unknown') {
+      const { problem, hint } = report.login;
+      const what = hint && !storeLine ? ` — ${hint}` : '';
+      ctx.io.info(`authapi: the session of profile ${ctx.profileName} cannot be read: ${problem}${what}`);
+      throw new SilentExit(ExitCode.AUTH);
     }
     if (report.login && report.login.state !== 'logged-in') {
       const why = report.login.state === 'expired' ? 'the session expired' : 'not logged in';

@@ -144,9 +144,11 @@ describe.skipIf(skip)('Secret Service states through the real binary (real gnome
     // The same keyring, locked with the session in it: told as locked, not "not logged in".
     expect(keychainRow(lockedStatus!)).toMatchObject({ available: false, state: 'locked', problem: expect.stringContaining(LOCKED) });
     expect(lockedStatus!.json.login.state).toBe('unknown');
+    expect(lockedStatus!.stderr).toMatch(new RegExp(`^authapi: ${escape(LOCKED)} \\(.*\\) — ${escape(UNLOCK_HINT)}.*\nauthapi: the session of profile local cannot be read: the keychain \\(Secret Service\\) refused a read: .*\n$`));
     expect(lockedStatus!.code).toBe(3);
     expect(lockedLogin!.stderr).toContain(`authapi: ${LOCKED}`);
     expect(lockedLogin!.stderr).toContain(UNLOCK_HINT);
+    expect(lockedLogin!.stderr).not.toContain('start a Secret Service');
     expect(lockedLogin!.code).toBe(3);
   });
 

@@ -159,7 +159,12 @@ export class KeychainStore implements SecretStore {
       return await Promise.race([fn(controller.signal), timeout]);
     } catch (err) {
       if (err instanceof SecretStoreError) throw err;
-      throw new SecretStoreError(`the ${this.name} refused a ${what}: ${describe(err)}`, undefined, { cause: err });
+      const refused = new SecretStoreError(`the ${this.name} refused a ${what}: ${describe(err)}`, undefined, { cause: err });
+      // The library's words alone (no D-Bus question on this path) pick the advice.
+      const state = classifyFailure(refused, undefined);
+      if (state === 'locked') throw new SecretStoreError(refused.message, HOW_TO_UNLOCK, { cause: err });
+      if (state === 'no-default-collection') throw new SecretStoreError(refused.message, HOW_TO_GET_A_DEFAULT_KEYRING, { cause: err });
+      throw refused;
     } finally {
       clearTimeout(timer);
     }

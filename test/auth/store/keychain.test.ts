@@ -81,6 +81,14 @@ describe('keychain failures (fake addon)', () => {
     expect((err as SecretStoreError).hint).toMatch(/--insecure-storage/);
   });
 
+  it('a refused call on the path of call gets advice from the library\'s words: unlock a locked keyring, create a missing default one', async () => {
+    const locked = new KeychainStore(fakeModule({ get: () => Promise.reject(new Error("Couldn't access platform storage: Secret Service: unlock prompt was dismissed")) }), { platform: 'linux' });
+    const err = await locked.get('x').catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 3, message: 'the keychain (Secret Service) refused a read: Secret Service: unlock prompt was dismissed', hint: HOW_TO_UNLOCK });
+    const noDefault = new KeychainStore(fakeModule({ get: () => Promise.reject(new Error('Secret Service: no result found')) }), { platform: 'linux' });
+    expect(await noDefault.get('x').catch((e: unknown) => e)).toMatchObject({ hint: HOW_TO_GET_A_DEFAULT_KEYRING });
+  });
+
   it('a refused call names the operation', async () => {
     const store = new KeychainStore(fakeModule({ get: () => Promise.reject(new Error('Secret Service: no result found')) }), { platform: 'linux' });
     await expect(store.get('x')).rejects.toThrow('the keychain (Secret Service) refused a read: Secret Service: no result found');
