@@ -26,9 +26,10 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
   if (opts.insecureStorage) ctx.flags.insecureStorage = true;
   const profile = await ctx.profile();
   const { io, env } = ctx;
-  // Open the store first: no keychain and no permission for the file should fail
-  // before anyone types a password.
-  const store = deps.store ?? (await openStore(ctx, profile.store));
+  // Open the store first, and try it for real (a locked keyring, or one with no
+  // default collection, opens fine but stores nothing): no usable store should fail
+  // before anyone types a password or any request goes out.
+  const store = deps.store ?? (await openStore(ctx, profile.store, { probe: true }));
   // Load the Identity Pool client while the SRP exchange waits on the network.
   const identityApi: Promise<IdentityPoolApi> = deps.identityApi
     ? Promise.resolve(deps.identityApi)

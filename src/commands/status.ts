@@ -44,7 +44,7 @@ export interface LoginStatus {
 export interface StoreStatus {
   /** The backend in use for this profile. */
   inUse?: string;
-  available: { kind: string; name: string; available: boolean; allowed: boolean; problem?: string }[];
+  available: { kind: string; name: string; available: boolean; allowed: boolean; state?: string; problem?: string; hint?: string }[];
 }
 
 export interface StatusReport {
@@ -101,14 +101,22 @@ export const statusCommand = defineCommand<StatusOptions>({
       ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${ctx.profileName}\``);
       throw new SilentExit(ExitCode.USAGE);
     }
+    // Not logged in (or unreadable) and no allowed store works: that, with what to do
+    // about it, is what to fix first.
+    const allowed = report.store?.available.filter((b) => b.allowed) ?? [];
+    const storeProblem = allowed.every((b) => !b.available) ? allowed[0] : undefined;
+    const storeLine = report.login?.state !== 'logged-in' && storeProblem?.problem !== undefined && storeProblem.problem !== report.login?.problem;
+    if (storeLine) ctx.io.info(`authapi: ${storeProblem!.problem}${storeProblem!.hint ? ` — ${storeProblem!.hint}` : ''}`);
     if (report.login?.state === 'unknown' || report.login?.state === 'unreadable') {
       const { problem, hint } = report.login;
-      ctx.io.info(`authapi: the session of profile "${ctx.profileName}" cannot be read: ${problem}${hint ? ` — ${hint}` : ''}`);
+      const what = hint && !storeLine ? ` — ${hint}` : '';
+      ctx.io.info(`authapi: the session of profile "${ctx.profileName}" cannot be read: ${problem}${what}`);
       throw new SilentExit(ExitCode.AUTH);
     }
     if (report.login && report.login.state !== 'logged-in') {
       const why = report.login.state === 'expired' ? 'the session expired' : 'not logged in';
-      ctx.io.info(`authapi: ${why} (profile "${ctx.profileName}") — run ${loginCommand(ctx.profileName)}`);
+      const next = `${storeProblem?.problem ? 'make the store usable, then ' : ''}run ${loginCommand(ctx.profileName)}`;
+      ctx.io.info(`authapi: ${why} (profile "${ctx.profileName}") — ${next}`);
       throw new SilentExit(ExitCode.AUTH);
     }
   },
@@ -207,7 +215,8 @@ export function formatStatus(r: StatusReport): string {
   if (r.store) {
     if (r.store.inUse) rows.push(['secret store', r.store.inUse]);
     rows.push(['stores', r.store.available.map((b) =>
-      `${b.name}: ${b.available ? 'available' : 'unavailable'}${b.allowed ? '' : ', not allowed'}`).join('; ')]);
+      `${b.name}: ${b.available ? 'available' : (b.state ?? 'unavailable').replace(/-/g, ' ')}${b.allowed ? '' : ', not allowed'}`).join('; ')]);
+    for (const b of r.store.available) if (b.allowed && !b.available && b.problem) rows.push([`${b.kind} problem`, b.problem + (b.hint ? ` — ${b.hint}` : '')]);
   }
   if (r.agent) {
     rows.push(['credentials agent', r.agent.state === 'running' ? `running (pid ${r.agent.pid})`

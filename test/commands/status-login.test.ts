@@ -112,15 +112,20 @@ describe('authapi status without a usable store', () => {
   it('exit 3 with the store\'s problem and how to fix it', async () => {
     const keychain = await import('../../src/auth/store/keychain.js');
     const { vi } = await import('vitest');
-    const spy = vi.spyOn(keychain, 'openKeychain').mockRejectedValue(new keychain.SecretStoreError('no OS keychain is usable: no D-Bus'));
+    const absent = new keychain.SecretStoreError('no OS keychain is usable: no D-Bus');
+    const spy = vi.spyOn(keychain, 'openKeychain').mockRejectedValue(absent);
+    const probe = vi.spyOn(keychain, 'probeKeychain').mockResolvedValue({ state: 'absent', message: absent.message, hint: absent.hint });
     try {
       s = await startStack();
       const r = await runInProcess(['status', '--json'], { env: s.env, clock: s.clock });
       expect(r.code).toBe(3);
       expect(JSON.parse(r.stdout).login).toMatchObject({ state: 'unknown', problem: 'no OS keychain is usable: no D-Bus' });
-      expect(r.stderr).toMatch(/^authapi: the session of profile local cannot be read: no OS keychain is usable: no D-Bus — start a Secret Service .*--insecure-storage/);
+      expect(JSON.parse(r.stdout).store.available[0]).toMatchObject({ state: 'absent', problem: 'no OS keychain is usable: no D-Bus' });
+      // Said once, with what to do.
+      expect(r.stderr).toMatch(/^authapi: the session of profile local cannot be read: no OS keychain is usable: no D-Bus — start a Secret Service .*--insecure-storage[^\n]*\n$/);
     } finally {
       spy.mockRestore();
+      probe.mockRestore();
     }
   });
 });

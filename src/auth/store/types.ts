@@ -17,6 +17,27 @@ export interface SecretStore {
   set(key: string, value: string): Promise<void>;
   /** Removes the item; no error when it is absent. */
   delete(key: string): Promise<void>;
+  /**
+   * Tries the store for real (writes, reads back and deletes a probe item) and says
+   * what state it is in. Only `status` and `login` call it, never the path of `call`.
+   * Backends that cannot be half-working (memory) leave it out.
+   */
+  probe?(): Promise<StoreProbe>;
+}
+
+/**
+ * What a probe found. For the Secret Service: "available" (unlocked, takes writes);
+ * "locked" (the default keyring must be unlocked first); "no-default-collection"
+ * (the service runs but has no default keyring to write to, as when gnome-keyring
+ * was started by D-Bus activation without --unlock); "absent" (no service, no bus);
+ * "failing" (anything else, with the library's words).
+ */
+export interface StoreProbe {
+  state: 'available' | 'locked' | 'no-default-collection' | 'absent' | 'failing';
+  /** One line saying what was found. */
+  message: string;
+  /** What to do about it, when the state is not "available". */
+  hint?: string;
 }
 
 /** Backend identifiers, in the order authapi prefers them. */

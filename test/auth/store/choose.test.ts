@@ -79,12 +79,71 @@ describe('openStore', () => {
 
 describe('describeBackends', () => {
   it('lists every registered backend in order, with availability and permission', async () => {
-    const spy = vi.spyOn(keychain, 'openKeychain').mockRejectedValue(new keychain.SecretStoreError('no OS keychain is usable: no D-Bus'));
+    const spy = vi.spyOn(keychain, 'probeKeychain').mockResolvedValue({ state: 'absent', message: 'no OS keychain is usable: no D-Bus', hint: 'start one' });
     try {
       const list = await describeBackends(ctx().ctx);
       expect(list.map((b) => b.kind)).toEqual(BACKENDS.map((b) => b.kind));
-      expect(list[0]).toMatchObject({ kind: 'keychain', available: false, allowed: true, problem: 'no OS keychain is usable: no D-Bus' });
+      expect(list[0]).toEqual({
+        kind: 'keychain', name: 'keychain (Secret Service)', available: false, allowed: true,
+        state: 'absent', problem: 'no OS keychain is usable: no D-Bus', hint: 'start one',
+      });
       expect(list[1]).toMatchObject({ kind: 'file', available: true, allowed: false });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('describeBackends probes only what the profile may use', () => {
+  it('AUTHAPI_STORE=file: the keychain is opened, not written to', async () => {
+    const probe = vi.spyOn(keychain, 'probeKeychain');
+    const open = vi.spyOn(keychain, 'openKeychain').mockRejectedValue(new keychain.SecretStoreError('no OS keychain is usable: no D-Bus'));
+    try {
+      const list = await describeBackends(ctx({ AUTHAPI_STORE: 'file' }).ctx);
+      expect(list[0]).toMatchObject({ kind: 'keychain', available: false, allowed: false, problem: 'no OS keychain is usable: no D-Bus' });
+      expect(list[0]!.state).toBeUndefined();
+      expect(probe).not.toHaveBeenCalled();
+    } finally {
+      probe.mockRestore();
+      open.mockRestore();
+    }
+  });
+});
+
+describe('openStore with a probe (login)', () => {
+  const locked = { state: 'locked' as const, message: 'the keychain (Secret Service) is locked: …', hint: 'unlock it' };
+  function lockedKeychain() {
+    const store = Object.assign(new MemoryStore(), { probe: vi.fn(async () => locked) });
+    return { store, spy: vi.spyOn(keychain, 'openKeychain').mockResolvedValue(store as unknown as keychain.KeychainStore) };
+  }
+
+  it('a keychain that opens but cannot store: exit 3 with its own message and hint', async () => {
+    const { store, spy } = lockedKeychain();
+    try {
+      const err = await openStore(ctx().ctx, undefined, { probe: true }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 3, message: locked.message, hint: 'unlock it' });
+      expect(store.probe).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('with --insecure-storage: the 0600 file, announced with the keychain\'s state', async () => {
+    const { spy } = lockedKeychain();
+    try {
+      const { ctx: c, io } = ctx({}, true);
+      expect(await openStore(c, undefined, { probe: true })).toBeInstanceOf(FileStore);
+      expect(io.stderrText()).toContain('as allowed by --insecure-storage (the keychain (Secret Service) is locked: …)');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('without a probe (the path of call) the keychain is only opened', async () => {
+    const { store, spy } = lockedKeychain();
+    try {
+      expect(await openStore(ctx().ctx)).toBe(store);
+      expect(store.probe).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
     }
