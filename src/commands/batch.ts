@@ -1,12 +1,17 @@
 // `authapi batch`: NDJSON requests on stdin, NDJSON results on stdout, over
 // kept-alive connections (undici Pool) with bounded concurrency. One credential
 // fetch per run, refreshed when it nears expiry; one shared retry quota; one output
-// line for every input line, whatever happens to it.
+// line for every input line, whatever happens to it. The parts: batchSettings (the
+// options, checked first), src/batch/pump.ts (reading with bounded concurrency),
+// src/batch/send-line.ts (one line: credentials, signing, retries, its result),
+// src/batch/output.ts (writing results, reordered with --ordered), and here the
+// progress line and the exit code.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { ExitCode, SilentExit, UsageError, type ExitCodeValue } from '../errors.js';
 import { defineCommand } from './spec.js';
 import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
+import type { RunShared } from '../batch/send-line.js';
 
 export interface BatchOptions {
   concurrency?: string;
@@ -23,10 +28,6 @@ export interface BatchDeps {
   /** Transport factory (tests may count connections); default: undici Pool. */
   createTransport?: (origin: string, connections: number, timeoutMs: number) => Promise<import('../http/undici-transport.js').PoolTransport>;
 }
-
-type Result =
-  | { id: unknown; status: number; headers?: Record<string, string | string[]>; body?: string; bodyBase64?: string; attempts: number; ms: number }
-  | { id: unknown; error: string; exitCode: number };
 
 const EXIT_HELP =
   'Exit status: 0 when every line got a 2xx answer; otherwise the highest code among the lines: ' +
@@ -68,210 +69,133 @@ export const batchCommand = defineCommand<BatchOptions>({
   },
 });
 
-export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps): Promise<void> {
-  const profile = await ctx.profile();
+/** The run's settings from its options, every one validated before anything is read or sent. */
+export interface BatchSettings {
+  concurrency: number;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+export async function batchSettings(opts: BatchOptions, env: NodeJS.ProcessEnv): Promise<BatchSettings> {
   const concurrency = Number(opts.concurrency ?? '8');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to 256`);
   const timeout = Number(opts.timeout ?? '30');
   if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
-  const { resolveMaxAttempts, RetryQuota } = await import('../http/retry.js');
-  const attemptsOrProblem = resolveMaxAttempts(opts.retries, ctx.env);
-  if (typeof attemptsOrProblem === 'string') throw new UsageError(attemptsOrProblem);
-  const maxAttempts: number = attemptsOrProblem;
+  const { resolveMaxAttempts } = await import('../http/retry.js');
+  const maxAttempts = resolveMaxAttempts(opts.retries, env);
+  if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
+  return { concurrency, timeoutMs: timeout * 1000, maxAttempts };
+}
 
-  const [{ parseBatchLine }, { signRequest }, { execute }, skewMod, { CredentialCache }, { errorForResult }, { targetUrl }, { isUtf8 }, { createInterface }] = await Promise.all([
-    import('../http/batch-input.js'),
-    import('../http/sign.js'),
-    import('../http/execute.js'),
-    import('../http/clock-skew.js'),
-    import('../http/run-credentials.js'),
-    import('../http/outcome.js'),
-    import('../http/target.js'),
-    import('node:buffer'),
-    import('node:readline'),
-  ]);
-  const origin = new URL(profile.apiUrl).origin;
-  const transport = deps.createTransport
-    ? await deps.createTransport(origin, concurrency, timeout * 1000)
-    : (await import('../http/undici-transport.js')).createPoolTransport(origin, concurrency, timeout * 1000);
-  const creds = new CredentialCache(ctx, deps.getCredentials);
-  const quota = new RetryQuota();
-  const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };
-  let skewSaved = false;
-
+/** The highest exit code among the lines (an interrupt is not a line's outcome). */
+function worstOf() {
   let worst: ExitCodeValue = ExitCode.OK;
-  const note = (code: number) => {
-    if (code > worst && code !== ExitCode.INTERRUPTED) worst = code as ExitCodeValue;
+  return {
+    note(code: number) {
+      if (code > worst && code !== ExitCode.INTERRUPTED) worst = code as ExitCodeValue;
+    },
+    get worst() {
+      return worst;
+    },
   };
+}
 
-  // Output: completion order, or input order through a reorder buffer. Lines are
-  // gathered and written once per turn of the event loop: one write per result
-  // line costs a system call each (measured: the largest client-side cost after undici).
-  const pending = new Map<number, string>();
-  let nextToWrite = 0;
-  let outBuf: string[] = [];
-  let flushScheduled = false;
-  const flush = () => {
-    flushScheduled = false;
-    if (outBuf.length === 0) return;
-    const text = outBuf.join('');
-    outBuf = [];
-    ctx.io.out(text);
-  };
-  const write = (line: string) => {
-    outBuf.push(line);
-    if (outBuf.length >= 256) flush();
-    else if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
-  };
-  const emit = (index: number, r: Result) => {
-    const line = JSON.stringify(r) + '\n';
-    if (!opts.ordered) {
-      write(line);
-      return;
-    }
-    pending.set(index, line);
-    while (pending.has(nextToWrite)) {
-      write(pending.get(nextToWrite)!);
-      pending.delete(nextToWrite);
-      nextToWrite += 1;
-    }
-  };
-
-  // A progress line only for a person watching stderr.
+/** A progress line only for a person watching stderr (and not mixed into --verbose traces). */
+function progressLine(ctx: Context) {
+  const shown = ctx.io.stderrIsTTY && !ctx.verbose;
   let done = 0;
   let failed = 0;
   let read = 0;
   let lastDraw = 0;
   const draw = (force = false) => {
-    if (!ctx.io.stderrIsTTY || ctx.verbose) return;
+    if (!shown) return;
     const now = Date.now();
     if (!force && now - lastDraw < 100) return;
     lastDraw = now;
     ctx.io.stderr.write(`\r${done}/${read} done${failed ? `, ${failed} failed` : ''}   `);
   };
+  return {
+    taken() {
+      read += 1;
+    },
+    settled(sent: boolean) {
+      if (!sent) failed += 1;
+      done += 1;
+      draw();
+    },
+    end() {
+      if (!shown || read === 0) return;
+      draw(true);
+      ctx.io.stderr.write('\n');
+    },
+    get failed() {
+      return failed;
+    },
+    get read() {
+      return read;
+    },
+  };
+}
 
-  async function one(line: string, lineNo: number): Promise<Result> {
-    const parsed = parseBatchLine(line, lineNo, profile.apiUrl);
-    if (!parsed.ok) return { id: parsed.id, error: parsed.error, exitCode: ExitCode.USAGE };
-    const req = parsed.req;
-    let used;
-    try {
-      used = await creds.for(req.guest || Boolean(opts.guest));
-    } catch (err) {
-      const code = (err as { exitCode?: number }).exitCode ?? ExitCode.AUTH;
-      return { id: req.id, error: (err as Error).message, exitCode: code };
-    }
-    const tag = `[${String(req.id)}] `;
-    try {
-      let current = used;
-      const result = await execute({
-        method: req.method,
-        label: () => `${req.method} ${targetUrl(req.target)}${current.guest ? ' (guest)' : ''}`,
-        sign: async (now) => {
-          const signed = signRequest({
-            method: req.method,
-            target: req.target,
-            headers: req.headers,
-            body: req.body,
-            apiKey: profile.apiKey,
-            region: profile.region,
-            credentials: current.credentials,
-            now,
-          });
-          // Signatures are masked by pattern (Signature=…) in traces; registering
-          // thousands of them would make every redaction slower.
-          return signed;
-        },
-        transport: (signed) => transport.send(signed, { timeoutMs: timeout * 1000, signal: ctx.signal }),
-        clock: ctx.clock,
-        signal: ctx.signal,
-        maxAttempts,
-        skew,
-        onSkewCorrected: async (offset) => {
-          if (skewSaved) return;
-          skewSaved = true;
-          await skewMod.saveOffset(ctx.configDir, ctx.profileName, offset, ctx.clock.now()).catch((err: Error) => ctx.io.warn(`could not remember the clock offset: ${err.message}`));
-        },
-        refreshCredentials: async () => {
-          const ok = await creds.forceRefresh(current);
-          if (ok) current = await creds.for(current.guest && !current.guestFallback);
-          return ok;
-        },
-        quota,
-        trace: ctx.verbose ? (l) => ctx.io.debug(tag + l) : undefined,
-        random: deps.random,
-      });
-      const res = result.response;
-      const err = errorForResult(result, current.guestFallback, current.notLoggedIn);
-      if (err) note(err.exitCode);
-      const out: Result = { id: req.id, status: res.status, attempts: result.attempts, ms: result.ms };
-      if (opts.include) out.headers = res.headers as Record<string, string | string[]>;
-      if (isUtf8(res.body)) out.body = res.body.toString('utf8');
-      else out.bodyBase64 = res.body.toString('base64');
-      return out;
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      const code = (err as { exitCode?: number }).exitCode ?? ExitCode.UNEXPECTED;
-      return { id: req.id, error: (err as Error).message, exitCode: code };
-    }
-  }
+export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps): Promise<void> {
+  const profile = await ctx.profile();
+  const settings = await batchSettings(opts, ctx.env);
+  const [{ RetryQuota }, skewMod, { CredentialCache }, { sendLine }, { resultWriter }, { pumpLines }, { createInterface }] = await Promise.all([
+    import('../http/retry.js'),
+    import('../http/clock-skew.js'),
+    import('../http/run-credentials.js'),
+    import('../batch/send-line.js'),
+    import('../batch/output.js'),
+    import('../batch/pump.js'),
+    import('node:readline'),
+  ]);
+  const origin = new URL(profile.apiUrl).origin;
+  const transport = deps.createTransport
+    ? await deps.createTransport(origin, settings.concurrency, settings.timeoutMs)
+    : (await import('../http/undici-transport.js')).createPoolTransport(origin, settings.concurrency, settings.timeoutMs);
+  const creds = new CredentialCache(ctx, deps.getCredentials);
+  const quota = new RetryQuota();
+  let skewSaved = false;
+  const run: RunShared = {
+    ctx,
+    profile,
+    transport,
+    creds,
+    quota,
+    skew: { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) },
+    onSkewCorrected: async (offset) => {
+      if (skewSaved) return;
+      skewSaved = true;
+      await skewMod.saveOffset(ctx.configDir, ctx.profileName, offset, ctx.clock.now()).catch((err: Error) => ctx.io.warn(`could not remember the clock offset: ${err.message}`));
+    },
+    timeoutMs: settings.timeoutMs,
+    maxAttempts: settings.maxAttempts,
+    guest: Boolean(opts.guest),
+    include: Boolean(opts.include),
+    random: deps.random,
+  };
+  const output = resultWriter((text) => ctx.io.out(text), Boolean(opts.ordered));
+  const progress = progressLine(ctx);
+  const exit = worstOf();
 
-  // Bounded concurrency: the reader waits for a free slot before taking the next
-  // line. A counter and one waiting resolver (not Promise.race over the requests in
-  // flight, which would pile a reaction onto every pending request per line).
-  let active = 0;
-  let wake: (() => void) | undefined;
-  let failure: { err: unknown } | undefined;
-  const slotFreed = () => new Promise<void>((resolve) => (wake = resolve));
   // A person typing requests at a terminal would otherwise face a silent wait.
   if (ctx.io.stdinIsTTY && ctx.io.stderrIsTTY) ctx.io.info('authapi: reading NDJSON requests from the terminal, one per line; end with Ctrl-D');
   const rl = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
-  let lineNo = 0;
-  let index = 0;
   try {
-    for await (const line of rl) {
-      lineNo += 1;
-      if (line.trim() === '') continue;
-      const myIndex = index++;
-      read += 1;
-      active += 1;
-      one(line, lineNo).then(
-        (r) => {
-          if ('error' in r) {
-            note(r.exitCode);
-            failed += 1;
-          }
-          done += 1;
-          emit(myIndex, r);
-          draw();
-        },
-        (err: unknown) => {
-          failure ??= { err };
-        },
-      ).finally(() => {
-        active -= 1;
-        const w = wake;
-        wake = undefined;
-        w?.();
-      });
-      while (active >= concurrency && !failure) await slotFreed();
-      if (failure || ctx.signal.aborted) break;
-    }
-    while (active > 0) await slotFreed();
-    if (failure) throw failure.err;
+    await pumpLines(rl, { concurrency: settings.concurrency, signal: ctx.signal }, async (line, lineNo, index) => {
+      progress.taken();
+      const { result, exitCode } = await sendLine(run, line, lineNo);
+      exit.note(exitCode);
+      progress.settled(!('error' in result));
+      output.emit(index, JSON.stringify(result) + '\n');
+    });
   } finally {
-    flush();
+    output.flush();
     rl.close();
     await transport.close().catch(() => {});
-    if (ctx.io.stderrIsTTY && !ctx.verbose && read > 0) {
-      draw(true);
-      ctx.io.stderr.write('\n');
-    }
+    progress.end();
   }
   if (ctx.signal.aborted) throw ctx.signal.reason;
-  ctx.io.debug(`batch: ${read} requests, ${failed} not sent, credentials fetched ${creds.fetches} time${creds.fetches === 1 ? '' : 's'}, retry quota left ${quota.available}`);
-  if (worst !== ExitCode.OK) throw new SilentExit(worst);
+  ctx.io.debug(`batch: ${progress.read} requests, ${progress.failed} not sent, credentials fetched ${creds.fetches} time${creds.fetches === 1 ? '' : 's'}, retry quota left ${quota.available}`);
+  if (exit.worst !== ExitCode.OK) throw new SilentExit(exit.worst);
 }
