@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { GLOBAL_OPTIONS } from './commands/global-options.js';
+import { commandOf as invokedCommand } from './commands/command-word.js';
 import { addOptions } from './commands/spec.js';
 import type { ContextOptions } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from './errors.js';
@@ -25,24 +26,6 @@ Environment:
 
 ${EXIT_CODE_HELP}
 `;
-
-/**
- * The command a run is for: the first positional argument, when it names one.
- * Global options that take a value are skipped with their value.
- */
-export function invokedCommand(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-p' || a === '--profile') {
-      i++;
-      continue;
-    }
-    if (a === '--') return undefined;
-    if (a.startsWith('-')) continue;
-    return COMMANDS.some((c) => c.name === a) ? a : undefined;
-  }
-  return undefined;
-}
 
 /**
  * Builds the program. With `only`, just that command is registered: a `call` in a
