@@ -32,19 +32,19 @@ function globalFlags(): Flags {
 }
 
 /**
- * The first word of `argv` that is not a global option or its value, or undefined
+ * Where the first word of `argv` that is not a global option or its value is, or -1
  * (none, `--` first, or an unknown option first — commander then refuses the line).
  */
-export function firstWord(argv: readonly string[]): string | undefined {
+export function firstWordAt(argv: readonly string[]): number {
   const { long, short } = globalFlags();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') return undefined;
-    if (a.length < 2 || !a.startsWith('-')) return a;
+    if (a === '--') return -1;
+    if (a.length < 2 || !a.startsWith('-')) return i;
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const takesValue = long.get(eq < 0 ? a : a.slice(0, eq));
-      if (takesValue === undefined) return undefined;
+      if (takesValue === undefined) return -1;
       if (takesValue && eq < 0) i++;
       continue;
     }
@@ -52,14 +52,19 @@ export function firstWord(argv: readonly string[]): string | undefined {
     // group, or the next word when it ends the group.
     for (let k = 1; k < a.length; k++) {
       const takesValue = short.get(a[k]!);
-      if (takesValue === undefined) return undefined;
+      if (takesValue === undefined) return -1;
       if (takesValue) {
         if (k === a.length - 1) i++;
         break;
       }
     }
   }
-  return undefined;
+  return -1;
+}
+
+export function firstWord(argv: readonly string[]): string | undefined {
+  const at = firstWordAt(argv);
+  return at < 0 ? undefined : argv[at];
 }
 
 /** The command `argv` runs, or undefined (help, --version, a mistake). */
