@@ -40,7 +40,7 @@ export const CALL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--guest', description: 'use guest (unauthenticated) credentials even when logged in' },
   { flags: '--timeout <seconds>', description: 'give up on an attempt after this many seconds', default: '30' },
   { flags: '--retries <n>', description: 'retries after the first attempt (0 disables; default 2)' },
-  { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout' },
+  { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout (- is stdout)' },
   { flags: '--dry-run', description: 'print the signed request (secrets masked) to stdout and send nothing' },
 ];
 
@@ -123,6 +123,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const { resolveTarget, parseQueryOption, targetUrl } = await import('../http/target.js');
   const t = resolveTarget(profile.apiUrl, target, (opts.query ?? []).map(parseQueryOption));
   const p = await prepare(ctx, opts);
+  if (opts.output !== undefined && opts.output !== '-') checkOutputDir(opts.output);
 
   const [{ send, preconnect }, { execute }, skewMod, { describeRequest }] = await Promise.all([
     import('../http/client.js'),
@@ -186,12 +187,13 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
     ctx.io.stderr.write(ctx.io.redactor.redact(lines.join('\n')) + '\n\n');
   }
-  if (opts.output !== undefined) {
+  // `-o -` is stdout, as in curl.
+  if (opts.output !== undefined && opts.output !== '-') {
     const { writeOutputFile } = await import('../util/output-file.js');
     try {
       await writeOutputFile(opts.output, res.body);
     } catch (err) {
-      throw new UsageError(`-o ${opts.output}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `the API answered ${res.status}; choose a writable path`);
+      throw outputError(opts.output, err as NodeJS.ErrnoException, res.status);
     }
   } else if (res.body.length > 0) {
     ctx.io.out(res.body);
@@ -201,4 +203,25 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const { errorForResult } = await import('../http/outcome.js');
   const err: UserError | undefined = errorForResult(result, signer.guestFallback, signer.notLoggedIn);
   if (err) throw err;
+}
+
+/**
+ * `-o FILE` into a directory that is not there is refused before anything is sent
+ * (a POST must not happen only for its answer to be lost).
+ */
+function checkOutputDir(file: string): void {
+  const { dirname, resolve } = process.getBuiltinModule('node:path') as typeof import('node:path');
+  const { statSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const dir = dirname(resolve(file));
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`-o ${file}: the directory ${dir} does not exist`, 'create it first (nothing was sent)');
+  if (!st.isDirectory()) throw new UsageError(`-o ${file}: ${dir} is not a directory`, 'choose another path (nothing was sent)');
+}
+
+/** Why `-o FILE` could not be written once the answer was there. */
+function outputError(file: string, err: NodeJS.ErrnoException, status: number): UsageError {
+  const hint = `the API answered ${status}; choose a writable path`;
+  if (err.code === 'EACCES' || err.code === 'EPERM') return new UsageError(`-o ${file}: permission denied`, hint);
+  if (err.code === 'EISDIR') return new UsageError(`-o ${file}: is a directory`, hint);
+  return new UsageError(`-o ${file}: cannot write the response (${err.code ?? err.message})`, hint);
 }

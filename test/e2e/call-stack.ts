@@ -23,6 +23,7 @@ const ECHO = `export const handler = async (event) => ({
     body: event.body,
     isBase64Encoded: event.isBase64Encoded,
     authType: event.requestContext.identity.cognitoAuthenticationType,
+    headers: event.multiValueHeaders,
   }),
 });
 `;
