@@ -2,6 +2,7 @@
 // curl, gh and the AWS CLI (issue 13): `-o -`, headers the user gives, batch pacing
 // and progress, credentials for older SDKs, messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,5 +78,35 @@ describe('call -o', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toBe('{"message":"Open for All!"}');
+  });
+});
+
+/** A shell command, run without blocking this process (the emulator answers from it). */
+function sh(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', script], { env, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('credentials --format env', () => {
+  const hasBoto3 = spawnSync('python3', ['-c', 'import boto3']).status === 0;
+  it('exports AWS_DEFAULT_REGION too: boto3 (which reads only that one) works after eval', async (t) => {
+    if (!hasBoto3) {
+      if (process.env.CI) throw new Error('CI must have python3 with boto3');
+      t.skip('python3 with boto3 is not installed');
+    }
+    const r = await run(['credentials', '--format', 'env']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("export AWS_REGION='us-east-1'\nexport AWS_DEFAULT_REGION='us-east-1'\n");
+    const py = `import boto3; print(boto3.client('sts', endpoint_url='${stack.info.endpoints.sts}').get_caller_identity()['Arn'])`;
+    // Nothing from this environment but PATH: the region comes from the eval'd lines only.
+    const ok = await sh(`eval "$CREDS" && python3 -c "$PY"`, { PATH: process.env.PATH, CREDS: r.stdout, PY: py, HOME: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/^arn:aws:sts::\d+:assumed-role\/[^/]+\/CognitoIdentityCredentials\n$/);
+    // Without AWS_DEFAULT_REGION boto3 has no region: what users of the old output met.
+    const without = await sh(`eval "$CREDS" && unset AWS_DEFAULT_REGION && python3 -c "$PY"`, { PATH: process.env.PATH, CREDS: r.stdout, PY: py, HOME: dir });
+    expect(without.code).not.toBe(0);
+    expect(without.stderr).toMatch(/NoRegionError|must specify a region/);
   });
 });
