@@ -26,7 +26,7 @@ const run = async (args: string[], input?: string | Buffer, extraEnv: NodeJS.Pro
 };
 
 beforeAll(async () => {
-  stack = await startLocal({ port: 0, templatePath: echoTemplate(), parameterOverrides: { ThrottleRateLimit: '10000', ThrottleBurstLimit: '10000' } });
+  stack = await startLocal({ port: 0, templatePath: echoTemplate({ headers: true }), parameterOverrides: { ThrottleRateLimit: '10000', ThrottleBurstLimit: '10000' } });
   wire = createServer((req: IncomingMessage, res) => {
     seen.push({ method: req.method!, url: req.url!, rawHeaders: req.rawHeaders });
     req.resume();
