@@ -35,7 +35,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => wire.listen(0, '127.0.0.1', r));
   dir = tempDir();
   const local = profileFor(stack);
-  writeProfiles(dir, { local, wire: { ...local, apiUrl: `http://127.0.0.1:${(wire.address() as AddressInfo).port}/prod` } });
+  const wireUrl = `http://127.0.0.1:${(wire.address() as AddressInfo).port}/prod`;
+  writeProfiles(dir, {
+    local,
+    wire: { ...local, apiUrl: wireUrl },
+    // Nobody logged in and no Identity Pool: only an unsigned request can go.
+    wireNoPool: { ...local, apiUrl: wireUrl, endpoints: { ...local.endpoints, cognitoIdentity: 'http://127.0.0.1:9' } },
+    badKey: { ...local, apiKey: 'not-the-key' },
+  });
   env = { AUTHAPI_CONFIG_DIR: dir, AUTHAPI_STORE: 'file', AUTHAPI_AGENT: '0', HOME: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const login = await run(['login', '-u', 'demouser', '--password-stdin'], 'demoPASS123\n');
   expect(login.code, login.stderr).toBe(0);
@@ -108,5 +115,129 @@ describe('credentials --format env', () => {
     const without = await sh(`eval "$CREDS" && unset AWS_DEFAULT_REGION && python3 -c "$PY"`, { PATH: process.env.PATH, CREDS: r.stdout, PY: py, HOME: dir });
     expect(without.code).not.toBe(0);
     expect(without.stderr).toMatch(/NoRegionError|must specify a region/);
+  });
+});
+
+/** The headers the wire server saw on its last request, as [name, value] pairs in order. */
+function lastHeaders(): Array<[string, string]> {
+  const raw = seen.at(-1)!.rawHeaders;
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+  return out;
+}
+const valuesOf = (name: string) => lastHeaders().filter(([k]) => k === name).map(([, v]) => v);
+const signedHeaders = () => /SignedHeaders=([^,]+)/.exec(valuesOf('authorization')[0] ?? '')?.[1]?.split(';') ?? [];
+
+describe('call -H: nothing the user gives is dropped or replaced without a word', () => {
+  it("a user's X-Api-Key replaces the profile's, and is signed", async () => {
+    const bad = await runBinary(['call', 'no-auth', '--profile', 'badKey'], { env });
+    expect(bad.code).toBe(4); // the profile's (wrong) key: API Gateway says Forbidden
+    expect(bad.stdout).toBe('{"message":"Forbidden"}');
+    const mine = await runBinary(['call', 'no-auth', '--profile', 'badKey', '-H', `X-Api-Key: ${stack.info.apiKey}`], { env });
+    expect(mine.stdout).toBe('{"message":"Open for All!"}');
+    expect(mine.code).toBe(0);
+    await runBinary(['call', '/x', '--profile', 'wire', '-H', 'X-Api-Key: mine'], { env });
+    expect(valuesOf('x-api-key')).toEqual(['mine']);
+    expect(signedHeaders()).toContain('x-api-key');
+  });
+
+  it('Authorization and the SigV4 X-Amz-* headers are refused (exit 2, nothing sent), with the way to send unsigned', async () => {
+    for (const h of ['Authorization: Bearer abc', 'X-Amz-Date: 20200101T000000Z', 'x-amz-security-token: t', 'X-Amz-Content-Sha256: UNSIGNED-PAYLOAD']) {
+      const before = seen.length;
+      const r = await runBinary(['call', '/x', '--profile', 'wire', '-H', h], { env });
+      const name = h.slice(0, h.indexOf(':'));
+      expect(r.code, h).toBe(2);
+      expect(r.stderr).toBe(`authapi: -H ${name} refused: the request is signed with SigV4, which sets ${name} itself — a route without IAM auth (API key only, like no-auth) can be called unsigned: add --unsigned\n`);
+      expect(seen.length).toBe(before);
+    }
+    for (const h of ['Content-Length: 3', 'Transfer-Encoding: chunked', 'Connection: keep-alive']) {
+      const r = await runBinary(['call', '/x', '--profile', 'wire', '-H', h, '--unsigned'], { env });
+      expect(r.code, h).toBe(2);
+      expect(r.stderr).toMatch(/authapi sets .* itself/);
+    }
+    // Other X-Amz-* headers (API Gateway's X-Amz-Invocation-Type, say) are the user's: sent and signed.
+    await runBinary(['call', '/x', '--profile', 'wire', '-H', 'X-Amz-Invocation-Type: Event'], { env });
+    expect(valuesOf('x-amz-invocation-type')).toEqual(['Event']);
+    expect(signedHeaders()).toContain('x-amz-invocation-type');
+  });
+
+  it('--unsigned: no signature, no credentials needed, and the user\'s Authorization goes as given', async () => {
+    const r = await runBinary(['call', '/x', '--profile', 'wireNoPool', '--unsigned', '-H', 'Authorization: Bearer abc'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(valuesOf('authorization')).toEqual(['Bearer abc']);
+    expect(lastHeaders().map(([k]) => k).filter((k) => k.startsWith('x-amz-'))).toEqual([]);
+    expect(valuesOf('x-api-key')).toEqual([profileFor(stack).apiKey]);
+    // A route without IAM auth answers an unsigned request; an IAM route refuses it.
+    const open = await run(['call', 'no-auth', '--unsigned']);
+    expect(open.stdout).toBe('{"message":"Open for All!"}');
+    const iam = await run(['call', 'require-auth', '--unsigned']);
+    expect(iam.code).toBe(4);
+    const both = await run(['call', 'no-auth', '--unsigned', '--guest']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--unsigned and --guest cannot be combined/);
+  });
+
+  it("Host: the user's is sent and signed", async () => {
+    await runBinary(['call', '/x', '--profile', 'wire', '-H', 'Host: api.example.test'], { env });
+    expect(valuesOf('host')).toEqual(['api.example.test']);
+    expect(signedHeaders()).toContain('host');
+    const none = await runBinary(['call', '/x', '--profile', 'wire', '-H', 'Host:'], { env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/cannot go without a Host header/);
+  });
+
+  it("'Name:' removes a header authapi adds, 'Name;' sends it empty, as curl does", async () => {
+    await runBinary(['call', '/x', '--profile', 'wire', '-H', 'X-Api-Key:', '-H', 'X-Empty;', '-H', 'X-Gone:'], { env });
+    expect(valuesOf('x-api-key')).toEqual([]);
+    expect(valuesOf('x-empty')).toEqual(['']);
+    expect(valuesOf('x-gone')).toEqual([]);
+    expect(signedHeaders()).toContain('x-empty');
+    // No key: API Gateway refuses, as it should.
+    const r = await run(['call', 'no-auth', '-H', 'X-Api-Key:']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('{"message":"Forbidden"}');
+    const bad = await run(['call', 'no-auth', '-H', 'X-Bad']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/expected "Name: value" \("Name:" removes it, "Name;" sends it empty\)/);
+  });
+
+  it('`?flag` goes on the wire as typed (the signature has flag=), and the emulator accepts the signature', async () => {
+    await runBinary(['call', '/search?flag&q=a', '--profile', 'wire'], { env });
+    expect(seen.at(-1)!.url).toBe('/prod/search?flag&q=a');
+    const r = await run(['call', '/echo/search?flag']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).query).toEqual({ flag: [''] });
+  });
+
+  it('--dry-run shows exactly what is sent: every header, in order, framing included', async () => {
+    const args = ['call', '/x?flag', '--profile', 'wire', '-X', 'PUT', '-d', 'abc', '-H', 'X-One: 1', '-H', 'X-Empty;'];
+    const dry = await runBinary([...args, '--dry-run'], { env });
+    expect(dry.code).toBe(0);
+    await runBinary(args, { env });
+    const lines = dry.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`PUT ${seen.at(-1)!.url} HTTP/1.1`);
+    const head = lines.slice(1, lines.indexOf(''));
+    const dryHeaders = head.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]);
+    const sent = lastHeaders();
+    expect(dryHeaders.map(([k]) => k)).toEqual(sent.map(([k]) => k));
+    for (const [k, v] of dryHeaders) {
+      if (k === 'x-api-key' || k === 'x-amz-security-token') expect(v).toBe('***');
+      else if (k === 'authorization') expect(v).toMatch(/Signature=\*\*\*$/);
+      else if (k !== 'x-amz-date') expect(v, k).toBe(sent.find(([n]) => n === k)![1]);
+    }
+    expect(lines.at(-1)).toBe('<3 bytes of body>');
+  });
+
+  it('batch: a line with a SigV4 header is an error result (exit 2); a line\'s own X-Api-Key is used', async () => {
+    const r = await runBinary(['batch', '--profile', 'badKey', '--ordered'], {
+      env,
+      input: `{"path":"no-auth","headers":{"Authorization":"Bearer x"}}\n{"path":"no-auth","headers":{"X-Api-Key":"${stack.info.apiKey}"}}\n`,
+    });
+    const [first, second] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ id: 1, exitCode: 2, error: expect.stringMatching(/header Authorization refused: the request is signed with SigV4/) });
+    expect(second).toMatchObject({ id: 2, status: 200 });
+    expect(r.code).toBe(2);
   });
 });
