@@ -6,6 +6,8 @@
 export interface PumpOptions {
   concurrency: number;
   signal: AbortSignal;
+  /** Waits until the next line may start (--rate); rejects on abort. */
+  pace?: () => Promise<void>;
 }
 
 /**
@@ -29,6 +31,14 @@ export async function pumpLines(
   for await (const line of lines) {
     lineNo += 1;
     if (line.trim() === '') continue;
+    if (opts.pace) {
+      try {
+        await opts.pace();
+      } catch (err) {
+        if (opts.signal.aborted) break;
+        throw err;
+      }
+    }
     active += 1;
     handle(line, lineNo, index++)
       .catch((err: unknown) => {

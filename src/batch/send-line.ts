@@ -18,7 +18,7 @@ import type { SkewState } from '../http/execute.js';
 import type { PoolTransport } from '../http/undici-transport.js';
 
 export type Result =
-  | { id: unknown; status: number; headers?: Record<string, string | string[]>; body?: string; bodyBase64?: string; attempts: number; ms: number }
+  | { id: unknown; status: number; statusText?: string; headers?: Record<string, string | string[]>; body?: string; bodyBase64?: string; attempts: number; ms: number }
   | { id: unknown; error: string; exitCode: number };
 
 /** A result and the exit code it stands for (0 for a 2xx, or the error's code). */
@@ -41,7 +41,7 @@ export interface RunShared {
   maxAttempts: number;
   /** --guest: every line as a guest. */
   guest: boolean;
-  /** --include: response headers in each result. */
+  /** --include: status text and response headers in each result. */
   include: boolean;
   random?: () => number;
 }
@@ -93,8 +93,10 @@ export async function sendLine(run: RunShared, line: string, lineNo: number): Pr
     });
     const res = result.response;
     const err = errorForResult(result, current.guestFallback, current.notLoggedIn);
-    const out: Result = { id: req.id, status: res.status, attempts: result.attempts, ms: result.ms };
-    if (run.include) out.headers = res.headers as Record<string, string | string[]>;
+    // --include: the status text and headers too, as `call -i` shows them.
+    const out: Result = run.include
+      ? { id: req.id, status: res.status, statusText: res.statusText, headers: res.headers as Record<string, string | string[]>, attempts: result.attempts, ms: result.ms }
+      : { id: req.id, status: res.status, attempts: result.attempts, ms: result.ms };
     if (isUtf8(res.body)) out.body = res.body.toString('utf8');
     else out.bodyBase64 = res.body.toString('base64');
     return { result: out, exitCode: err?.exitCode ?? ExitCode.OK };

@@ -4,8 +4,9 @@
 // line for every input line, whatever happens to it. The parts: batchSettings (the
 // options, checked first), src/batch/pump.ts (reading with bounded concurrency),
 // src/batch/send-line.ts (one line: credentials, signing, retries, its result),
-// src/batch/output.ts (writing results, reordered with --ordered), and here the
-// progress line and the exit code.
+// src/batch/output.ts (writing results, reordered with --ordered), src/batch/pace.ts
+// (--rate), src/batch/progress.ts (the status line or the summary), and here the
+// exit code.
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { ExitCode, SilentExit, UsageError, type ExitCodeValue } from '../errors.js';
@@ -20,6 +21,7 @@ export interface BatchOptions {
   guest?: boolean;
   timeout?: string;
   retries?: string;
+  rate?: string;
 }
 
 export interface BatchDeps {
@@ -43,26 +45,32 @@ export const batchCommand = defineCommand<BatchOptions>({
     'Input fields: "path" or "target" (as for `authapi call`), and optionally "id", "method", ' +
     '"headers" ({"Name": "value"}), "query" ({"k": "v" or ["v1", "v2"]}, literal text), "body" (a string, ' +
     'or any JSON value sent as application/json) or "bodyBase64", and "guest": true.\n\n' +
-    'Result fields: "id" (the input id, or the line number), "status", "headers" (with --include), ' +
+    'Result fields: "id" (the input id, or the line number), "status", "statusText" and "headers" (with --include), ' +
     '"body" (or "bodyBase64" when the body is not UTF-8), "attempts", "ms"; or "id", "error" and ' +
     '"exitCode" when the line could not be sent (bad line, network, not logged in).\n\n' +
     'Results come in completion order; --ordered keeps input order. Blank lines are skipped. ' +
     'Encoding and retries follow `authapi call`, with one retry quota for the whole run; credentials ' +
     'are fetched once and refreshed when they near expiry.\n\n' +
+    'Usage plans: --rate N starts at most N requests per second (N/m: per minute), evenly spaced, so a run stays ' +
+    'inside the API key\'s rate instead of meeting 429s. At a terminal a status line on stderr shows done/read, the ' +
+    'count of each outcome (2xx, 4xx, 5xx, throttled, network, not sent) and the rate; otherwise one summary line ' +
+    'at the end when a line did not get a 2xx.\n\n' +
     EXIT_HELP,
   examples: [
     'authapi batch --concurrency 16 --ordered < requests.ndjson > results.ndjson',
     `printf '%s\\n' '{"path":"no-auth"}' '{"id":"me","path":"require-auth"}' | authapi batch`,
     `jq -c '{id: .sku, path: "/items/\\(.sku)"}' skus.json | authapi batch | jq -c 'select(.status != 200)'`,
+    'authapi batch --rate 10 < requests.ndjson > results.ndjson       # the default usage plan: 10 requests/s',
   ],
   define(cmd: Command) {
     cmd
       .option('--concurrency <n>', 'requests in flight at once (kept-alive connections)', '8')
       .option('--ordered', 'write results in input order (default: as they complete)')
-      .option('--include', 'add response headers to each result')
+      .option('--include', 'add the status text and response headers to each result (as call -i shows them)')
       .option('--guest', 'use guest credentials for every line')
       .option('--timeout <seconds>', 'per-attempt timeout', '30')
-      .option('--retries <n>', 'retries per request (0 disables; default 2)');
+      .option('--retries <n>', 'retries per request (0 disables; default 2)')
+      .option('--rate <n>', "start at most N requests per second (N/m: per minute), to stay inside the API key's usage plan");
   },
   run(ctx, opts) {
     return runBatch(ctx, opts, { getCredentials: sessionCredentials });
@@ -74,6 +82,8 @@ export interface BatchSettings {
   concurrency: number;
   timeoutMs: number;
   maxAttempts: number;
+  /** Requests started per second at most (--rate), or undefined for as fast as allowed. */
+  perSecond?: number;
 }
 
 export async function batchSettings(opts: BatchOptions, env: NodeJS.ProcessEnv): Promise<BatchSettings> {
@@ -84,7 +94,8 @@ export async function batchSettings(opts: BatchOptions, env: NodeJS.ProcessEnv):
   const { resolveMaxAttempts } = await import('../http/retry.js');
   const maxAttempts = resolveMaxAttempts(opts.retries, env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
-  return { concurrency, timeoutMs: timeout * 1000, maxAttempts };
+  const perSecond = opts.rate === undefined ? undefined : (await import('../batch/pace.js')).parseRate(opts.rate);
+  return { concurrency, timeoutMs: timeout * 1000, maxAttempts, perSecond };
 }
 
 /** The highest exit code among the lines (an interrupt is not a line's outcome). */
@@ -100,53 +111,18 @@ function worstOf() {
   };
 }
 
-/** A progress line only for a person watching stderr (and not mixed into --verbose traces). */
-function progressLine(ctx: Context) {
-  const shown = ctx.io.stderrIsTTY && !ctx.verbose;
-  let done = 0;
-  let failed = 0;
-  let read = 0;
-  let lastDraw = 0;
-  const draw = (force = false) => {
-    if (!shown) return;
-    const now = Date.now();
-    if (!force && now - lastDraw < 100) return;
-    lastDraw = now;
-    ctx.io.stderr.write(`\r${done}/${read} done${failed ? `, ${failed} failed` : ''}   `);
-  };
-  return {
-    taken() {
-      read += 1;
-    },
-    settled(sent: boolean) {
-      if (!sent) failed += 1;
-      done += 1;
-      draw();
-    },
-    end() {
-      if (!shown || read === 0) return;
-      draw(true);
-      ctx.io.stderr.write('\n');
-    },
-    get failed() {
-      return failed;
-    },
-    get read() {
-      return read;
-    },
-  };
-}
-
 export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps): Promise<void> {
   const profile = await ctx.profile();
   const settings = await batchSettings(opts, ctx.env);
-  const [{ RetryQuota }, skewMod, { CredentialCache }, { sendLine }, { resultWriter }, { pumpLines }, { createInterface }] = await Promise.all([
+  const [{ RetryQuota }, skewMod, { CredentialCache }, { sendLine }, { resultWriter }, { pumpLines }, { batchProgress }, { pacer }, { createInterface }] = await Promise.all([
     import('../http/retry.js'),
     import('../http/clock-skew.js'),
     import('../http/run-credentials.js'),
     import('../batch/send-line.js'),
     import('../batch/output.js'),
     import('../batch/pump.js'),
+    import('../batch/progress.js'),
+    import('../batch/pace.js'),
     import('node:readline'),
   ]);
   const origin = new URL(profile.apiUrl).origin;
@@ -174,19 +150,21 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
     include: Boolean(opts.include),
     random: deps.random,
   };
-  const output = resultWriter((text) => ctx.io.out(text), Boolean(opts.ordered));
-  const progress = progressLine(ctx);
+  const progress = batchProgress(ctx.io, ctx.clock, { quiet: ctx.verbose });
+  const output = resultWriter((text) => progress.aroundOutput(() => ctx.io.out(text)), Boolean(opts.ordered));
+  const pace = settings.perSecond === undefined ? undefined : pacer(settings.perSecond, ctx.clock);
   const exit = worstOf();
 
   // A person typing requests at a terminal would otherwise face a silent wait.
   if (ctx.io.stdinIsTTY && ctx.io.stderrIsTTY) ctx.io.info('authapi: reading NDJSON requests from the terminal, one per line; end with Ctrl-D');
   const rl = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
   try {
-    await pumpLines(rl, { concurrency: settings.concurrency, signal: ctx.signal }, async (line, lineNo, index) => {
+    const paced = pace && (() => pace.next(ctx.signal));
+    await pumpLines(rl, { concurrency: settings.concurrency, signal: ctx.signal, pace: paced }, async (line, lineNo, index) => {
       progress.taken();
       const { result, exitCode } = await sendLine(run, line, lineNo);
       exit.note(exitCode);
-      progress.settled(!('error' in result));
+      progress.settled(exitCode);
       output.emit(index, JSON.stringify(result) + '\n');
     });
   } finally {
@@ -196,6 +174,6 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
     progress.end();
   }
   if (ctx.signal.aborted) throw ctx.signal.reason;
-  ctx.io.debug(`batch: ${progress.read} requests, ${progress.failed} not sent, credentials fetched ${creds.fetches} time${creds.fetches === 1 ? '' : 's'}, retry quota left ${quota.available}`);
+  ctx.io.debug(`batch: ${progress.read} requests, ${progress.notSent} not sent, credentials fetched ${creds.fetches} time${creds.fetches === 1 ? '' : 's'}, retry quota left ${quota.available}`);
   if (exit.worst !== ExitCode.OK) throw new SilentExit(exit.worst);
 }

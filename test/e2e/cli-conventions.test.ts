@@ -3,11 +3,12 @@
 // and progress, credentials for older SDKs, messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
+import { BIN, runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
+import { TmuxSession, hasTmux } from '../helpers/tmux.js';
 import { echoTemplate, profileFor, startLocal } from './call-stack.js';
 import type { LocalStack } from '../../src/local/index.js';
 
@@ -239,5 +240,73 @@ describe('call -H: nothing the user gives is dropped or replaced without a word'
     expect(first).toMatchObject({ id: 1, exitCode: 2, error: expect.stringMatching(/header Authorization refused: the request is signed with SigV4/) });
     expect(second).toMatchObject({ id: 2, status: 200 });
     expect(r.code).toBe(2);
+  });
+});
+
+describe('batch against a usage plan', () => {
+  let strict: LocalStack;
+  let strictEnv: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    // 20 requests per second, a burst of 2: what an unpaced run of 30 lines overruns.
+    strict = await startLocal({ port: 0, parameterOverrides: { ThrottleRateLimit: '20', ThrottleBurstLimit: '2' } });
+    const d = tempDir();
+    writeProfiles(d, { strict: profileFor(strict) });
+    strictEnv = { ...env, AUTHAPI_CONFIG_DIR: d, AUTHAPI_PROFILE: 'strict' };
+  });
+  afterAll(async () => strict?.close());
+  const runStrict = async (args: string[], input: string) => {
+    const r = await runBinary(args, { env: strictEnv, input });
+    return { ...r, stderr: r.stderr.replace(PLAINTEXT_NOTE, '') };
+  };
+  const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: i, path: 'no-auth' })).join('\n') + '\n';
+
+  it('unpaced: throttled lines, exit 7, and one summary line on stderr (not a terminal)', async () => {
+    const r = await runStrict(['batch', '--retries', '0', '--concurrency', '8'], lines);
+    const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(results).toHaveLength(30);
+    const throttled = results.filter((x) => x.status === 429).length;
+    expect(throttled).toBeGreaterThan(0);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toBe(`authapi: batch: 30/30 done: ${30 - throttled} 2xx, ${throttled} throttled (${/\(([\d.]+)\/s\)/.exec(r.stderr)?.[1]}/s)\n`);
+  });
+
+  it('--rate keeps the run inside the plan: every line 2xx, exit 0, nothing on stderr', async () => {
+    const r = await runStrict(['batch', '--retries', '0', '--concurrency', '8', '--rate', '15'], lines);
+    const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(results.filter((x) => x.status !== 200)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const bad = await runBinary(['batch', '--rate', '10/h'], { env: strictEnv, input: lines });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('authapi: --rate "10/h": expected requests per second (10), or N/m per minute (600/m)\n');
+  });
+
+  it('--include adds the status text and headers, as call -i shows them', async () => {
+    const r = await runBinary(['batch', '--include'], { env: strictEnv, input: '{"path":"no-auth"}\n' });
+    const [one] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(one).toMatchObject({ status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' } });
+    expect(Object.keys(one).slice(0, 4)).toEqual(['id', 'status', 'statusText', 'headers']);
+  });
+
+  it('in a real terminal the status line never shares a line with results printed there', async (t) => {
+    if (!hasTmux()) {
+      if (process.env.CI) throw new Error('CI must have tmux');
+      t.skip('tmux is not installed');
+    }
+    const input = join(tempDir(), 'in.ndjson');
+    writeFileSync(input, Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: i, path: i % 3 ? 'no-auth' : 'nope' })).join('\n') + '\n');
+    const tmux = new TmuxSession(`${process.execPath} ${BIN} batch --rate 20 --concurrency 2 < ${input}`, { ...strictEnv, PATH: process.env.PATH! } as Record<string, string>);
+    try {
+      const screen = await tmux.waitFor(/\[exit \d+\]/);
+      const rows = screen.split('\n').filter((l) => l.trim() !== '');
+      const results = rows.filter((l) => l.startsWith('{'));
+      expect(results).toHaveLength(12);
+      for (const row of results) expect(row, row).not.toMatch(/done:/);
+      // The last status line, on a line of its own, then the exit code (4: the 403s for "nope").
+      expect(rows.at(-2)).toMatch(/^12\/12 done: 8 2xx, 4 4xx \([\d.]+\/s\)$/);
+      expect(rows.at(-1)).toBe('[exit 4]');
+    } finally {
+      tmux.kill();
+    }
   });
 });
