@@ -122,15 +122,20 @@ export const median = (xs) => {
  * Runs the commands interleaved (A B C A B C …) so that load from other processes
  * on a shared machine hits every command alike, and returns per command the median
  * wall time and the median CPU time (user + system, from getrusage of the child) in
- * seconds. CPU time is the steadier figure when the machine is busy.
+ * seconds. CPU time is the steadier figure when the machine is busy. `walls` and
+ * `cpus` are the samples in run order, for ratios paired run by run. With `rotate`,
+ * each round starts one command later (A B C, B C A, C A B …), so that no command
+ * always runs first, or right after the same one.
  */
-export function interleaved(commands, { runs = 30, warmup = 3, env }) {
+export function interleaved(commands, { runs = 30, warmup = 3, env, rotate = false }) {
   const py = `
 import json, resource, subprocess, sys, time
-cmds = json.loads(sys.argv[1]); runs = int(sys.argv[2]); warmup = int(sys.argv[3])
+cmds = json.loads(sys.argv[1]); runs = int(sys.argv[2]); warmup = int(sys.argv[3]); rotate = sys.argv[4] == "1"
 out = [{"wall": [], "cpu": []} for _ in cmds]
 for i in range(warmup + runs):
-    for k, argv in enumerate(cmds):
+    order = [(j + i) % len(cmds) for j in range(len(cmds))] if rotate else range(len(cmds))
+    for k in order:
+        argv = cmds[k]
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.perf_counter()
         p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         t1 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -139,7 +144,7 @@ for i in range(warmup + runs):
             out[k]["wall"].append(t1 - t0)
             out[k]["cpu"].append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
 print(json.dumps(out))`;
-  const r = spawnSync('python3', ['-c', py, JSON.stringify(commands), String(runs), String(warmup)], { env, encoding: 'utf8', maxBuffer: 16 << 20 });
+  const r = spawnSync('python3', ['-c', py, JSON.stringify(commands), String(runs), String(warmup), rotate ? '1' : '0'], { env, encoding: 'utf8', maxBuffer: 16 << 20 });
   if (r.status !== 0) throw new Error(`interleaved timing failed: ${r.stderr}`);
-  return JSON.parse(r.stdout).map((x, i) => ({ argv: commands[i], wall: median(x.wall), cpu: median(x.cpu) }));
+  return JSON.parse(r.stdout).map((x, i) => ({ argv: commands[i], wall: median(x.wall), cpu: median(x.cpu), walls: x.wall, cpus: x.cpu }));
 }

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { GLOBAL_OPTIONS } from './commands/global-options.js';
+import { COMMAND_NAMES, commandOf as invokedCommand, firstWordAt } from './commands/command-word.js';
 import { addOptions } from './commands/spec.js';
 import type { ContextOptions } from './context.js';
 import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from './errors.js';
@@ -25,24 +26,6 @@ Environment:
 
 ${EXIT_CODE_HELP}
 `;
-
-/**
- * The command a run is for: the first positional argument, when it names one.
- * Global options that take a value are skipped with their value.
- */
-export function invokedCommand(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-p' || a === '--profile') {
-      i++;
-      continue;
-    }
-    if (a === '--') return undefined;
-    if (a.startsWith('-')) continue;
-    return COMMANDS.some((c) => c.name === a) ? a : undefined;
-  }
-  return undefined;
-}
 
 /**
  * Builds the program. With `only`, just that command is registered: a `call` in a
@@ -89,10 +72,26 @@ function oneLine(s: string): string {
 }
 
 /**
+ * `authapi help nosuch` is the mistake `authapi nosuch` is (commander would print the
+ * main help instead): the line is read as that, so the error and its "did you mean"
+ * are the same.
+ */
+function helpForUnknown(argv: string[]): string[] {
+  const at = firstWordAt(argv);
+  if (at < 0 || argv[at] !== 'help') return argv;
+  const topic = argv.slice(at + 1).find((a) => !a.startsWith('-'));
+  if (topic === undefined || COMMAND_NAMES.includes(topic)) return argv;
+  // `help help` is the main help, as `help` is.
+  if (topic === 'help') return argv.slice(0, at + 1);
+  return [...argv.slice(0, at), topic];
+}
+
+/**
  * Runs the CLI in-process and returns the exit code; never exits the process.
  * `argv` excludes `node` and the script path.
  */
 export async function runCli(argv: string[], opts: ContextOptions = {}): Promise<ExitCodeValue> {
+  argv = helpForUnknown(argv);
   const io = opts.io ?? systemIO(opts.env ?? process.env);
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   const program = buildProgram(io, async (name, cmd) => {
@@ -108,8 +107,10 @@ export async function runCli(argv: string[], opts: ContextOptions = {}): Promise
   } catch (err) {
     if (!(err instanceof CommanderError)) return reportError(err, io, verbose);
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
-    // Bare `authapi` (or a command group without a verb) printed help to stderr.
-    if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return ExitCode.USAGE;
+    // `authapi help [command]` printed help to stdout (exit code 0); bare `authapi`
+    // printed it to stderr as a mistake (exit code 1 in commander's terms).
+    if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (err.code === 'commander.executeSubCommandAsync') return ExitCode.USAGE;
     const name = invokedCommand(argv);
     io.stderr.write(`authapi: ${oneLine(err.message)} (see \`authapi${name ? ` ${name}` : ''} --help\`)\n`);
     return ExitCode.USAGE;

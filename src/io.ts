@@ -25,12 +25,6 @@ export interface IO {
   debug(line: string): void;
   /** Prompts only when a person is there: stdin and stderr are TTYs. */
   canPrompt(): boolean;
-  progress(total: number, label?: string): Progress;
-}
-
-export interface Progress {
-  tick(n?: number): void;
-  done(): void;
 }
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -104,31 +98,6 @@ class StreamIO implements IO {
   }
   canPrompt(): boolean {
     return this.stdinIsTTY && this.stderrIsTTY;
-  }
-  progress(total: number, label = ''): Progress {
-    // A progress bar only for a person watching; scripts get nothing.
-    if (!this.stderrIsTTY || total <= 0) return { tick() {}, done() {} };
-    let count = 0;
-    let last = 0;
-    const draw = () => {
-      const width = 30;
-      const filled = Math.round((count / total) * width);
-      this.stderr.write(`\r${label}[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${count}/${total}`);
-    };
-    return {
-      tick: (n = 1) => {
-        count += n;
-        const now = Date.now();
-        if (now - last > 50 || count >= total) {
-          last = now;
-          draw();
-        }
-      },
-      done: () => {
-        draw();
-        this.stderr.write('\n');
-      },
-    };
   }
 }
 

@@ -15,8 +15,7 @@ import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { fnv1a64 } from './util/fnv.js';
-
-const COMMANDS = new Set(['call', 'batch', 'credentials', 'login', 'logout', 'status', 'configure', 'local', 'completion']);
+import { commandOf as commandWord } from './commands/command-word.js';
 
 function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'authapi');
@@ -24,10 +23,13 @@ function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? join(env.HOME, '.cache', 'authapi') : undefined;
 }
 
-/** The command this run is for: the first argument that names one. */
+/**
+ * The command this run is for, wherever the global options are (`--profile x call`
+ * and `call --profile x` are the same run, with the same bundle and cache); 'main'
+ * for help, --version and mistakes.
+ */
 export function commandOf(argv: string[]): string {
-  for (const a of argv) if (COMMANDS.has(a)) return a;
-  return 'main';
+  return commandWord(argv) ?? 'main';
 }
 
 interface Entry {

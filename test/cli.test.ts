@@ -25,6 +25,27 @@ describe('cli: usage errors and help', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('`authapi help [command]` is --help (stdout, exit 0); `help nosuch` is an unknown command (exit 2)', async () => {
+    const main = await runBinary(['help']);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('Usage: authapi [options] [command]');
+    expect(main.stderr).toBe('');
+    expect((await runBinary(['help', 'help'])).stdout).toBe(main.stdout);
+    for (const argv of [['help', 'call'], ['--profile', 'x', 'help', 'call'], ['call', '--help']]) {
+      const r = await runBinary(argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.stdout).toContain('Usage: authapi call [options] <target>');
+      expect(r.stderr).toBe('');
+    }
+    const unknown = await runBinary(['help', 'nosuch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe("authapi: unknown command 'nosuch' (see `authapi --help`)\n");
+    const near = await runBinary(['help', 'batc']);
+    expect(near.stderr).toBe("authapi: unknown command 'batc' — did you mean batch? (see `authapi --help`)\n");
+    expect(near.code).toBe(2);
+  });
+
   it('every command has --help with examples and the exit codes', async () => {
     for (const c of COMMANDS) {
       const r = await runInProcess([c.name, '--help']);

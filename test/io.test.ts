@@ -22,18 +22,6 @@ describe('io', () => {
     expect(loud.stdoutText()).toBe('');
   });
 
-  it('progress draws only for a person at a terminal', () => {
-    const script = testIO();
-    const p = script.progress(3, 'calls ');
-    p.tick(); p.tick(); p.tick(); p.done();
-    expect(script.stderrText()).toBe('');
-    const person = testIO({ tty: true });
-    const q = person.progress(2, 'calls ');
-    q.tick(2); q.done();
-    expect(person.stderrText()).toContain('2/2');
-    expect(person.stdoutText()).toBe('');
-  });
-
   it('canPrompt needs both stdin and stderr to be TTYs', () => {
     expect(testIO({ tty: true }).canPrompt()).toBe(true);
     expect(testIO().canPrompt()).toBe(false);

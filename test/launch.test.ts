@@ -5,9 +5,35 @@ import { commandOf } from '../src/launch.js';
 import { ROOT, runBinary, tempDir } from './helpers/cli.js';
 
 describe('launcher with a V8 code cache', () => {
-  it('names the cache after the command the run is for', () => {
-    expect(commandOf(['--profile', 'x', 'call', 'no-auth'])).toBe('call');
+  it('names the cache after the command the run is for, wherever the global options are', () => {
+    for (const argv of [
+      ['--profile', 'local', 'call', 'no-auth'], ['--profile=local', 'call', 'no-auth'], ['-p', 'local', 'call', 'no-auth'],
+      ['-plocal', 'call', 'no-auth'], ['-vp', 'local', 'call', 'x'], ['-v', '--no-color', '--insecure-storage', 'call', 'x'],
+      ['call', 'local', '--profile', 'local'], ['call', '--profile', 'batch', 'no-auth'],
+    ]) expect(commandOf(argv), argv.join(' ')).toBe('call');
+    expect(commandOf(['--profile', 'call', 'local'])).toBe('local');
+    expect(commandOf(['--profile', 'local'])).toBe('main');
     expect(commandOf(['--version'])).toBe('main');
+    expect(commandOf(['help', 'call'])).toBe('main');
+    expect(commandOf(['--nope', 'call', 'x'])).toBe('main');
+    expect(commandOf(['--', 'call', 'x'])).toBe('main');
+  });
+
+  it('knows every command by name (it cannot import them: start-up)', async () => {
+    const { COMMANDS } = await import('../src/commands/index.js');
+    const { COMMAND_NAMES } = await import('../src/commands/command-word.js');
+    expect([...COMMAND_NAMES].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+  });
+
+  it('`call` gets its own bundle and cache whatever the order of the global options', async () => {
+    for (const argv of [['--profile', 'local', 'call', 'no-auth'], ['call', 'no-auth', '--profile', 'local'], ['--profile=local', 'call', 'no-auth'], ['-plocal', 'call', 'no-auth']]) {
+      const cache = tempDir();
+      const r = await runBinary(argv, { env: { XDG_CACHE_HOME: cache, AUTHAPI_CONFIG_DIR: tempDir() } });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/no profile "local"/);
+      // Only the call bundle ran: the full CLI (a hand-over) would have left a cli-* cache.
+      expect(readdirSync(join(cache, 'authapi')), argv.join(' ')).toEqual([expect.stringMatching(/^call-[0-9a-f]{16}-v/)]);
+    }
   });
 
   it('writes one 0600 cache per command under XDG_CACHE_HOME, reuses it, and still works without it', async () => {

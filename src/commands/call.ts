@@ -20,6 +20,7 @@ export interface CallOptions {
   retries?: string;
   output?: string;
   dryRun?: boolean;
+  unsigned?: boolean;
 }
 
 export interface CallDeps {
@@ -40,8 +41,9 @@ export const CALL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--guest', description: 'use guest (unauthenticated) credentials even when logged in' },
   { flags: '--timeout <seconds>', description: 'give up on an attempt after this many seconds', default: '30' },
   { flags: '--retries <n>', description: 'retries after the first attempt (0 disables; default 2)' },
-  { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout' },
-  { flags: '--dry-run', description: 'print the signed request (secrets masked) to stdout and send nothing' },
+  { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout (- is stdout)' },
+  { flags: '--dry-run', description: 'print the request exactly as it would be sent (secrets masked) to stdout and send nothing' },
+  { flags: '--unsigned', description: 'send it without a SigV4 signature (API key only), for routes without IAM auth: no login, and your own Authorization header allowed' },
 ];
 
 export const callCommand = defineCommand<CallOptions>({
@@ -55,6 +57,11 @@ export const callCommand = defineCommand<CallOptions>({
     'Encoding: in TARGET a %XX escape you typed is kept as is (not encoded twice); every other character ' +
     'that is not A-Z a-z 0-9 - . _ ~ is percent-encoded (so + in a path is a plus). In TARGET\'s query, + ' +
     'means a space (form rules, as API Gateway reads it). --query values are literal text: everything is encoded, % and + included.\n\n' +
+    'Headers, as in curl: -H "Name: value" adds a header or replaces one authapi adds (your X-Api-Key is sent, and ' +
+    'signed, instead of the profile\'s; Host too); -H "Name:" removes one authapi adds (X-Api-Key: send no key); ' +
+    '-H "Name;" sends it empty. Authorization, X-Amz-Date, X-Amz-Security-Token and X-Amz-Content-Sha256 belong to ' +
+    'the SigV4 signature and are refused, unless --unsigned (for routes without IAM auth, such as no-auth); ' +
+    'Content-Length, Transfer-Encoding and Connection are always authapi\'s. --dry-run prints exactly what would be sent.\n\n' +
     'Retries: 429 Too Many Requests always, 502/503/504 and network errors for GET/HEAD/OPTIONS/PUT/DELETE; ' +
     'exponential backoff with full jitter (max 20 s), Retry-After honoured; 429 Limit Exceeded (quota) never. ' +
     'Default 2 retries (AUTHAPI_MAX_ATTEMPTS or AWS_MAX_ATTEMPTS set the number of attempts). ' +
@@ -66,6 +73,7 @@ export const callCommand = defineCommand<CallOptions>({
     'authapi call /upload -X PUT -d @photo.jpg -H "Content-Type: image/jpeg"',
     'authapi call /search --query "q=caf\u00e9 & cr\u00e8me" --query tag=a --query tag=b',
     'authapi call require-auth --dry-run                # print the signed request (secrets masked), send nothing',
+    "authapi call no-auth --unsigned -H 'Authorization: Bearer $TOKEN'   # a route without IAM auth, your own Authorization",
     'authapi call no-auth --guest -o out.json',
   ],
   define(cmd: Command) {
@@ -79,23 +87,27 @@ export const callCommand = defineCommand<CallOptions>({
 interface Prepared {
   method: string;
   headers: Record<string, string>;
+  /** The API key, unless `-H 'X-Api-Key:'` removed it (a user's own X-Api-Key is in headers). */
+  apiKey?: string;
   body?: Buffer;
   timeoutMs: number;
   maxAttempts: number;
 }
 
-async function prepare(ctx: Context, opts: CallOptions): Promise<Prepared> {
-  const { parseHeaderLines } = await import('../http/headers.js');
+async function prepare(ctx: Context, opts: CallOptions, apiKey: string): Promise<Prepared> {
+  const { parseHeaderArgs } = await import('../http/headers.js');
   const { resolveMaxAttempts } = await import('../http/retry.js');
   const method = (opts.request ?? (opts.data !== undefined ? 'POST' : 'GET')).toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X ${JSON.stringify(opts.request)}: not an HTTP method`);
-  const headers = parseHeaderLines(opts.header ?? []);
+  if (opts.unsigned && opts.guest) throw new UsageError('--unsigned and --guest cannot be combined', 'an unsigned request has no identity, guest or not');
+  const { headers, removed } = parseHeaderArgs(opts.header ?? [], !opts.unsigned);
+  ctx.io.redactor.add(headers['x-api-key']);
   const timeout = Number(opts.timeout ?? '30');
   if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
   const maxAttempts = resolveMaxAttempts(opts.retries, ctx.env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
   const body = opts.data === undefined ? undefined : await readBody(ctx, opts.data);
-  return { method, headers, body, timeoutMs: timeout * 1000, maxAttempts };
+  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : apiKey, body, timeoutMs: timeout * 1000, maxAttempts };
 }
 
 export async function readBody(ctx: Context, data: string): Promise<Buffer> {
@@ -122,7 +134,8 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const profile = await ctx.profile();
   const { resolveTarget, parseQueryOption, targetUrl } = await import('../http/target.js');
   const t = resolveTarget(profile.apiUrl, target, (opts.query ?? []).map(parseQueryOption));
-  const p = await prepare(ctx, opts);
+  const p = await prepare(ctx, opts, profile.apiKey);
+  if (opts.output !== undefined && opts.output !== '-') checkOutputDir(opts.output);
 
   const [{ send, preconnect }, { execute }, skewMod, { describeRequest }] = await Promise.all([
     import('../http/client.js'),
@@ -130,20 +143,13 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     import('../http/clock-skew.js'),
     import('../http/headers.js'),
   ]);
-  const signer = createSigner(ctx, deps, Boolean(opts.guest));
+  const signer = opts.unsigned ? undefined : createSigner(ctx, deps, Boolean(opts.guest));
   const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };
   if (skew.offsetMs) ctx.io.debug(`using the remembered clock offset of ${Math.round(skew.offsetMs / 1000)} s for profile "${ctx.profileName}"`);
 
   const sign = async (now: number) => {
-    const signed = await signer.sign({
-      method: p.method,
-      target: t,
-      headers: p.headers,
-      body: p.body,
-      apiKey: profile.apiKey,
-      region: profile.region,
-      now,
-    });
+    const request = { method: p.method, target: t, headers: p.headers, body: p.body, apiKey: p.apiKey, region: profile.region };
+    const signed = signer ? await signer.sign({ ...request, now }) : (await import('../http/sign.js')).unsignedRequest(request);
     if (ctx.verbose) for (const line of describeRequest(signed).trimEnd().split('\n')) ctx.io.debug(`  ${line}`);
     return signed;
   };
@@ -159,7 +165,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const early = preconnect(t);
   const result = await execute({
     method: p.method,
-    label: () => `${p.method} ${url}${signer.guest ? ' (guest)' : ''}`,
+    label: () => `${p.method} ${url}${!signer ? ' (unsigned)' : signer.guest ? ' (guest)' : ''}`,
     sign,
     transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early.take(req) }),
     clock: ctx.clock,
@@ -174,7 +180,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
       }
     },
     // Credentials refused (revoked, expired, a recreated stack): drop them, fetch fresh ones once.
-    refreshCredentials: () => signer.refresh(),
+    refreshCredentials: signer ? () => signer.refresh() : undefined,
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
   }).finally(() => early.close());
@@ -186,12 +192,13 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
     ctx.io.stderr.write(ctx.io.redactor.redact(lines.join('\n')) + '\n\n');
   }
-  if (opts.output !== undefined) {
+  // `-o -` is stdout, as in curl.
+  if (opts.output !== undefined && opts.output !== '-') {
     const { writeOutputFile } = await import('../util/output-file.js');
     try {
       await writeOutputFile(opts.output, res.body);
     } catch (err) {
-      throw new UsageError(`-o ${opts.output}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `the API answered ${res.status}; choose a writable path`);
+      throw outputError(opts.output, err as NodeJS.ErrnoException, res.status);
     }
   } else if (res.body.length > 0) {
     ctx.io.out(res.body);
@@ -199,7 +206,28 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     if (ctx.io.stdoutIsTTY && res.body[res.body.length - 1] !== 0x0a) ctx.io.out('\n');
   }
   const { errorForResult } = await import('../http/outcome.js');
-  const err: UserError | undefined = errorForResult(result, signer.guestFallback, signer.notLoggedIn,
-    { profileName: ctx.profileName, refreshFailure: signer.refreshFailure });
+  const err: UserError | undefined = errorForResult(result, signer?.guestFallback ?? false, signer?.notLoggedIn,
+    { profileName: ctx.profileName, refreshFailure: signer?.refreshFailure });
   if (err) throw err;
+}
+
+/**
+ * `-o FILE` into a directory that is not there is refused before anything is sent
+ * (a POST must not happen only for its answer to be lost).
+ */
+function checkOutputDir(file: string): void {
+  const { dirname, resolve } = process.getBuiltinModule('node:path') as typeof import('node:path');
+  const { statSync } = process.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const dir = dirname(resolve(file));
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`-o ${file}: the directory ${dir} does not exist`, 'create it first (nothing was sent)');
+  if (!st.isDirectory()) throw new UsageError(`-o ${file}: ${dir} is not a directory`, 'choose another path (nothing was sent)');
+}
+
+/** Why `-o FILE` could not be written once the answer was there. */
+function outputError(file: string, err: NodeJS.ErrnoException, status: number): UsageError {
+  const hint = `the API answered ${status}; choose a writable path`;
+  if (err.code === 'EACCES' || err.code === 'EPERM') return new UsageError(`-o ${file}: permission denied`, hint);
+  if (err.code === 'EISDIR') return new UsageError(`-o ${file}: is a directory`, hint);
+  return new UsageError(`-o ${file}: cannot write the response (${err.code ?? err.message})`, hint);
 }

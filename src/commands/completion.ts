@@ -177,7 +177,11 @@ export function fishScript(cmds: CmdInfo[]): string {
   return lines.join('\n') + '\n';
 }
 
-export const completionCommand = defineCommand<Record<string, never>>({
+/**
+ * The command, describing the command list it is given (a getter: the list includes
+ * this command, and the module that holds the list imports this one, not the reverse).
+ */
+export const completionCommandFor = (commands: () => readonly CommandSpec<unknown>[]) => defineCommand<Record<string, never>>({
   name: 'completion',
   args: '<shell>',
   summary: 'print a shell completion script (bash, zsh or fish)',
@@ -191,9 +195,7 @@ export const completionCommand = defineCommand<Record<string, never>>({
   async run(ctx: Context, _opts, args) {
     const shell = args[0] as Shell;
     if (!SHELLS.includes(shell)) throw new UsageError(`unknown shell ${JSON.stringify(args[0])}`, `use one of: ${SHELLS.join(', ')}`);
-    // Imported here: the command list imports this module.
-    const { COMMANDS } = await import('./index.js');
-    const cmds = describeCommands(COMMANDS as CommandSpec<unknown>[]);
+    const cmds = describeCommands([...commands()]);
     ctx.io.out(shell === 'bash' ? bashScript(cmds) : shell === 'zsh' ? zshScript(cmds) : fishScript(cmds));
   },
 });

@@ -24,8 +24,8 @@ export const credentialsCommand = defineCommand<CredentialsOptions>({
     'Print the temporary AWS credentials of your session (or of a guest with --guest) for other tools. ' +
     'They are refreshed first when less than 5 minutes are left. Never prompts: without a session it ' +
     'exits 3 with one line saying to run `authapi login`.\n\n' +
-    'env: export lines for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, ' +
-    'AWS_CREDENTIAL_EXPIRATION). json: {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "Region"}. ' +
+    'env: export lines for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION and ' +
+    'AWS_DEFAULT_REGION (read by the AWS CLI v1, boto3 and older SDKs), AWS_CREDENTIAL_EXPIRATION). json: {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "Region"}. ' +
     'process: the AWS credential_process format (one line, Version 1, RFC 3339 Expiration); in ~/.aws/config: ' +
     '"credential_process = authapi credentials --format process --profile prod".\n\n' +
     'The output is a secret: do not paste it anywhere.',
@@ -62,6 +62,8 @@ export function formatCredentials(c: AwsCredentials, format: CredentialsOptions[
         `export AWS_SECRET_ACCESS_KEY=${shellQuote(c.secretAccessKey)}`,
         `export AWS_SESSION_TOKEN=${shellQuote(c.sessionToken)}`,
         `export AWS_REGION=${shellQuote(region)}`,
+        // The AWS CLI v1, boto3 and older SDKs read only this one.
+        `export AWS_DEFAULT_REGION=${shellQuote(region)}`,
         `export AWS_CREDENTIAL_EXPIRATION=${shellQuote(expiration)}`,
       ].join('\n') + '\n';
   }

@@ -8,7 +8,7 @@ import { logoutCommand } from './logout.js';
 import { callCommand } from './call.js';
 import { batchCommand } from './batch.js';
 import { credentialsCommand } from './credentials.js';
-import { completionCommand } from './completion.js';
+import { completionCommandFor } from './completion.js';
 import { localCommand } from './local.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +20,6 @@ export const COMMANDS: CommandSpec<any>[] = [
   callCommand,
   batchCommand,
   credentialsCommand,
-  completionCommand,
+  completionCommandFor(() => COMMANDS),
   localCommand,
 ];

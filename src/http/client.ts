@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { NetworkError } from '../errors.js';
-import { ResponseParser, serializeRequest, type Http1Response } from './http1.js';
+import { ResponseParser, framingHeaders, serializeRequest, type Http1Response } from './http1.js';
 import type { SignedRequest } from './sign.js';
 
 export interface HttpResponse {
@@ -69,17 +69,12 @@ function connect(to: Endpoint): Socket {
   return net.connect({ host, port: Number(to.port || 80) });
 }
 
-/** Methods whose requests have no body by definition: no Content-Length unless one is sent. */
-const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
-
 /** One request and its response on a connection of its own (or the one given), closed afterwards. */
 export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpResponse> {
   const where = req.port ? `${req.hostname}:${req.port}` : req.hostname;
   return new Promise<HttpResponse>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(opts.signal.reason);
-    const headers = { ...req.headers };
-    // Every request states its length: a PUT or POST without a body says 0.
-    if (req.body || !BODYLESS.has(req.method)) headers['content-length'] = String(req.body?.length ?? 0);
+    const headers = { ...req.headers, ...framingHeaders(req.method, req.body) };
     let bytes: Buffer;
     try {
       bytes = serializeRequest(req.method, req.path, headers, req.body);

@@ -33,6 +33,18 @@ export const isToken = (s: string): boolean => TOKEN.test(s);
 export const isFieldValue = (s: string): boolean => FIELD_VALUE.test(s);
 
 /** The request head and body as bytes. Header values must already be valid (headers.ts checks them). */
+/** Methods whose requests have no body by definition: no Content-Length unless one is sent. */
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+/**
+ * What serializeRequest's caller adds for framing: every request states its length
+ * (a PUT or POST without a body says 0), a bodyless GET none. With serializeRequest's
+ * own `connection: close`, this is what `call --dry-run` shows.
+ */
+export function framingHeaders(method: string, body: Buffer | undefined): Record<string, string> {
+  return body || !BODYLESS.has(method) ? { 'content-length': String(body?.length ?? 0) } : {};
+}
+
 export function serializeRequest(method: string, path: string, headers: Record<string, string>, body?: Buffer): Buffer {
   let head = `${method} ${path} HTTP/1.1\r\n`;
   for (const [name, value] of Object.entries(headers)) {

@@ -21,6 +21,8 @@ export class CredentialCache {
   private guest?: Promise<RunCredentials>;
   /** How many times credentials were fetched (initial + refreshes), for tests and traces. */
   fetches = 0;
+  /** Why the last forced refresh could not get new credentials, if it could not. */
+  refreshFailure?: Error;
 
   constructor(private readonly ctx: Context, private readonly get: GetCredentials) {}
 
@@ -41,7 +43,7 @@ export class CredentialCache {
     return this[slot]!;
   }
 
-  /** After "the security token … is expired": fresh credentials, fetched once for all requests. */
+  /** After the API refused the credentials: fresh ones, fetched once for all requests. */
   async forceRefresh(used: RunCredentials): Promise<boolean> {
     const slot = used.guest && !used.guestFallback ? 'guest' : 'user';
     const current = await this[slot];
@@ -50,7 +52,8 @@ export class CredentialCache {
     try {
       const next = await this[slot]!;
       return next.credentials.accessKeyId !== used.credentials.accessKeyId || next.credentials.sessionToken !== used.credentials.sessionToken;
-    } catch {
+    } catch (err) {
+      this.refreshFailure = err instanceof Error ? err : new Error(String(err));
       return false;
     }
   }

@@ -3,11 +3,12 @@
 // non-S3 services), the canonical query, host (exactly the Host header sent),
 // x-amz-date, x-amz-security-token (the session token, sent once, as a signed
 // header), x-api-key, content-type and the payload hash.
-// aws4 re-serializes the query it signs; we send its `path` back unchanged so the
-// bytes on the wire are the bytes that were signed.
+// aws4 signs the canonical query (target.ts pathWithQuery); the wire gets the same
+// path and query in the order typed, with `?flag` kept without `=` (wirePath), which
+// the server canonicalizes to what was signed.
 import aws4 from 'aws4';
 import type { Target } from './target.js';
-import { pathWithQuery } from './target.js';
+import { pathWithQuery, wirePath } from './target.js';
 
 export interface SigningCredentials {
   accessKeyId: string;
@@ -58,12 +59,12 @@ export function hostHeader(t: Pick<Target, 'hostname' | 'port'>): string {
 export function signRequest(input: SignInput): SignedRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v;
-  // Ours, always: a user's stale Authorization/date/token header would only break the signature.
+  // The callers refuse a user's Authorization/date/token header (headers.ts) before
+  // anything is sent; these are the signature's own.
   delete headers['authorization'];
   delete headers['x-amz-security-token'];
-  headers['host'] = hostHeader(input.target);
+  addOwnHeaders(headers, input);
   headers['x-amz-date'] = amzDate(input.now);
-  if (input.apiKey) headers['x-api-key'] = input.apiKey;
   if (input.credentials.sessionToken) headers['x-amz-security-token'] = input.credentials.sessionToken;
   const body = input.body && input.body.length > 0 ? input.body : undefined;
   const req: aws4.Request & { headers: Record<string, string> } = {
@@ -88,9 +89,33 @@ export function signRequest(input: SignInput): SignedRequest {
     protocol: input.target.protocol,
     hostname: input.target.hostname,
     port: input.target.port,
-    path: signed.path ?? '/',
+    path: wirePath(input.target),
     headers: finalHeaders,
     body,
     signature,
+  };
+}
+
+/** Host and the API key, unless the user gave their own (which are then signed and sent). */
+function addOwnHeaders(headers: Record<string, string>, input: Pick<SignInput, 'target' | 'apiKey'>): void {
+  headers['host'] ??= hostHeader(input.target);
+  if (input.apiKey && headers['x-api-key'] === undefined) headers['x-api-key'] = input.apiKey;
+}
+
+/** The request with no signature (`call --unsigned`): routes without IAM auth need none. */
+export function unsignedRequest(input: Omit<SignInput, 'credentials' | 'now'>): SignedRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v;
+  addOwnHeaders(headers, input);
+  const body = input.body && input.body.length > 0 ? input.body : undefined;
+  return {
+    method: input.method,
+    protocol: input.target.protocol,
+    hostname: input.target.hostname,
+    port: input.target.port,
+    path: wirePath(input.target),
+    headers,
+    body,
+    signature: '',
   };
 }

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { AuthError } from '../errors.js';
 import { DEFAULT_MIN_VALIDITY_MS, credentialsFor, register, type AwsCredentials, type GetCredentials } from './credential-source.js';
 import type { SignInput, SignedRequest } from './sign.js';
+import { wirePath } from './target.js';
 import type { AgentSignRequest, AgentSigned } from '../auth/agent/protocol.js';
 
 export type UnsignedRequest = Omit<SignInput, 'credentials'>;
@@ -103,7 +104,8 @@ function fromAgent(req: UnsignedRequest, s: AgentSigned): SignedRequest {
     protocol: req.target.protocol,
     hostname: req.target.hostname,
     port: req.target.port,
-    path: s.path,
+    // The agent signed the canonical query; `?flag` goes on the wire as typed.
+    path: wirePath(req.target),
     headers: s.headers,
     body: req.body && req.body.length > 0 ? req.body : undefined,
     signature: s.signature,

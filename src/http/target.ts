@@ -17,8 +17,10 @@
 //   `%` is a literal percent sign. `?flag` is the key `flag` with an empty value.
 // Query (--query k=v and batch "query" objects) is literal text: nothing is
 //   decoded, so `--query 'q=100%'` sends `q=100%25` and `--query 'q=a+b'` sends `a+b`.
-// The query is sent in canonical form (strict RFC 3986, space as %20, `k=` for
-// empty values), repeated keys in the order given.
+// The query is sent in canonical form (strict RFC 3986, space as %20), repeated keys
+// in the order given; a key typed without `=` in the target (`?flag`) is sent as
+// typed, without it — only the signature's canonical form has `flag=`, as SigV4
+// wants and as the server computes it. `--query k` is `k=` (an empty value).
 import { UsageError } from '../errors.js';
 
 export interface Target {
@@ -30,6 +32,8 @@ export interface Target {
   path: string;
   /** Decoded query pairs in order. */
   query: Array<[string, string]>;
+  /** Indexes in `query` of keys typed without `=` (`?flag`), sent without it. */
+  bare?: number[];
 }
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
@@ -123,12 +127,20 @@ export function formatQuery(pairs: Array<[string, string]>): string {
   return pairs.map(([k, v]) => `${encodeStrict(k)}=${encodeStrict(v)}`).join('&');
 }
 
+/** Path and canonical query: what is signed. */
 export function pathWithQuery(t: Target): string {
   return t.query.length ? `${t.path}?${formatQuery(t.query)}` : t.path;
 }
 
+/** Path and query as sent: the canonical query, but `?flag` without the `=`. */
+export function wirePath(t: Target): string {
+  if (!t.bare?.length) return pathWithQuery(t);
+  const bare = new Set(t.bare);
+  return `${t.path}?${t.query.map(([k, v], i) => (bare.has(i) ? encodeStrict(k) : `${encodeStrict(k)}=${encodeStrict(v)}`)).join('&')}`;
+}
+
 export function targetUrl(t: Target): string {
-  return `${t.protocol}//${t.hostname}${t.port ? `:${t.port}` : ''}${pathWithQuery(t)}`;
+  return `${t.protocol}//${t.hostname}${t.port ? `:${t.port}` : ''}${wirePath(t)}`;
 }
 
 interface Base {
@@ -185,12 +197,16 @@ export function resolveTarget(apiUrl: string, target: string, extraQuery: Array<
   }
   const q = rest.indexOf('?');
   const rawPath = q < 0 ? rest : rest.slice(0, q);
-  const query = q < 0 ? [] : parseQueryText(rest.slice(q + 1));
+  const rawQuery = q < 0 ? '' : rest.slice(q + 1);
+  const query = parseQueryText(rawQuery);
+  // The same pieces parseQueryText kept, in the same order.
+  const bare = rawQuery.split('&').filter((piece) => piece !== '').flatMap((piece, i) => (piece.includes('=') ? [] : [i]));
   return {
     protocol: base.protocol,
     hostname: base.hostname,
     port: base.port,
     path: encodePath(rawPath || '/'),
     query: [...query, ...extraQuery],
+    ...(bare.length ? { bare } : {}),
   };
 }

@@ -216,12 +216,12 @@ describe('batch', () => {
     expect(quiet.io.stderrText()).toBe(''); // piped input: not a word about the terminal
     await fx!.close();
     const tty = await batch('{"path":"/a"}', {}, echo, { tty: true });
-    expect(tty.io.stderrText()).toMatch(/\r1\/1 done/);
+    expect(tty.io.stderrText()).toMatch(/\r\x1b\[K1\/1 done: 1 2xx/);
     expect(tty.io.stderrText()).toContain('reading NDJSON requests from the terminal, one per line; end with Ctrl-D\n');
   });
 
   it('rejects bad options before reading input', async () => {
-    for (const o of [{ concurrency: '0' }, { concurrency: 'x' }, { retries: 'many' }, { timeout: '-1' }]) {
+    for (const o of [{ concurrency: '0' }, { concurrency: 'x' }, { retries: 'many' }, { timeout: '-1' }, { rate: 'fast' }, { rate: '0' }]) {
       const r = await batch('{"path":"/a"}', o, echo);
       expect(r.code).toBe(ExitCode.USAGE);
       expect(r.requests).toHaveLength(0);

@@ -27,11 +27,12 @@ const ECHO = `export const handler = async (event) => ({
 });
 `;
 
-export function echoTemplate(): string {
+/** With `headers`, the echo also shows the request's headers (secrets included: for tests of headers only). */
+export function echoTemplate(opts: { headers?: boolean } = {}): string {
   const dir = tempDir('authapi-echo-');
   const fnDir = join(dir, 'fn');
   mkdirSync(fnDir);
-  writeFileSync(join(fnDir, 'echo.mjs'), ECHO);
+  writeFileSync(join(fnDir, 'echo.mjs'), opts.headers ? ECHO.replace('  }),\n});', '    headers: event.multiValueHeaders,\n  }),\n});') : ECHO);
   const doc = parseDocument(readFileSync(join(ROOT, 'infra', 'template.yaml'), 'utf8'));
   doc.setIn(['Globals', 'Function', 'CodeUri'], relative(dir, join(ROOT, 'infra', 'functions')) + '/');
   doc.setIn(['Resources', 'EchoFunction'], doc.createNode({

@@ -190,6 +190,17 @@ describe.each(SETUPS)('sessions (agent $agent, $store store)', (setup) => {
     expect(after).not.toBe(before);
     expect(stackNow().credentials.get(after)).toBeDefined();
 
+    // batch does the same: once for the whole run.
+    await stackNow().close();
+    rmSync(join(stateDir, 'credentials.json'), { force: true });
+    c.repoint(await start());
+    const lines = ['{"id":1,"path":"require-auth"}', '{"id":2,"path":"require-auth"}'].join('\n') + '\n';
+    const batch = await c.run(['batch', '-v', '--concurrency', '1'], { input: lines });
+    expect(batch.code, batch.stderr).toBe(0);
+    const results = batch.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: number });
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(batch.stderr).toContain('the credentials were refused (The security token included in the request is invalid)');
+
     // A stack with nothing of the old one (another state dir): the session cannot be
     // renewed. Exit 3 and the login hint, once; then a login fixes it for the next command.
     const fresh = await startLocal({ port: 0, stateDir: tempDir('authapi-sessions-state2-'), users: USERS });
@@ -199,6 +210,8 @@ describe.each(SETUPS)('sessions (agent $agent, $store store)', (setup) => {
       expect(gone.code, gone.stderr).toBe(3);
       expect(gone.stderr).toContain('the API refused the credentials (The security token included in the request is invalid)');
       expect(gone.stderr.match(/authapi login --profile local/g), gone.stderr).toHaveLength(1);
+      const goneBatch = await c.run(['batch'], { input: '{"id":1,"path":"require-auth"}\n' });
+      expect(goneBatch.code, goneBatch.stderr).toBe(3);
       await c.login();
       const ok = await c.run(['call', 'require-auth']);
       expect(ok.code, ok.stderr).toBe(0);

@@ -1,0 +1,112 @@
+// One line of batch input, from text to a result: parse it, take the run's
+// credentials (refreshed when they near expiry or the API says they expired), sign,
+// send with retries, and shape the answer. A failure of the line (bad input, not
+// logged in, network) is an error result, never an exception: the run goes on. Only
+// an interrupt is thrown.
+import { isUtf8 } from 'node:buffer';
+import type { Context } from '../context.js';
+import type { Profile } from '../config/profile.js';
+import { ExitCode } from '../errors.js';
+import { parseBatchLine } from '../http/batch-input.js';
+import type { CredentialCache } from '../http/run-credentials.js';
+import { execute } from '../http/execute.js';
+import { errorForResult } from '../http/outcome.js';
+import type { RetryQuota } from '../http/retry.js';
+import { signRequest } from '../http/sign.js';
+import { targetUrl } from '../http/target.js';
+import type { SkewState } from '../http/execute.js';
+import type { PoolTransport } from '../http/undici-transport.js';
+
+export type Result =
+  | { id: unknown; status: number; statusText?: string; headers?: Record<string, string | string[]>; body?: string; bodyBase64?: string; attempts: number; ms: number }
+  | { id: unknown; error: string; exitCode: number };
+
+/** A result and the exit code it stands for (0 for a 2xx, or the error's code). */
+export interface LineOutcome {
+  result: Result;
+  exitCode: number;
+}
+
+/** What every line of a run shares. */
+export interface RunShared {
+  ctx: Context;
+  profile: Profile;
+  transport: PoolTransport;
+  creds: CredentialCache;
+  quota: RetryQuota;
+  skew: SkewState;
+  /** Persists a corrected clock offset (once per run). */
+  onSkewCorrected(offsetMs: number): Promise<void>;
+  timeoutMs: number;
+  maxAttempts: number;
+  /** --guest: every line as a guest. */
+  guest: boolean;
+  /** --include: status text and response headers in each result. */
+  include: boolean;
+  random?: () => number;
+}
+
+export async function sendLine(run: RunShared, line: string, lineNo: number): Promise<LineOutcome> {
+  const { ctx, profile } = run;
+  const parsed = parseBatchLine(line, lineNo, profile.apiUrl);
+  if (!parsed.ok) return failed(parsed.id, parsed.error, ExitCode.USAGE);
+  const req = parsed.req;
+  let used;
+  try {
+    used = await run.creds.for(req.guest || run.guest);
+  } catch (err) {
+    return failed(req.id, (err as Error).message, (err as { exitCode?: number }).exitCode ?? ExitCode.AUTH);
+  }
+  const tag = `[${String(req.id)}] `;
+  try {
+    let current = used;
+    const result = await execute({
+      method: req.method,
+      label: () => `${req.method} ${targetUrl(req.target)}${current.guest ? ' (guest)' : ''}`,
+      // Signatures are masked by pattern (Signature=…) in traces; registering
+      // thousands of them would make every redaction slower.
+      sign: (now) =>
+        signRequest({
+          method: req.method,
+          target: req.target,
+          headers: req.headers,
+          body: req.body,
+          apiKey: profile.apiKey,
+          region: profile.region,
+          credentials: current.credentials,
+          now,
+        }),
+      transport: (signed) => run.transport.send(signed, { timeoutMs: run.timeoutMs, signal: ctx.signal }),
+      clock: ctx.clock,
+      signal: ctx.signal,
+      maxAttempts: run.maxAttempts,
+      skew: run.skew,
+      onSkewCorrected: run.onSkewCorrected,
+      refreshCredentials: async () => {
+        const ok = await run.creds.forceRefresh(current);
+        if (ok) current = await run.creds.for(current.guest && !current.guestFallback);
+        return ok;
+      },
+      quota: run.quota,
+      trace: ctx.verbose ? (l) => ctx.io.debug(tag + l) : undefined,
+      random: run.random,
+    });
+    const res = result.response;
+    const err = errorForResult(result, current.guestFallback, current.notLoggedIn,
+      { profileName: ctx.profileName, refreshFailure: run.creds.refreshFailure });
+    // --include: the status text and headers too, as `call -i` shows them.
+    const out: Result = run.include
+      ? { id: req.id, status: res.status, statusText: res.statusText, headers: res.headers as Record<string, string | string[]>, attempts: result.attempts, ms: result.ms }
+      : { id: req.id, status: res.status, attempts: result.attempts, ms: result.ms };
+    if (isUtf8(res.body)) out.body = res.body.toString('utf8');
+    else out.bodyBase64 = res.body.toString('base64');
+    return { result: out, exitCode: err?.exitCode ?? ExitCode.OK };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    return failed(req.id, (err as Error).message, (err as { exitCode?: number }).exitCode ?? ExitCode.UNEXPECTED);
+  }
+}
+
+function failed(id: unknown, error: string, exitCode: number): LineOutcome {
+  return { result: { id, error, exitCode }, exitCode };
+}
