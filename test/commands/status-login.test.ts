@@ -122,7 +122,7 @@ describe('authapi status without a usable store', () => {
       expect(JSON.parse(r.stdout).login).toMatchObject({ state: 'unknown', problem: 'no OS keychain is usable: no D-Bus' });
       expect(JSON.parse(r.stdout).store.available[0]).toMatchObject({ state: 'absent', problem: 'no OS keychain is usable: no D-Bus' });
       // Said once, with what to do.
-      expect(r.stderr).toMatch(/^authapi: the session of profile local cannot be read: no OS keychain is usable: no D-Bus — start a Secret Service .*--insecure-storage[^\n]*\n$/);
+      expect(r.stderr).toMatch(/^authapi: the session of profile "local" cannot be read: no OS keychain is usable: no D-Bus — start a Secret Service .*--insecure-storage[^\n]*\n$/);
     } finally {
       spy.mockRestore();
       probe.mockRestore();
