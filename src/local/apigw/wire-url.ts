@@ -6,6 +6,8 @@
 // (aws/aws-cdk#19827 shows `?sort=-+createdAt` reaching Lambda as "- createdAt") and
 // `%XX` sequences are bytes of UTF-8. A malformed escape is kept literally and broken
 // UTF-8 becomes U+FFFD, the same result node:querystring (and so aws4) computes.
+// The decoder is the one the CLI uses (src/shared/percent-decode.ts).
+import { percentDecode } from '../../shared/percent-decode.js';
 
 export interface WireTarget {
   /** Path part, exactly as received (percent-encoded). */
@@ -21,25 +23,7 @@ export function splitTarget(url: string): WireTarget {
   return { path: url.slice(0, q) || '/', rawQuery: url.slice(q + 1), hasQuery: true };
 }
 
-const HEX = /^[0-9a-fA-F]{2}$/;
-
-/** Percent-decodes without throwing: bad escapes stay as typed. */
-export function percentDecode(s: string, plusIsSpace: boolean): string {
-  if (!s.includes('%') && !(plusIsSpace && s.includes('+'))) return s;
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '%' && HEX.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (c === '+' && plusIsSpace) {
-      bytes.push(0x20);
-    } else {
-      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
+export { percentDecode };
 
 /** Decoded `[key, value]` pairs in wire order; `?flag` gives `['flag', '']`. */
 export function parseQuery(rawQuery: string): Array<[string, string]> {
