@@ -1,6 +1,7 @@
 // The stack the emulator runs, as read from infra/template.yaml by ./template/.
 // Every service of the emulator is built from this model and nothing else, so
 // changing the template changes the emulator.
+import type { ConditionClause } from './iam/conditions.js';
 
 export interface PasswordPolicy {
   minimumLength: number;
@@ -68,6 +69,8 @@ export interface PolicyStatement {
   notActions?: string[];
   resources: string[];                  // ARNs with * and ? wildcards
   notResources?: string[];
+  /** The statement applies only when every clause holds for the request. */
+  conditions?: ConditionClause[];
 }
 
 export interface RoleModel {

@@ -6,7 +6,9 @@
 import type { CredentialRegistry } from '../credentials.js';
 import type { Clock, LocalRequest, LocalResponse, RestApiModel, RoleModel, StackModel } from '../model.js';
 import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
-import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, type PolicyDecision } from './iam-policy.js';
+import type { IssuedCredentials } from '../credentials.js';
+import { normalizeIp, type ConditionContext } from '../iam/conditions.js';
+import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, hasConditions, type PolicyDecision } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
 import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
@@ -37,6 +39,8 @@ export class ApiGatewayService {
   private readonly rolesById: Map<string, RoleModel>;
   /** Policy decisions by role, then resource: the template's policies do not change while it runs. */
   private readonly decisions = new Map<string, Map<string, PolicyDecision>>();
+  /** Roles whose decisions depend on the request (a Condition): never cached. */
+  private readonly conditional: Set<string>;
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -49,9 +53,11 @@ export class ApiGatewayService {
     // The first role with a logical id wins, as the former per-request find did.
     this.rolesById = new Map();
     for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
+    this.conditional = new Set(opts.stack.roles.filter((r) => hasConditions(r.statements)).map((r) => r.logicalId));
   }
 
-  private decide(role: RoleModel | undefined, resource: string): PolicyDecision {
+  private decide(role: RoleModel | undefined, resource: string, context: () => ConditionContext): PolicyDecision {
+    if (role && this.conditional.has(role.logicalId)) return evaluatePolicy(role.statements, 'execute-api:Invoke', resource, context());
     const roleKey = role?.logicalId ?? '';
     let byResource = this.decisions.get(roleKey);
     if (!byResource) this.decisions.set(roleKey, (byResource = new Map()));
@@ -87,7 +93,8 @@ export class ApiGatewayService {
       const role = this.rolesById.get(verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
       const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, path);
-      const decision = this.decide(role, resource);
+      const creds = verdict.credentials;
+      const decision = this.decide(role, resource, () => conditionContext(req, creds, role, this.stack, this.clock.now()));
       if (decision !== 'allow') return gatewayAnswers.accessDenied(ids, accessDeniedMessage(userArn, resource, decision));
       signer = { credentials: verdict.credentials, role, userArn };
     }
@@ -133,6 +140,36 @@ export class ApiGatewayService {
     }
     return withGatewayHeaders(result, ids, nowMs);
   }
+}
+
+/**
+ * The request context IAM conditions see for an Identity Pool role session calling
+ * execute-api:Invoke: global keys, and the web identity's Cognito keys (`aud` is the
+ * identity pool, `sub` the identity id, `amr` as in the role's trust policy).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+export function conditionContext(req: LocalRequest, creds: IssuedCredentials, role: RoleModel | undefined, stack: StackModel, nowMs: number): ConditionContext {
+  const amr = creds.authenticated
+    ? ['authenticated', ...(creds.providerName ? [creds.providerName, `${creds.providerName}:CognitoSignIn:${creds.sub ?? ''}`] : [])]
+    : ['unauthenticated'];
+  return {
+    'aws:SourceIp': normalizeIp(req.sourceIp),
+    'aws:CurrentTime': new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(nowMs / 1000)),
+    // The emulator listens on plain http.
+    'aws:SecureTransport': 'false',
+    'aws:UserAgent': req.headers['user-agent'],
+    'aws:Referer': req.headers.referer,
+    'aws:RequestedRegion': stack.region,
+    'aws:PrincipalAccount': stack.accountId,
+    'aws:PrincipalType': 'AssumedRole',
+    ...(role ? { 'aws:PrincipalArn': role.arn, 'aws:userid': `${role.roleId}:CognitoIdentityCredentials` } : {}),
+    // Identity Pool credentials live one hour: issued an hour before they expire.
+    'aws:TokenIssueTime': new Date(creds.expiration - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'cognito-identity.amazonaws.com:aud': creds.identityPoolId,
+    'cognito-identity.amazonaws.com:sub': creds.identityId,
+    'cognito-identity.amazonaws.com:amr': amr,
+  };
 }
 
 function signatureRefusal(ids: RequestIds, v: Extract<SigV4Result, { ok: false }>): LocalResponse {

@@ -1,0 +1,31 @@
+// Template variants for emulator tests: the packaged template with its code path made
+// absolute and the given edits applied, written to a temp file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, tempDir } from '../../helpers/cli.js';
+
+export function templateWith(edit: (yaml: string) => string = (y) => y): string {
+  let text = readFileSync(join(ROOT, 'infra', 'template.yaml'), 'utf8');
+  text = text.replace(/CodeUri: functions\//g, `CodeUri: ${join(ROOT, 'infra', 'functions')}/`);
+  const edited = edit(text);
+  const path = join(tempDir('authapi-template-'), 'template.yaml');
+  writeFileSync(path, edited);
+  return path;
+}
+
+/** Replaces one exact piece of the template, failing loudly when it is not there. */
+export function replaceOnce(yaml: string, from: string, to: string): string {
+  if (!yaml.includes(from)) throw new Error(`template variant: ${JSON.stringify(from)} is not in the template`);
+  return yaml.replace(from, to);
+}
+
+/** The AuthenticatedRole's policy statements replaced by `statements` (YAML at 14 spaces). */
+export function authenticatedRoleStatements(yaml: string, statements: string): string {
+  const from = `              - Effect: Allow
+                Action: execute-api:Invoke
+                Resource:
+                  - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/GET/no-auth"
+                  - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/GET/require-auth"
+`;
+  return replaceOnce(yaml, from, statements);
+}
