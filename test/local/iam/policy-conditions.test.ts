@@ -1,11 +1,10 @@
 // Conditions in a role's permission policy, evaluated on real requests: the emulator
 // started from template variants, credentials obtained with amazon-cognito-identity-js
 // and the AWS SDK, requests signed by aws4.
-import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import aws4 from 'aws4';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
-import { srpLogin } from '../srp-login.js';
+import { userCreds, type Creds } from '../helpers/credentials.js';
 import { authenticatedRoleStatements, templateWith } from '../helpers/template.js';
 
 const open: LocalStack[] = [];
@@ -19,16 +18,7 @@ async function stackWith(statements: string): Promise<LocalStack> {
   return s;
 }
 
-async function userCreds(s: LocalStack) {
-  const tokens = await srpLogin(s.info, 'demouser', 'demoPASS123');
-  const ci = new CognitoIdentityClient({ endpoint: s.url, region: s.info.region });
-  const logins = { [s.stack.userPools[0]!.providerName]: tokens.idToken };
-  const { IdentityId } = await ci.send(new GetIdCommand({ IdentityPoolId: s.info.identityPoolId, Logins: logins }));
-  const c = (await ci.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }))).Credentials!;
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! };
-}
-
-async function call(s: LocalStack, route: string, creds: Awaited<ReturnType<typeof userCreds>>, headers: Record<string, string> = {}) {
+async function call(s: LocalStack, route: string, creds: Creds, headers: Record<string, string> = {}) {
   const url = new URL(`${s.info.apiUrl}/${route}`);
   const signed = aws4.sign({ host: url.host, path: url.pathname, method: 'GET', service: 'execute-api', region: s.info.region, headers: { 'x-api-key': s.info.apiKey, ...headers } }, creds);
   const res = await fetch(url, { headers: signed.headers as Record<string, string> });
