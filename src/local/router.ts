@@ -1,17 +1,16 @@
-// Which service a request is for, decided the way AWS clients address them: the
-// X-Amz-Target header (Cognito User Pool, Identity Pool), the JWKS path, the STS
-// query protocol, and otherwise the API stage that begins the path.
+// Which service a request to the service endpoint is for, decided the way AWS
+// clients address them: the X-Amz-Target header (Cognito User Pool, Identity Pool),
+// the JWKS path, the STS query protocol. (APIs listen on their own ports.)
 import { randomUUID } from 'node:crypto';
-import type { ApiGatewayService } from './apigw/service.js';
 import { awsJsonError, type LocalHandler } from './http.js';
 import type { LocalRequest, LocalResponse } from './model.js';
 import type { StackServices } from './services.js';
 import { isStsRequest } from './sts/service.js';
-import { percentDecode } from '../shared/percent-decode.js';
 
 const JWKS_PATH = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/jwks\.json$/;
 
-export function routeRequests(services: StackServices, gatewaysByStage: ReadonlyMap<string, ApiGatewayService>): LocalHandler {
+/** `apiUrls` names the APIs' base URLs in the answer to a path that is none of these. */
+export function routeRequests(services: StackServices, apiUrls: () => readonly string[]): LocalHandler {
   const { idp, identity, sts } = services;
   return async (req: LocalRequest): Promise<LocalResponse> => {
     const target = req.headers['x-amz-target'];
@@ -25,9 +24,9 @@ export function routeRequests(services: StackServices, gatewaysByStage: Readonly
       if (keys) return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(keys) };
     }
     if (isStsRequest(req)) return sts.handle(req);
-    const gateway = gatewaysByStage.get(percentDecode(path.split('/')[1] ?? '', false));
-    if (gateway) return gateway.handle(req);
-    const body = JSON.stringify({ message: `Not found: ${req.method} ${path} is not an endpoint of the authapi emulator` });
+    const apis = apiUrls();
+    const hint = apis.length ? ` (the APIs are at ${apis.join(', ')})` : '';
+    const body = JSON.stringify({ message: `Not found: ${req.method} ${path} is not an endpoint of the authapi emulator${hint}` });
     return { status: 404, headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': randomUUID() }, body };
   };
 }

@@ -19,6 +19,19 @@ export class InvalidUserError extends Error {
   }
 }
 
+/** Every pool gets the users; nothing is created unless every pool accepts every password. */
+export function seedPools(idp: CognitoIdpService, pools: readonly UserPoolModel[], users: LocalUser[] | undefined, saved: CognitoIdpState | undefined, log: (line: string) => void): void {
+  if (users) for (const pool of pools) checkPasswords(pool, users);
+  for (const pool of pools) seedUsers(idp, pool, users, saved, log);
+}
+
+function checkPasswords(pool: UserPoolModel, users: LocalUser[]): void {
+  for (const u of users) {
+    const why = passwordViolation(pool.passwordPolicy, u.password);
+    if (why) throw new InvalidUserError(`${u.username}: Password did not conform with policy: ${why}`);
+  }
+}
+
 /**
  * The demo user is created only when the pool does not have it yet (a restart keeps
  * whatever password it was changed to); users given explicitly are (re)set as given,
@@ -34,9 +47,6 @@ export function seedUsers(idp: CognitoIdpService, pool: UserPoolModel, users: Lo
     idp.seedUser(pool.id, DEMO_USER.username, DEMO_USER.password);
     return;
   }
-  for (const u of users) {
-    const why = passwordViolation(pool.passwordPolicy, u.password);
-    if (why) throw new InvalidUserError(`${u.username}: Password did not conform with policy: ${why}`);
-  }
+  checkPasswords(pool, users);
   for (const u of users) idp.seedUser(pool.id, u.username, u.password);
 }

@@ -1,18 +1,21 @@
-// `startLocal`: the whole emulated stack behind one HTTP listener. The template is
-// read into a StackModel (./template), the services are built from it and wired
-// together (./services.ts), requests are routed the way AWS clients address them
-// (./router.ts), users are seeded (./seed-users.ts) and state persists in the state
-// dir (./persistence.ts). This file only puts those steps in order, and undoes
+// `startLocal`: the whole emulated stack. The AWS service endpoints (Cognito User
+// Pool, Identity Pool, STS, JWKS) share one listener; every API of the template has
+// a listener of its own, as API Gateway gives every API a host of its own. The
+// template is read into a StackModel (./template), the services are built from it and
+// wired together (./services.ts), requests are routed the way AWS clients address
+// them (./router.ts), users are seeded (./seed-users.ts) and state persists in the
+// state dir (./persistence.ts). This file only puts those steps in order, and undoes
 // them on close.
 import { defaultTemplatePath } from './default-template.js';
 import type { CredentialRegistry } from './credentials.js';
 import type { CognitoIdpService } from './cognito-idp/service.js';
-import { listen } from './http.js';
+import { listen, type Listening } from './http.js';
 import { systemClock, type Clock, type StackModel } from './model.js';
 import { StackPersistence } from './persistence.js';
 import { routeRequests } from './router.js';
-import { seedUsers, type LocalUser } from './seed-users.js';
+import { seedPools, type LocalUser } from './seed-users.js';
 import { errorText, saveAll, wireServices } from './services.js';
+import { apiKeysOf, describeResources, type LocalResources } from './stack-info.js';
 import { loadStack, TemplateError } from './template/index.js';
 
 export { DEMO_USER, InvalidUserError, type LocalUser } from './seed-users.js';
@@ -21,7 +24,10 @@ export interface StartLocalOptions {
   /** SAM template; default: the package's infra/template.yaml. */
   templatePath?: string;
   host?: string;
-  /** 0 (default) = any free port. */
+  /**
+   * The service endpoints' port; 0 (default) = any free port. With a fixed port, the
+   * template's APIs take the ports right after it (the first API port + 1, …).
+   */
   port?: number;
   /** Persist users, keys, identities, credentials and secrets here; undefined = in memory only. */
   stateDir?: string;
@@ -41,14 +47,18 @@ export interface LocalEndpoints {
   api: string;
 }
 
-export interface LocalInfo {
+/**
+ * The first user pool, client, identity pool, API and key (what the CLI's profile
+ * points at), and every resource of the template in `apis`, `userPools`, ….
+ */
+export interface LocalInfo extends LocalResources {
   region: string;
   userPoolId: string;
   userPoolClientId: string;
   /** Only when the template's client has GenerateSecret: true. */
   clientSecret?: string;
   identityPoolId: string;
-  /** `<url>/<stage>` */
+  /** The first API's `http://<host>:<port>/<stage>` */
   apiUrl: string;
   apiKey: string;
   endpoints: LocalEndpoints;
@@ -93,26 +103,41 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
   persistence.saveSecrets(stack);
 
   const services = wireServices({ stack, persistence, clock, log });
-  seedUsers(services.idp, pool, opts.users, persistence.idpState(), log);
+  const savedIdp = persistence.idpState();
+  seedPools(services.idp, stack.userPools, opts.users, savedIdp, log);
   persistence.saveIdp(services.idp.snapshot());
 
-  const gatewaysByStage = new Map(stack.apis.map((a, i) => [a.stageName, services.gateways[i]!]));
-  const listening = await listen(routeRequests(services, gatewaysByStage), {
-    ...(opts.host ? { host: opts.host } : {}),
-    port: opts.port ?? 0,
-    onError: (err) => log(`emulator error: ${errorText(err)}`),
-  });
-  const url = listening.url;
+  const listeners: Listening[] = [];
+  const closeAll = () => Promise.all(listeners.map((l) => l.close()));
+  const onError = (err: unknown) => log(`emulator error: ${errorText(err)}`);
+  let apiUrls: string[] = [];
+  try {
+    listeners.push(
+      await listen(routeRequests(services, () => apiUrls), { ...(opts.host ? { host: opts.host } : {}), port: opts.port ?? 0, onError }),
+    );
+    for (const [i, gateway] of services.gateways.entries()) {
+      const port = opts.port ? opts.port + 1 + i : 0;
+      const l = await listen((req) => gateway.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError });
+      listeners.push(l);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  const url = listeners[0]!.url;
+  apiUrls = stack.apis.map((a, i) => `${listeners[i + 1]!.url}/${a.stageName}`);
+  const resources = describeResources(stack, (_a, i) => apiUrls[i]!);
   const info: LocalInfo = {
     region: stack.region,
     userPoolId: pool.id,
     userPoolClientId: client.clientId,
     ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
     identityPoolId: identityPool.id,
-    apiUrl: `${url}/${api.stageName}`,
+    apiUrl: apiUrls[0]!,
     apiKey: apiKey.value,
-    endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: `${url}/${api.stageName}` },
+    endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: apiUrls[0]! },
     accountId: stack.accountId,
+    ...resources,
   };
   let closed: Promise<void> | undefined;
   return {
@@ -122,7 +147,7 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
     credentials: services.credentials,
     idp: services.idp,
     close: () =>
-      (closed ??= listening.close().then(() => {
+      (closed ??= closeAll().then(() => {
         if (!persistence.persistent) return;
         saveAll(services, persistence);
         persistence.release();
@@ -136,7 +161,8 @@ function requiredResources(stack: StackModel, templatePath: string) {
   const client = pool?.clients[0];
   const identityPool = stack.identityPools[0];
   const api = stack.apis[0];
-  const apiKey = stack.apiKeys[0];
+  // The key the first API's usage plan accepts, else the template's first.
+  const apiKey = (api && stack.apiKeys.find((k) => k.logicalId === apiKeysOf(stack, api)[0])) ?? stack.apiKeys[0];
   if (!pool || !client || !identityPool || !api || !apiKey) {
     const missing = [!pool && 'a user pool', pool && !client && 'a user pool client', !identityPool && 'an identity pool', !api && 'an API with routes', !apiKey && 'an API key']
       .filter(Boolean)

@@ -13,7 +13,7 @@ import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, 
 import { matchRoute } from './routes.js';
 import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
-import { splitTarget } from './wire-url.js';
+import { percentDecode, resourcePath, splitTarget } from './wire-url.js';
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -76,8 +76,16 @@ export class ApiGatewayService {
 
     const target = splitTarget(req.url);
     const prefix = this.prefix;
-    if (target.path !== prefix && !target.path.startsWith(`${prefix}/`)) return gatewayAnswers.missingAuthenticationToken(ids);
-    const path = target.path.slice(prefix.length) || '/';
+    let path: string;
+    if (target.path === prefix || target.path.startsWith(`${prefix}/`)) path = target.path.slice(prefix.length) || '/';
+    else {
+      // The stage written another way (`/pr%6Fd/…`) is the same stage; any other is
+      // unknown at this API's host, which API Gateway answers with Forbidden.
+      const stageEnd = target.path.indexOf('/', 1);
+      const stage = target.path.slice(1, stageEnd < 0 ? undefined : stageEnd);
+      if (percentDecode(stage, false) !== this.api.stageName) return gatewayAnswers.forbidden(ids);
+      path = stageEnd < 0 ? '/' : target.path.slice(stageEnd);
+    }
     const method = req.method.toUpperCase();
 
     const match = matchRoute(this.api.routes, method, path);
@@ -92,7 +100,7 @@ export class ApiGatewayService {
       if (!verdict.ok) return signatureRefusal(ids, verdict);
       const role = this.rolesById.get(verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
-      const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, path);
+      const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, resourcePath(path));
       const creds = verdict.credentials;
       const decision = this.decide(role, resource, () => conditionContext(req, creds, role, this.stack, this.clock.now()));
       if (decision !== 'allow') return gatewayAnswers.accessDenied(ids, accessDeniedMessage(userArn, resource, decision));

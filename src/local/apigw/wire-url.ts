@@ -50,3 +50,17 @@ export function queryForSigning(pairs: Array<[string, string]>): Record<string, 
   }
   return out;
 }
+
+const ENCODED_UNRESERVED = /%(4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|3[0-9]|2[Dd]|2[Ee]|5[Ff]|7[Ee])/g;
+
+/**
+ * The request path as it names a resource in an execute-api ARN: `%XX` escapes of
+ * unreserved characters (letters, digits, `-._~`) decoded, empty segments (a trailing
+ * or doubled `/`) dropped; so `/require-auth/` and `/%72equire-auth` name the same
+ * resource as `/require-auth`, as they reach the same route.
+ */
+export function resourcePath(path: string): string {
+  const decoded = path.includes('%') ? path.replace(ENCODED_UNRESERVED, (e) => String.fromCharCode(parseInt(e.slice(1), 16))) : path;
+  if (!decoded.endsWith('/') && !decoded.includes('//')) return decoded;
+  return `/${decoded.split('/').filter(Boolean).join('/')}`;
+}

@@ -303,16 +303,18 @@ describe('the Lambda proxy response', () => {
 describe('refusals, in API Gateway order', () => {
   const MAT = '{"message":"Missing Authentication Token"}';
 
-  it('unknown path, undefined method, HEAD and OPTIONS, wrong stage → Missing Authentication Token', async () => {
+  it('unknown path, undefined method, HEAD and OPTIONS → Missing Authentication Token; an unknown stage → Forbidden', async () => {
     for (const out of [
       get(`/${STAGE}/nope`, keyed()),
       { method: 'POST', path: `/${STAGE}/no-auth`, headers: keyed() },
       { method: 'DELETE', path: `/${STAGE}/require-auth`, headers: keyed() },
       get(`/${STAGE}`, keyed()),
-      get(`/staging/no-auth`, keyed()),
       get(`/${STAGE}/no-auth/extra`, keyed()),
     ]) {
       expectGatewayError(await send(server.port, out), 403, 'MissingAuthenticationTokenException', MAT);
+    }
+    for (const path of ['/staging/no-auth', '/', '/staging']) {
+      expectGatewayError(await send(server.port, get(path, keyed())), 403, 'ForbiddenException', JSON.stringify({ message: 'Forbidden' }));
     }
     const head = await send(server.port, { method: 'HEAD', path: `/${STAGE}/no-auth`, headers: keyed() });
     expect([head.status, head.headers['x-amzn-errortype']]).toEqual([403, 'MissingAuthenticationTokenException']);

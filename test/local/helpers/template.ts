@@ -29,3 +29,50 @@ export function authenticatedRoleStatements(yaml: string, statements: string): s
 `;
   return replaceOnce(yaml, from, statements);
 }
+
+/** The packaged template plus a second user pool (two clients), identity pool and API (same stage name). */
+const EXTRA_RESOURCES = `
+  PartnerPool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UserPoolName: partners
+  PartnerClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref PartnerPool
+      ClientName: partner-web
+      ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+  PartnerAdminClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref PartnerPool
+      ClientName: partner-admin
+      GenerateSecret: true
+      ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH]
+  PartnerIdentities:
+    Type: AWS::Cognito::IdentityPool
+    Properties:
+      AllowUnauthenticatedIdentities: false
+      CognitoIdentityProviders:
+        - ClientId: !Ref PartnerClient
+          ProviderName: !GetAtt PartnerPool.ProviderName
+  PartnerApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref StageName
+  PartnerFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: no-auth.handler
+      Events:
+        Hello:
+          Type: Api
+          Properties:
+            RestApiId: !Ref PartnerApi
+            Path: /partners/{id}
+            Method: GET
+`;
+
+export function multiTemplate(): string {
+  return templateWith((y) => replaceOnce(y, '\n  # --- Usage plan and API key', `${EXTRA_RESOURCES}\n  # --- Usage plan and API key`));
+}
