@@ -10,3 +10,5 @@ export { StateDirError } from './state.js';
 export { templateRoutes, type TemplateRoutesOptions } from './template-routes.js';
 export { callWords } from './stack-info.js';
 export type { LocalApiInfo, LocalApiKeyInfo, LocalIdentityPoolInfo, LocalResources, LocalRouteInfo, LocalUserPoolClientInfo, LocalUserPoolInfo, TemplateRoute } from './stack-info.js';
+export { startLocalStack } from './embed.js';
+export type { AwsCredentials, LocalStackEndpoints, LocalStackHandle, SignInOptions, StartLocalStackOptions, UserOptions, UserSession, UserTokens } from './embed.js';

@@ -72,6 +72,11 @@ export interface LocalStack {
   stack: StackModel;
   credentials: CredentialRegistry;
   idp: CognitoIdpService;
+  /**
+   * Credentials the emulator issues for the Cognito admin calls, once it checks them
+   * (startLocalStack's handle exposes them); undefined while any signature is accepted.
+   */
+  adminCredentials?: { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
 

@@ -56,6 +56,27 @@ const EXTRA_RESOURCES = `
       CognitoIdentityProviders:
         - ClientId: !Ref PartnerClient
           ProviderName: !GetAtt PartnerPool.ProviderName
+  PartnerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Federated: cognito-identity.amazonaws.com
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                "cognito-identity.amazonaws.com:aud": !Ref PartnerIdentities
+              "ForAnyValue:StringLike":
+                "cognito-identity.amazonaws.com:amr": authenticated
+  PartnerIdentityRoles:
+    Type: AWS::Cognito::IdentityPoolRoleAttachment
+    Properties:
+      IdentityPoolId: !Ref PartnerIdentities
+      Roles:
+        authenticated: !GetAtt PartnerRole.Arn
   PartnerApi:
     Type: AWS::Serverless::Api
     Properties:
