@@ -9,7 +9,8 @@ export interface RequestIds {
 }
 
 export function newRequestIds(): RequestIds {
-  return { requestId: requestUuid(), extendedRequestId: randomIdString(12, 'base64') };
+  // x-amz-apigw-id as captured: 16 characters, base64 of 11 bytes (so one `=`), e.g. `MJeWVEqovHcFmUw=`.
+  return { requestId: requestUuid(), extendedRequestId: randomIdString(11, 'base64') };
 }
 
 /** `Root=1-<8 hex epoch seconds>-<24 hex>`, the X-Ray trace header format. */

@@ -314,12 +314,17 @@ function checkScope(scopeParts: string[], shortDate: string, longDate: string, o
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${shortDate}', from '${longDate}'.`,
     );
   }
-  if (scopeRegion !== opts.region) return fail('mismatch', `Credential should be scoped to a valid region, not '${scopeRegion}'.`);
-  if (scopeService !== opts.service) return fail('mismatch', `Credential should be scoped to correct service: '${opts.service}'.`);
-  if (terminator !== 'aws4_request') {
-    return fail('mismatch', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
-  }
-  return undefined;
+  // Every wrong part is named, one sentence each, each followed by a space: API
+  // Gateway's answer to a request scoped to another region and service was captured
+  // as {"message":"Credential should be scoped to a valid region. Credential should be
+  // scoped to correct service: 'execute-api'. "} (quoted in a ServiceNow knowledge
+  // article); STS words the region part the same way. The terminator sentence follows
+  // the pattern (not captured).
+  let problems = '';
+  if (scopeRegion !== opts.region) problems += 'Credential should be scoped to a valid region. ';
+  if (scopeService !== opts.service) problems += `Credential should be scoped to correct service: '${opts.service}'. `;
+  if (terminator !== 'aws4_request') problems += "Credential should be scoped with a valid terminator: 'aws4_request'. ";
+  return problems ? fail('mismatch', problems) : undefined;
 }
 
 /** What the synchronous checks established, for the steps after the payload hash and signing key. */
