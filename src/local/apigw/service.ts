@@ -4,8 +4,8 @@
 // then the usage plan (key, throttle, quota); then the Lambda proxy integration.
 // Whatever is refused before the usage-plan step never touches the key's counters.
 import type { CredentialRegistry } from '../credentials.js';
-import type { Clock, LocalRequest, LocalResponse, RestApiModel, RoleModel, StackModel } from '../model.js';
-import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
+import type { Clock, CorsModel, LocalRequest, LocalResponse, RestApiModel, RoleModel, RouteModel, StackModel } from '../model.js';
+import { customized, gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
 import type { IssuedCredentials } from '../credentials.js';
 import { normalizeIp, type ConditionContext } from '../iam/conditions.js';
 import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, hasConditions, type PolicyDecision } from './iam-policy.js';
@@ -41,6 +41,8 @@ export class ApiGatewayService {
   private readonly decisions = new Map<string, Map<string, PolicyDecision>>();
   /** Roles whose decisions depend on the request (a Condition): never cached. */
   private readonly conditional: Set<string>;
+  /** The template's routes, and the OPTIONS methods SAM adds for `Cors`. */
+  private readonly routes: RouteModel[];
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -54,6 +56,7 @@ export class ApiGatewayService {
     this.rolesById = new Map();
     for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
     this.conditional = new Set(opts.stack.roles.filter((r) => hasConditions(r.statements)).map((r) => r.logicalId));
+    this.routes = opts.api.cors ? [...opts.api.routes, ...preflightRoutes(opts.api.routes, opts.api.cors)] : opts.api.routes;
   }
 
   private decide(role: RoleModel | undefined, resource: string, context: () => ConditionContext): PolicyDecision {
@@ -70,8 +73,15 @@ export class ApiGatewayService {
     return d;
   }
 
-  async handle(req: LocalRequest): Promise<LocalResponse> {
+  /** Not async itself: without gateway responses, no extra promise on the hot path. */
+  handle(req: LocalRequest): Promise<LocalResponse> {
     const ids = newRequestIds();
+    const responses = this.api.gatewayResponses;
+    if (!responses) return this.answer(req, ids);
+    return this.answer(req, ids).then((res) => customized(res, responses, ids));
+  }
+
+  private async answer(req: LocalRequest, ids: RequestIds): Promise<LocalResponse> {
     if (req.body.length > MAX_BODY_BYTES) return gatewayAnswers.payloadTooLarge(ids);
 
     const target = splitTarget(req.url);
@@ -83,12 +93,12 @@ export class ApiGatewayService {
       // unknown at this API's host, which API Gateway answers with Forbidden.
       const stageEnd = target.path.indexOf('/', 1);
       const stage = target.path.slice(1, stageEnd < 0 ? undefined : stageEnd);
-      if (percentDecode(stage, false) !== this.api.stageName) return gatewayAnswers.forbidden(ids);
+      if (percentDecode(stage, false) !== this.api.stageName) return gatewayAnswers.unknownStage(ids);
       path = stageEnd < 0 ? '/' : target.path.slice(stageEnd);
     }
     const method = req.method.toUpperCase();
 
-    const match = matchRoute(this.api.routes, method, path);
+    const match = matchRoute(this.routes, method, path);
     if (!match) return gatewayAnswers.missingAuthenticationToken(ids);
     const { route } = match;
 
@@ -119,6 +129,7 @@ export class ApiGatewayService {
     }
 
     const nowMs = this.clock.now();
+    if (route.corsPreflight) return withGatewayHeaders(preflightAnswer(this.api.cors!, route.corsPreflight.allowMethods), ids, nowMs);
     const event = buildProxyEvent({
       req,
       route,
@@ -178,6 +189,39 @@ export function conditionContext(req: LocalRequest, creds: IssuedCredentials, ro
     'cognito-identity.amazonaws.com:sub': creds.identityId,
     'cognito-identity.amazonaws.com:amr': amr,
   };
+}
+
+/**
+ * SAM's OPTIONS method for each path of the API that has none of its own: a mock
+ * integration, behind whatever the preflight flags leave on it (see CorsModel).
+ */
+function preflightRoutes(routes: readonly RouteModel[], cors: CorsModel): RouteModel[] {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    const set = methodsByPath.get(r.path) ?? new Set<string>();
+    if (r.method === 'ANY') for (const m of ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']) set.add(m);
+    else set.add(r.method);
+    methodsByPath.set(r.path, set);
+  }
+  const out: RouteModel[] = [];
+  for (const [path, methods] of methodsByPath) {
+    if (methods.has('OPTIONS')) continue;
+    const allowMethods = cors.allowMethods ?? [...methods, 'OPTIONS'].sort().join(',');
+    out.push({ method: 'OPTIONS', path, auth: cors.preflightAuth, apiKeyRequired: cors.preflightApiKeyRequired, functionLogicalId: '', handlerFile: '', handlerExport: '', corsPreflight: { allowMethods } });
+  }
+  return out;
+}
+
+function preflightAnswer(cors: CorsModel, allowMethods: string): ProxyResult {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Access-Control-Allow-Origin': cors.allowOrigin,
+    'Access-Control-Allow-Methods': allowMethods,
+  };
+  if (cors.allowHeaders !== undefined) headers['Access-Control-Allow-Headers'] = cors.allowHeaders;
+  if (cors.maxAge !== undefined) headers['Access-Control-Max-Age'] = cors.maxAge;
+  if (cors.allowCredentials) headers['Access-Control-Allow-Credentials'] = 'true';
+  return { status: 200, headers, body: '' };
 }
 
 function signatureRefusal(ids: RequestIds, v: Extract<SigV4Result, { ok: false }>): LocalResponse {

@@ -1,6 +1,6 @@
 // Template variants for emulator tests: the packaged template with its code path made
 // absolute and the given edits applied, written to a temp file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 
@@ -96,4 +96,35 @@ const EXTRA_RESOURCES = `
 
 export function multiTemplate(): string {
   return templateWith((y) => replaceOnce(y, '\n  # --- Usage plan and API key', `${EXTRA_RESOURCES}\n  # --- Usage plan and API key`));
+}
+
+/**
+ * The packaged template with SAM `Cors` on the API, a DEFAULT_4XX gateway response
+ * that adds Access-Control-Allow-Origin, and handlers that add it to their answers
+ * (with a proxy integration that is the function's job). `preflightFlags: false`
+ * leaves SAM's defaults: the preflight then needs the API's IAM auth and key.
+ */
+export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
+  const functions = join(tempDir('authapi-cors-fns-'), 'functions');
+  mkdirSync(functions);
+  const handler = (message: string) =>
+    `export const handler = async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify({ message: ${JSON.stringify(message)} }) });\n`;
+  writeFileSync(join(functions, 'no-auth.mjs'), handler('Open for All!'));
+  writeFileSync(join(functions, 'require-auth.mjs'), handler("You're past the velvet rope!"));
+  return templateWith((y) => {
+    let t = y.replace(new RegExp(`CodeUri: ${join(ROOT, 'infra', 'functions')}/`, 'g'), `CodeUri: ${functions}/`);
+    const flags = opts.preflightFlags === false ? '' : '        AddDefaultAuthorizerToCorsPreflight: false\n        AddApiKeyRequiredToCorsPreflight: false\n';
+    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE
+${flags}      Cors:
+        AllowOrigin: "'*'"
+        AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256,X-Api-Key'"
+        MaxAge: "'600'"
+      GatewayResponses:
+        DEFAULT_4XX:
+          ResponseParameters:
+            Headers:
+              Access-Control-Allow-Origin: "'*'"
+`);
+    return t;
+  });
 }
