@@ -365,19 +365,24 @@ function withPayloadHash(c: Checked, payloadHash: string): SigV4Result | Promise
   return deriveSigningKey(creds, shortDate, opts.region, opts.service).then((k) => withSigningKey(c, canonicalRequest, toSign, k));
 }
 
+/** What the verifier computed goes into the message, as AWS does, to help find the difference. */
+function signatureMismatch(canonicalRequest: string, toSign: string): SigV4Result {
+  return {
+    ok: false,
+    reason: 'mismatch',
+    message:
+      `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
+      `The String-to-Sign should have been\n'${toSign}'\n`,
+    canonicalRequest,
+    stringToSign: toSign,
+  };
+}
+
 function withSigningKey(c: Checked, canonicalRequest: string, toSign: string, key: Uint8Array): SigV4Result {
   const { opts, index, auth, creds, accessKeyId, requestMs, longDate } = c;
   const expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
-    return {
-      ok: false,
-      reason: 'mismatch',
-      message:
-        `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
-        `The String-to-Sign should have been\n'${toSign}'\n`,
-      canonicalRequest,
-      stringToSign: toSign,
-    };
+    return signatureMismatch(canonicalRequest, toSign);
   }
 
   // Session token: must be the one issued with this key (empty = long-term key, no token).
@@ -489,15 +494,7 @@ function verifyPresigned(req: LocalRequest, opts: VerifyOptions, index: HeaderIn
       }
     }
     if (!digestsEqual(expected, signature)) {
-      return {
-        ok: false,
-        reason: 'mismatch',
-        message:
-          `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
-          `The String-to-Sign should have been\n'${toSign}'\n`,
-        canonicalRequest,
-        stringToSign: toSign,
-      };
+      return signatureMismatch(canonicalRequest, toSign);
     }
     if (creds.sessionToken !== '') {
       const token = param('X-Amz-Security-Token') ?? index.first('x-amz-security-token');
