@@ -70,3 +70,20 @@ await Promise.all([
 }
 // dist/ is CommonJS inside an ESM package.
 await writeFile(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');
+
+// Type declarations for the `authapi/local` export (dist/types), from the emulator's
+// sources. tsc takes seconds, so only when a source is newer than the declarations.
+{
+  const { readdirSync, statSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+    const p = join(dir, e.name);
+    return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }, 0);
+  const marker = join(root, 'dist/types/local/index.d.ts');
+  const sources = Math.max(newest(join(root, 'src/local')), newest(join(root, 'src/shared')), statSync(join(root, 'tsconfig.types.json')).mtimeMs);
+  if (!existsSync(marker) || statSync(marker).mtimeMs < sources) {
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}

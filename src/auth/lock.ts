@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { AuthError } from '../errors.js';
+import { pidAlive } from '../shared/pid-alive.js';
 
 export const STALE_MS = 30_000;
 export const WAIT_MS = 45_000;
@@ -28,15 +29,6 @@ interface LockInfo {
   pid: number;
   host: string;
   token: string;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** "Now" as the filesystem holding `dir` sees it. */

@@ -34,7 +34,6 @@ const GLOBAL: OptInfo[] = [
 
 /** Words that complete a command's positional argument. */
 const ARG_WORDS: Record<string, string[]> = {
-  call: ['no-auth', 'require-auth'],
   completion: [...SHELLS],
   help: [],
 };
@@ -42,7 +41,8 @@ const ARG_WORDS: Record<string, string[]> = {
 /** Options whose value is a file name. */
 const FILE_OPTIONS = ['--output', '--from-outputs', '--data'];
 
-export function describeCommands(specs: CommandSpec<unknown>[]): CmdInfo[] {
+/** `extraArgs`: words read at run time, e.g. `call`'s routes from the template. */
+export function describeCommands(specs: CommandSpec<unknown>[], extraArgs: Record<string, string[]> = {}): CmdInfo[] {
   const out: CmdInfo[] = specs.map((spec) => {
     const cmd = new Command(spec.name);
     spec.define(cmd);
@@ -53,7 +53,7 @@ export function describeCommands(specs: CommandSpec<unknown>[]): CmdInfo[] {
       choices: o.argChoices,
       description: o.description,
     }));
-    return { name: spec.name, summary: spec.summary, options, args: ARG_WORDS[spec.name] ?? [] };
+    return { name: spec.name, summary: spec.summary, options, args: extraArgs[spec.name] ?? ARG_WORDS[spec.name] ?? [] };
   });
   out.push({ name: 'help', summary: 'show help for a command', options: [], args: specs.map((s) => s.name) });
   return out;
@@ -195,7 +195,9 @@ export const completionCommandFor = (commands: () => readonly CommandSpec<unknow
   async run(ctx: Context, _opts, args) {
     const shell = args[0] as Shell;
     if (!SHELLS.includes(shell)) throw new UsageError(`unknown shell ${JSON.stringify(args[0])}`, `use one of: ${SHELLS.join(', ')}`);
-    const cmds = describeCommands([...commands()]);
+    // `call` completes the routes of the packaged template (loaded only here).
+    const local = await import('../local/index.js');
+    const cmds = describeCommands([...commands()], { call: local.callWords(await local.templateRoutes()) });
     ctx.io.out(shell === 'bash' ? bashScript(cmds) : shell === 'zsh' ? zshScript(cmds) : fishScript(cmds));
   },
 });

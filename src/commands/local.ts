@@ -20,6 +20,8 @@ export interface LocalOptions {
   state?: boolean;
   user?: string[];
   json?: boolean;
+  region?: string;
+  parameterOverrides?: string[];
 }
 
 interface LocalUser {
@@ -43,6 +45,7 @@ export const localCommand = defineCommand<LocalOptions>({
     'authapi local --port 4566 --user alice:Secret123   # fixed port, your own user instead of demouser',
     'authapi local --port 0 --json > local.json &       # scripts: read where it listens from one JSON line',
     'authapi local --template ./my-template.yaml --no-state',
+    'authapi local --region eu-west-1 --parameter-overrides StageName=dev DailyQuota=50',
   ],
   define(cmd: Command) {
     cmd
@@ -52,12 +55,18 @@ export const localCommand = defineCommand<LocalOptions>({
       .option('--state-dir <dir>', 'where users, keys and identities persist (default: $XDG_DATA_HOME/authapi/local)')
       .option('--no-state', 'keep everything in memory (nothing survives a restart)')
       .option('--user <name:password>', 'create this user (repeatable; replaces the demo user)', (v: string, prev: string[] = []) => [...prev, v])
-      .option('--json', 'print one JSON line with the endpoints and ids on stdout (secrets stay in the profile)');
+      .option('--region <region>', 'region the stack pretends to be in (ids, ARNs, token issuers; default us-east-1)')
+      .option('--parameter-overrides <Name=Value...>', 'template parameter values, as sam local takes them (Name=Value or ParameterKey=Name,ParameterValue=Value)')
+      .option('--json', 'print one JSON line with every endpoint, id and route on stdout (secrets stay in the profile)');
   },
   async run(ctx, opts) {
     // Everything is validated before the emulator is loaded or anything is written.
     const port = parsePort(opts.port ?? '0');
     const users = opts.user?.map(parseUser);
+    const parameterOverrides = opts.parameterOverrides ? parseParameterOverrides(opts.parameterOverrides) : undefined;
+    if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(opts.region)) {
+      throw new UsageError(`--region: ${JSON.stringify(opts.region)} is not a region name`, 'use a region such as us-east-1 or eu-west-1');
+    }
     if (opts.state === false && opts.stateDir !== undefined) throw new UsageError('--state-dir and --no-state cannot be combined');
     const stateDir = opts.state === false ? undefined : (opts.stateDir ?? join(dataDir(ctx.env), 'local'));
     const profileName = ctx.profileExplicit ? ctx.profileName : LOCAL_PROFILE;
@@ -83,6 +92,8 @@ export const localCommand = defineCommand<LocalOptions>({
         ...(opts.template !== undefined ? { templatePath: opts.template } : {}),
         ...(stateDir !== undefined ? { stateDir } : {}),
         ...(users ? { users } : {}),
+        ...(opts.region !== undefined ? { region: opts.region } : {}),
+        ...(parameterOverrides ? { parameterOverrides } : {}),
         clock: ctx.clock,
         log: (line) => ctx.io.info(`local: ${line}`),
       });
@@ -123,10 +134,29 @@ function parseUser(value: string): LocalUser {
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
+/**
+ * `--parameter-overrides` as sam takes it: words `Name=Value` or
+ * `ParameterKey=Name,ParameterValue=Value`, in one argument or several.
+ */
+export function parseParameterOverrides(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of args.flatMap((a) => a.split(/\s+/)).filter(Boolean)) {
+    const long = /^ParameterKey=([^,=]+),ParameterValue=(.*)$/.exec(word);
+    const eq = word.indexOf('=');
+    const [name, value] = long ? [long[1]!, long[2]!] : eq > 0 ? [word.slice(0, eq), word.slice(eq + 1)] : [undefined, undefined];
+    if (name === undefined || value === undefined || !/^[A-Za-z0-9]+$/.test(name)) {
+      throw new UsageError(`--parameter-overrides: ${JSON.stringify(word)} is not Name=Value`, 'e.g. --parameter-overrides StageName=dev (or ParameterKey=StageName,ParameterValue=dev)');
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 /** Maps start-up failures to errors the user can act on (exit 2), leaving bugs as they are. */
 function startError(err: unknown, port: number, host: string): unknown {
   const e = err as NodeJS.ErrnoException & { name?: string };
-  if (e?.code === 'EADDRINUSE') return new UsageError(`${host}:${port} is already in use`, 'pick another --port, or --port 0 for any free one', { cause: err });
+  // The API listeners take the ports after --port: the error says which one was taken.
+  if (e?.code === 'EADDRINUSE') return new UsageError(`${host}:${(e as { port?: number }).port ?? port} is already in use`, 'pick another --port, or --port 0 for any free one', { cause: err });
   if (e?.code === 'EADDRNOTAVAIL' || e?.code === 'EACCES') return new UsageError(`cannot listen on ${host}:${port} (${e.code})`, undefined, { cause: err });
   if (e?.name === 'TemplateError' || e?.name === 'StateDirError') return new UsageError(e.message, undefined, { cause: err });
   // A --user the pool refuses (a password against the template's policy) is bad input too.
@@ -175,24 +205,39 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
   // Passwords are never printed, not even the demo user's (it is in the README).
   const who = users ? users.map((u) => u.username).join(', ') : 'demouser (the demo user of the README)';
   const p = profile === 'default' ? '' : ` --profile ${profile}`;
+  const first = info.apis[0];
+  const apiLines = info.apis.flatMap((a) => [
+    `  API          ${a.url}   (${a.logicalId}${a === first ? ', the profile\'s' : ''})`,
+    ...a.routes.map((r) => `      ${r.method.padEnd(7)}${r.path}${routeNeeds(r)}`),
+  ]);
+  const poolLines = info.userPools.map(
+    (u) => `  User Pool    ${u.id}   clients ${u.clients.map((c) => `${c.clientId} (${c.name}${c.hasSecret ? ', with a secret' : ''})`).join(', ')}`,
+  );
+  const firstRoute = first?.routes.find((r) => r.auth === 'AWS_IAM') ?? first?.routes[0];
+  const guestRoute = first?.routes.find((r) => r.auth === 'NONE');
   return [
     `authapi local: emulating the stack on ${info.endpoints.cognitoIdp} (region ${info.region}, account ${info.accountId})`,
-    `  API          ${info.apiUrl}   (routes need the API key: x-api-key, saved in the profile)`,
-    `  User Pool    ${info.userPoolId}   client ${info.userPoolClientId}${info.clientSecret ? ' (with a secret)' : ''}`,
-    `  Identity     ${info.identityPoolId}`,
+    ...apiLines,
+    ...poolLines,
+    ...info.identityPools.map((i) => `  Identity     ${i.id}${i.allowUnauthenticated ? '   (guests allowed)' : ''}`),
     `  JWKS         ${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`,
     `  users        ${who}`,
     `  state        ${stateDir ?? 'in memory (nothing survives a restart)'}`,
-    `  profile      "${profile}" updated`,
+    `  profile      "${profile}" updated (the first API, pool, client and identity pool)`,
     '',
     'Try it:',
     `  authapi login${p} -u ${users?.[0]?.username ?? 'demouser'}`,
-    `  authapi call require-auth${p}`,
-    `  authapi call no-auth --guest${p}`,
+    ...(firstRoute ? [`  authapi call ${firstRoute.path.replace(/^\//, '')}${p}`] : []),
+    ...(guestRoute ? [`  authapi call ${guestRoute.path.replace(/^\//, '')} --guest${p}`] : []),
     'Point the AWS CLI at it (e.g. with credentials from `authapi credentials --format env`):',
     `  aws --endpoint-url ${info.endpoints.sts} --region ${info.region} sts get-caller-identity`,
     'Ctrl-C stops it.',
   ].join('\n');
+}
+
+function routeNeeds(r: { auth: string; apiKeyRequired: boolean }): string {
+  const needs = [r.auth === 'AWS_IAM' && 'SigV4 (IAM)', r.apiKeyRequired && 'API key'].filter(Boolean);
+  return needs.length ? `   needs ${needs.join(' + ')}` : '';
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {

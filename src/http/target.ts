@@ -22,6 +22,7 @@
 // typed, without it — only the signature's canonical form has `flag=`, as SigV4
 // wants and as the server computes it. `--query k` is `k=` (an empty value).
 import { UsageError } from '../errors.js';
+import { formDecode } from '../shared/percent-decode.js';
 
 export interface Target {
   protocol: 'http:' | 'https:';
@@ -81,26 +82,6 @@ export function encodePath(raw: string): string {
   }
   const path = '/' + segments.join('/');
   return trailing && segments.length > 0 ? path + '/' : path;
-}
-
-/** Percent-decoding that never throws: a bad escape stays as typed. */
-export function formDecode(s: string): string {
-  if (!s.includes('%') && !s.includes('+')) return s;
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '%' && HEX2.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (c === '+') bytes.push(0x20);
-    else {
-      const cp = s.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      if (ch.length === 2) i += 1;
-      for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /** Query text after `?` → decoded pairs (form rules, see the top of this file). */

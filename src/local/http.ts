@@ -70,6 +70,11 @@ export async function listen(handler: LocalHandler, opts: ListenOptions = {}): P
       };
       handler(local).then(
         (out) => {
+          // Every answer is whole: its length goes in Content-Length (as AWS sends
+          // it), never chunked. The gateway sets it itself on its hot path.
+          if (out.headers['Content-Length'] === undefined && out.headers['content-length'] === undefined) {
+            out.headers['Content-Length'] = String(typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.length);
+          }
           res.writeHead(out.status, out.headers);
           // A string body is written in one piece with the head (Node joins them); a
           // Buffer goes out as a second chunk through writev. Latin-1 maps bytes 1:1.

@@ -7,3 +7,8 @@ export { loadStack, buildStackModel, TemplateError } from './template/index.js';
 export type { StackModel, Clock } from './model.js';
 export type { CredentialRegistry, IssuedCredentials } from './credentials.js';
 export { StateDirError } from './state.js';
+export { templateRoutes, type TemplateRoutesOptions } from './template-routes.js';
+export { callWords } from './stack-info.js';
+export type { LocalApiInfo, LocalApiKeyInfo, LocalIdentityPoolInfo, LocalResources, LocalRouteInfo, LocalUserPoolClientInfo, LocalUserPoolInfo, TemplateRoute } from './stack-info.js';
+export { startLocalStack } from './embed.js';
+export type { AwsCredentials, LocalStackEndpoints, LocalStackHandle, SignInOptions, StartLocalStackOptions, UserOptions, UserSession, UserTokens } from './embed.js';

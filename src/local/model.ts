@@ -1,6 +1,7 @@
 // The stack the emulator runs, as read from infra/template.yaml by ./template/.
 // Every service of the emulator is built from this model and nothing else, so
 // changing the template changes the emulator.
+import type { ConditionClause } from './iam/conditions.js';
 
 export interface PasswordPolicy {
   minimumLength: number;
@@ -68,6 +69,8 @@ export interface PolicyStatement {
   notActions?: string[];
   resources: string[];                  // ARNs with * and ? wildcards
   notResources?: string[];
+  /** The statement applies only when every clause holds for the request. */
+  conditions?: ConditionClause[];
 }
 
 export interface RoleModel {
@@ -90,6 +93,29 @@ export interface RouteModel {
   /** Absolute path of the handler module and the export to call. */
   handlerFile: string;
   handlerExport: string;
+  /** The OPTIONS method SAM adds for `Cors` (a mock integration): answers preflights. */
+  corsPreflight?: { allowMethods: string };
+}
+
+/** SAM `Cors` on an API: SAM adds an OPTIONS method answering preflights on every path. */
+export interface CorsModel {
+  allowOrigin: string;
+  /** Default: the methods of the path's routes, and OPTIONS. */
+  allowMethods?: string;
+  allowHeaders?: string;
+  maxAge?: string;
+  allowCredentials: boolean;
+  /** What the generated OPTIONS methods require (SAM adds the API's defaults unless told not to). */
+  preflightAuth: RouteAuth;
+  preflightApiKeyRequired: boolean;
+}
+
+/** A customized API Gateway answer (GatewayResponses): headers added, status and body replaced. */
+export interface GatewayResponseModel {
+  headers: Record<string, string>;
+  statusCode?: number;
+  /** The `application/json` template; `$context.error.messageString` and a few others are filled in. */
+  template?: string;
 }
 
 export interface RestApiModel {
@@ -97,6 +123,9 @@ export interface RestApiModel {
   id: string;                           // 10 lower-case alphanumerics
   stageName: string;
   routes: RouteModel[];
+  cors?: CorsModel;
+  /** By response type (DEFAULT_4XX, ACCESS_DENIED, …). */
+  gatewayResponses?: Record<string, GatewayResponseModel>;
 }
 
 export interface ApiKeyModel {

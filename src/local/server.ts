@@ -1,30 +1,33 @@
-// `startLocal`: the whole emulated stack behind one HTTP listener. Every service is
-// built from the template's StackModel; requests are routed the way AWS clients
-// address them (X-Amz-Target, the STS query protocol, JWKS and API stage paths).
-import { randomUUID } from 'node:crypto';
-import { ApiGatewayService } from './apigw/service.js';
-import { verifySigV4 } from './apigw/sigv4-verify.js';
-import { passwordViolation } from './cognito-idp/password-policy.js';
-import { CognitoIdpService, type CognitoIdpState } from './cognito-idp/service.js';
-import { MemoryCredentialRegistry, type CredentialRegistry, type IssuedCredentials } from './credentials.js';
+// `startLocal`: the whole emulated stack. The AWS service endpoints (Cognito User
+// Pool, Identity Pool, STS, JWKS) share one listener; every API of the template has
+// a listener of its own, as API Gateway gives every API a host of its own. The
+// template is read into a StackModel (./template), the services are built from it and
+// wired together (./services.ts), requests are routed the way AWS clients address
+// them (./router.ts), users are seeded (./seed-users.ts) and state persists in the
+// state dir (./persistence.ts). This file only puts those steps in order, and undoes
+// them on close.
 import { defaultTemplatePath } from './default-template.js';
-import { listen, awsJsonError } from './http.js';
-import { CognitoIdentityService, type IdentityPoolState } from './identity-pool/service.js';
-import { systemClock, type Clock, type LocalRequest, type LocalResponse, type StackModel, type UserPoolModel } from './model.js';
-import { StateDir, STATE_FILES } from './state.js';
-import { isStsRequest, StsService } from './sts/service.js';
-import { loadStack, TemplateError, type StackSecrets } from './template/index.js';
+import type { CredentialRegistry } from './credentials.js';
+import type { CognitoIdpService } from './cognito-idp/service.js';
+import { listen, type Listening } from './http.js';
+import { systemClock, type Clock, type StackModel } from './model.js';
+import { StackPersistence } from './persistence.js';
+import { routeRequests } from './router.js';
+import { seedPools, type LocalUser } from './seed-users.js';
+import { errorText, saveAll, wireServices } from './services.js';
+import { apiKeysOf, describeResources, type LocalResources } from './stack-info.js';
+import { loadStack, TemplateError } from './template/index.js';
 
-export interface LocalUser {
-  username: string;
-  password: string;
-}
+export { DEMO_USER, InvalidUserError, type LocalUser } from './seed-users.js';
 
 export interface StartLocalOptions {
   /** SAM template; default: the package's infra/template.yaml. */
   templatePath?: string;
   host?: string;
-  /** 0 (default) = any free port. */
+  /**
+   * The service endpoints' port; 0 (default) = any free port. With a fixed port, the
+   * template's APIs take the ports right after it (the first API port + 1, …).
+   */
   port?: number;
   /** Persist users, keys, identities, credentials and secrets here; undefined = in memory only. */
   stateDir?: string;
@@ -44,14 +47,18 @@ export interface LocalEndpoints {
   api: string;
 }
 
-export interface LocalInfo {
+/**
+ * The first user pool, client, identity pool, API and key (what the CLI's profile
+ * points at), and every resource of the template in `apis`, `userPools`, ….
+ */
+export interface LocalInfo extends LocalResources {
   region: string;
   userPoolId: string;
   userPoolClientId: string;
   /** Only when the template's client has GenerateSecret: true. */
   clientSecret?: string;
   identityPoolId: string;
-  /** `<url>/<stage>` */
+  /** The first API's `http://<host>:<port>/<stage>` */
   apiUrl: string;
   apiKey: string;
   endpoints: LocalEndpoints;
@@ -65,27 +72,30 @@ export interface LocalStack {
   stack: StackModel;
   credentials: CredentialRegistry;
   idp: CognitoIdpService;
+  /**
+   * Credentials the emulator issues for the Cognito admin calls, once it checks them
+   * (startLocalStack's handle exposes them); undefined while any signature is accepted.
+   */
+  adminCredentials?: { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
 
-export const DEMO_USER: LocalUser = { username: 'demouser', password: 'demoPASS123' };
-
 export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalStack> {
-  const state = opts.stateDir === undefined ? undefined : StateDir.open(opts.stateDir);
+  const persistence = StackPersistence.open(opts.stateDir);
   try {
-    return await start(opts, state);
+    return await start(opts, persistence);
   } catch (err) {
-    state?.release();
+    persistence.release();
     throw err;
   }
 }
 
-async function start(opts: StartLocalOptions, state: StateDir | undefined): Promise<LocalStack> {
+async function start(opts: StartLocalOptions, persistence: StackPersistence): Promise<LocalStack> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? (() => {});
 
-  const secrets = state?.read<StackSecrets>(STATE_FILES.secrets);
   const templatePath = opts.templatePath ?? defaultTemplatePath();
+  const secrets = persistence.secrets();
   const built = await loadStack({
     templatePath,
     ...(opts.region ? { region: opts.region } : {}),
@@ -94,169 +104,75 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
   });
   const stack = built.model;
   for (const w of built.warnings) log(`template: ${w}`);
-  const pool = stack.userPools[0];
-  const client = pool?.clients[0];
-  const identityPool = stack.identityPools[0];
-  const api = stack.apis[0];
-  const apiKey = stack.apiKeys[0];
-  if (!pool || !client || !identityPool || !api || !apiKey) {
-    const missing = [!pool && 'a user pool', pool && !client && 'a user pool client', !identityPool && 'an identity pool', !api && 'an API with routes', !apiKey && 'an API key']
-      .filter(Boolean)
-      .join(', ');
-    throw new TemplateError(templatePath, 'Resources', `the emulator needs ${missing}`);
-  }
-  state?.write(STATE_FILES.secrets, {
-    clientSecrets: Object.fromEntries(stack.userPools.flatMap((p) => p.clients).flatMap((c) => (c.clientSecret ? [[c.logicalId, c.clientSecret] as const] : []))),
-    apiKeyValues: Object.fromEntries(stack.apiKeys.map((k) => [k.logicalId, k.value])),
-  } satisfies StackSecrets);
+  const { pool, client, identityPool, api, apiKey } = requiredResources(stack, templatePath);
+  persistence.saveSecrets(stack);
 
-  // Expired credentials are dropped on load: nothing can use them any more.
-  const saved = state?.read<IssuedCredentials[]>(STATE_FILES.credentials) ?? [];
-  const credentials = new PersistentCredentials(saved.filter((c) => c.expiration > clock.now()), () => saveCredentials());
-  const saveCredentials = () => state?.write(STATE_FILES.credentials, credentials.all().filter((c) => c.expiration > clock.now()));
+  const services = wireServices({ stack, persistence, clock, log });
+  const savedIdp = persistence.idpState();
+  seedPools(services.idp, stack.userPools, opts.users, savedIdp, log);
+  persistence.saveIdp(services.idp.snapshot());
 
-  let idp: CognitoIdpService | undefined;
-  const idpState = state?.read<CognitoIdpState>(STATE_FILES.idp);
-  idp = new CognitoIdpService({
-    pools: stack.userPools,
-    clock,
-    log,
-    ...(idpState ? { state: idpState } : {}),
-    onChange: () => {
-      if (idp) state?.write(STATE_FILES.idp, idp.snapshot());
-    },
-  });
-  const idpService = idp;
-
-  let identity: CognitoIdentityService | undefined;
-  const identityState = state?.read<IdentityPoolState>(STATE_FILES.identities);
-  identity = new CognitoIdentityService({
-    stack,
-    credentials,
-    clock,
-    jwks: (poolId) => idpService.jwks(poolId),
-    ...(identityState ? { state: identityState } : {}),
-    onChange: () => {
-      if (identity) state?.write(STATE_FILES.identities, identity.snapshot());
-    },
-  });
-  const identityService = identity;
-
-  seedUsers(idpService, pool, opts.users, idpState, log);
-  state?.write(STATE_FILES.idp, idpService.snapshot());
-
-  const sts = new StsService({ stack, credentials, clock, verify: verifySigV4 });
-  const gateways = new Map(
-    stack.apis.map((a) => [
-      a.stageName,
-      new ApiGatewayService({ stack, api: a, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
-    ]),
-  );
-  const jwksPath = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/jwks\.json$/;
-
-  const route = async (req: LocalRequest): Promise<LocalResponse> => {
-    const target = req.headers['x-amz-target'];
-    if (target?.startsWith('AWSCognitoIdentityProviderService.')) return idpService.handle(req);
-    if (target?.startsWith('AWSCognitoIdentityService.')) return identityService.handle(req);
-    if (target) return awsJsonError('UnknownOperationException', `Unknown operation ${target}`, randomUUID());
-    const path = req.url.split('?')[0] ?? '/';
-    const jwks = jwksPath.exec(path);
-    if (jwks && (req.method === 'GET' || req.method === 'HEAD')) {
-      const keys = idpService.jwks(jwks[1] as string);
-      if (keys) return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(keys) };
+  const listeners: Listening[] = [];
+  const closeAll = () => Promise.all(listeners.map((l) => l.close()));
+  const onError = (err: unknown) => log(`emulator error: ${errorText(err)}`);
+  let apiUrls: string[] = [];
+  try {
+    listeners.push(
+      await listen(routeRequests(services, () => apiUrls), { ...(opts.host ? { host: opts.host } : {}), port: opts.port ?? 0, onError }),
+    );
+    for (const [i, gateway] of services.gateways.entries()) {
+      const port = opts.port ? opts.port + 1 + i : 0;
+      const l = await listen((req) => gateway.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError });
+      listeners.push(l);
     }
-    if (isStsRequest(req)) return sts.handle(req);
-    const stage = decodeSafe(path.split('/')[1] ?? '');
-    const gateway = gateways.get(stage);
-    if (gateway) return gateway.handle(req);
-    const body = JSON.stringify({ message: `Not found: ${req.method} ${path} is not an endpoint of the authapi emulator` });
-    return { status: 404, headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': randomUUID() }, body };
-  };
-
-  const listening = await listen(route, {
-    ...(opts.host ? { host: opts.host } : {}),
-    port: opts.port ?? 0,
-    onError: (err) => log(`emulator error: ${errorText(err)}`),
-  });
-  const url = listening.url;
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  const url = listeners[0]!.url;
+  apiUrls = stack.apis.map((a, i) => `${listeners[i + 1]!.url}/${a.stageName}`);
+  const resources = describeResources(stack, (_a, i) => apiUrls[i]!);
   const info: LocalInfo = {
     region: stack.region,
     userPoolId: pool.id,
     userPoolClientId: client.clientId,
     ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
     identityPoolId: identityPool.id,
-    apiUrl: `${url}/${api.stageName}`,
+    apiUrl: apiUrls[0]!,
     apiKey: apiKey.value,
-    endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: `${url}/${api.stageName}` },
+    endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: apiUrls[0]! },
     accountId: stack.accountId,
+    ...resources,
   };
   let closed: Promise<void> | undefined;
   return {
     url,
     info,
     stack,
-    credentials,
-    idp: idpService,
-    close: () => (closed ??= listening.close().then(() => {
-      if (state) {
-        state.write(STATE_FILES.idp, idpService.snapshot());
-        state.write(STATE_FILES.identities, identityService.snapshot());
-        saveCredentials();
-        state.release();
-      }
-    })),
+    credentials: services.credentials,
+    idp: services.idp,
+    close: () =>
+      (closed ??= closeAll().then(() => {
+        if (!persistence.persistent) return;
+        saveAll(services, persistence);
+        persistence.release();
+      })),
   };
 }
 
-/**
- * The demo user is created only when the pool does not have it yet (a restart keeps
- * whatever password it was changed to); users given explicitly are (re)set as given,
- * and must meet the template's password policy, as AdminSetUserPassword would demand.
- */
-function seedUsers(idp: CognitoIdpService, pool: UserPoolModel, users: LocalUser[] | undefined, saved: CognitoIdpState | undefined, log: (line: string) => void): void {
-  const norm = (s: string) => (pool.usernameCaseSensitive ? s : s.toLowerCase());
-  const existing = new Set(Object.values(saved?.pools[pool.id]?.users ?? {}).map((u) => norm(u.username)));
-  if (users === undefined) {
-    if (existing.has(norm(DEMO_USER.username))) return;
-    const why = passwordViolation(pool.passwordPolicy, DEMO_USER.password);
-    if (why) log(`the demo user's password does not meet the template's password policy (${why}); created anyway`);
-    idp.seedUser(pool.id, DEMO_USER.username, DEMO_USER.password);
-    return;
+/** The resources the emulator cannot run without, or a TemplateError naming what is missing. */
+function requiredResources(stack: StackModel, templatePath: string) {
+  const pool = stack.userPools[0];
+  const client = pool?.clients[0];
+  const identityPool = stack.identityPools[0];
+  const api = stack.apis[0];
+  // The key the first API's usage plan accepts, else the template's first.
+  const apiKey = (api && stack.apiKeys.find((k) => k.logicalId === apiKeysOf(stack, api)[0])) ?? stack.apiKeys[0];
+  if (!pool || !client || !identityPool || !api || !apiKey) {
+    const missing = [!pool && 'a user pool', pool && !client && 'a user pool client', !identityPool && 'an identity pool', !api && 'an API with routes', !apiKey && 'an API key']
+      .filter(Boolean)
+      .join(', ');
+    throw new TemplateError(templatePath, 'Resources', `the emulator needs ${missing}`);
   }
-  for (const u of users) {
-    const why = passwordViolation(pool.passwordPolicy, u.password);
-    if (why) throw new InvalidUserError(`${u.username}: Password did not conform with policy: ${why}`);
-  }
-  for (const u of users) idp.seedUser(pool.id, u.username, u.password);
-}
-
-/** A --user the pool would refuse. */
-export class InvalidUserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidUserError';
-  }
-}
-
-/** The registry every service shares, saving itself whenever credentials are added. */
-class PersistentCredentials extends MemoryCredentialRegistry {
-  constructor(initial: IssuedCredentials[], private readonly onAdd: () => void) {
-    super(initial);
-  }
-  override add(creds: IssuedCredentials): void {
-    super.add(creds);
-    this.onAdd();
-  }
-}
-
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return { pool, client, identityPool, api, apiKey };
 }

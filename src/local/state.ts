@@ -4,6 +4,7 @@
 // the files hold password verifiers, private signing keys and AWS secrets.
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pidAlive } from '../shared/pid-alive.js';
 
 export const STATE_FILES = {
   idp: 'cognito-idp.json',
@@ -50,7 +51,7 @@ export class StateDir {
           throw new StateDirError(`cannot lock state dir ${dir}: ${(err as Error).message}`);
         }
         const holder = Number(readFileSync(lock, 'utf8').trim());
-        if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
           throw new StateDirError(`state dir ${dir} is in use by another emulator (pid ${holder}); stop it, or use another --state-dir or --no-state`);
         }
         rmSync(lock, { force: true }); // left behind by an emulator that died
@@ -87,15 +88,5 @@ export class StateDir {
     const tmp = `${path}.${process.pid}.${++this.seq}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`, { mode: 0o600 });
     renameSync(tmp, path);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

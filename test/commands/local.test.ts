@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli.js';
 import { testIO } from '../../src/io.js';
 import { BIN, ROOT, runInProcess, tempDir } from '../helpers/cli.js';
 import { templateVariant } from '../auth/helpers/stack.js';
+import { multiTemplate } from '../local/helpers/template.js';
 
 interface Started {
   info: Record<string, any>;
@@ -77,6 +78,42 @@ describe('authapi local (in-process)', () => {
     await expect(fetch(`${s.info.apiUrl}/no-auth`)).rejects.toThrow();
   });
 
+  it('--region and --parameter-overrides reach the stack; --json and the summary list every API and route', async () => {
+    const { env } = setup();
+    const s = await startInProcess(['--no-state', '--template', multiTemplate(), '--region', 'eu-west-1', '--parameter-overrides', 'StageName=v2', 'ParameterKey=DailyQuota,ParameterValue=5'], env);
+    try {
+      expect(s.info.region).toBe('eu-west-1');
+      expect(s.info.userPoolId).toMatch(/^eu-west-1_/);
+      expect(s.info.apis.map((a: { logicalId: string; url: string }) => [a.logicalId, a.url.replace(/:\d+/, ':N')])).toEqual([
+        ['Api', 'http://127.0.0.1:N/v2'], ['PartnerApi', 'http://127.0.0.1:N/v2'],
+      ]);
+      expect(s.info.apis[1].routes).toEqual([{ method: 'GET', path: '/partners/{id}', auth: 'NONE', apiKeyRequired: false }]);
+      expect(s.info.userPools).toHaveLength(2);
+      expect(s.info.identityPools).toHaveLength(2);
+      expect(JSON.stringify(s.info)).not.toMatch(/"value"|clientSecret|apiKey"/);
+      const err = s.stderr();
+      expect(err).toMatch(/API {10}http:\/\/127\.0\.0\.1:\d+\/v2 {3}\(Api, the profile's\)\n {6}GET {4}\/no-auth {3}needs API key\n {6}GET {4}\/require-auth {3}needs SigV4 \(IAM\) \+ API key\n/);
+      expect(err).toMatch(/\(PartnerApi\)\n {6}GET {4}\/partners\/\{id\}\n/);
+      expect(err).toContain('partner-admin, with a secret');
+      expect(err).toContain('authapi call require-auth');
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it.each([
+    [['--parameter-overrides', 'StageName'], /--parameter-overrides: "StageName" is not Name=Value — e\.g\. --parameter-overrides StageName=dev/],
+    [['--parameter-overrides', 'Nope=1'], /Parameters: override for Nope, but the template has no such parameter/],
+    [['--parameter-overrides', 'StageName=no-dashes!'], /StageName/],
+    [['--region', 'mars'], /--region: "mars" is not a region name/],
+  ])('bad %j: exit 2, one line', async (args, message) => {
+    const { env } = setup();
+    const r = await runInProcess(['local', '--no-state', ...args], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('--profile, --user, --no-state; keeps the profile\'s store choice', async () => {
     const { dir, env } = setup();
     const cfg = join(dir, 'config');
@@ -99,7 +136,7 @@ describe('authapi local (in-process)', () => {
     const secret = JSON.parse(readFileSync(s.info.configPath, 'utf8')).profiles.local.clientSecret;
     expect(secret).toMatch(/^[a-z0-9]{40,}$/);
     expect(s.info).not.toHaveProperty('clientSecret');
-    expect(s.stderr()).toContain('(with a secret)');
+    expect(s.stderr()).toContain('(authapi-cli, with a secret)');
     expect(s.stderr()).not.toContain(secret);
     expect(await s.stop()).toBe(0);
   });

@@ -143,7 +143,7 @@ describe('API Gateway with signed requests', () => {
     const denied = await smithyGet('require-auth', guest);
     expect(denied.status).toBe(403);
     expect(JSON.parse(denied.body)).toEqual({
-      Message: `User: arn:aws:sts::123456789012:assumed-role/${roleName('UnauthenticatedRole')}/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:${s.stack.apis[0]!.id}/prod/GET/require-auth because no identity-based policy allows the execute-api:Invoke action`,
+      Message: `User: arn:aws:sts::123456789012:assumed-role/${roleName('UnauthenticatedRole')}/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********9012:${s.stack.apis[0]!.id}/prod/GET/require-auth because no identity-based policy allows the execute-api:Invoke action`,
     });
   });
 

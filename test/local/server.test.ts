@@ -20,18 +20,36 @@ async function start(opts: Parameters<typeof startLocal>[0] = {}): Promise<Local
 const fakeCreds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
 describe('routing', () => {
-  test('info describes the template stack; JWKS, API and 404s are served on one port', async () => {
+  test('info describes the template stack; JWKS and 404s on the service port, the API on its own', async () => {
     const s = await start();
     expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const apiBase = new URL(s.info.apiUrl).origin;
+    expect(apiBase).not.toBe(s.url);
+    const api = s.stack.apis[0]!;
+    const pool = s.stack.userPools[0]!;
+    const client = pool.clients[0]!;
     expect(s.info).toEqual({
       region: 'us-east-1',
       userPoolId: s.stack.userPools[0]!.id,
       userPoolClientId: s.stack.userPools[0]!.clients[0]!.clientId,
       identityPoolId: s.stack.identityPools[0]!.id,
-      apiUrl: `${s.url}/prod`,
+      apiUrl: `${apiBase}/prod`,
       apiKey: s.stack.apiKeys[0]!.value,
-      endpoints: { cognitoIdp: s.url, cognitoIdentity: s.url, sts: s.url, api: `${s.url}/prod` },
+      endpoints: { cognitoIdp: s.url, cognitoIdentity: s.url, sts: s.url, api: `${apiBase}/prod` },
       accountId: '123456789012',
+      apis: [{
+        logicalId: 'Api', id: api.id, stage: 'prod', url: `${apiBase}/prod`, apiKeys: ['ApiKey'],
+        routes: [
+          { method: 'GET', path: '/no-auth', auth: 'NONE', apiKeyRequired: true },
+          { method: 'GET', path: '/require-auth', auth: 'AWS_IAM', apiKeyRequired: true },
+        ],
+      }],
+      userPools: [{
+        logicalId: 'UserPool', id: pool.id, name: pool.name, providerName: pool.providerName,
+        clients: [{ logicalId: 'UserPoolClient', clientId: client.clientId, name: 'authapi-cli', hasSecret: false, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }],
+      }],
+      identityPools: [{ logicalId: 'IdentityPool', id: s.info.identityPoolId, allowUnauthenticated: true, providers: [{ providerName: pool.providerName, clientId: client.clientId }] }],
+      apiKeys: [{ logicalId: 'ApiKey', id: s.stack.apiKeys[0]!.id, enabled: true }],
     });
     const jwks = await fetch(`${s.url}/${s.info.userPoolId}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);
@@ -43,10 +61,13 @@ describe('routing', () => {
     const noKey = await fetch(`${s.info.apiUrl}/no-auth`);
     expect(noKey.status).toBe(403);
 
-    const other = await fetch(`${s.url}/nowhere`);
+    const other = await fetch(`${s.url}/prod/no-auth`);
     expect(other.status).toBe(404);
     expect(other.headers.get('content-type')).toBe('application/json');
-    expect(((await other.json()) as { message: string }).message).toMatch(/^Not found: GET \/nowhere/);
+    expect(((await other.json()) as { message: string }).message).toBe(`Not found: GET /prod/no-auth is not an endpoint of the authapi emulator (the APIs are at ${apiBase}/prod)`);
+    // At the API's own base URL, an unknown stage is answered as API Gateway answers it.
+    const stage = await fetch(`${apiBase}/staging/no-auth`, { headers: { 'x-api-key': s.info.apiKey } });
+    expect([stage.status, stage.headers.get('x-amzn-errortype'), await stage.text()]).toEqual([403, 'ForbiddenException', '{"message":"Forbidden"}']);
 
     const target = await fetch(s.url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' }, body: '{}' });
     expect(((await target.json()) as { __type: string }).__type).toBe('UnknownOperationException');
@@ -68,10 +89,10 @@ describe('routing', () => {
     writeFileSync(template, readFileSync(resolve('infra/template.yaml'), 'utf8').replace('GenerateSecret: false', 'GenerateSecret: true').replace('CodeUri: functions/', `CodeUri: ${resolve('infra/functions')}/`));
     const lines: string[] = [];
     const s = await start({ templatePath: template, parameterOverrides: { StageName: 'dev' }, users: [{ username: 'alice', password: 'Alice12345' }], log: (l) => lines.push(l) });
-    expect(s.info.apiUrl).toBe(`${s.url}/dev`);
+    expect(s.info.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/dev$/);
     expect(s.info.clientSecret).toMatch(/^[a-z0-9]{52}$/);
     expect((await fetch(`${s.info.apiUrl}/no-auth`, { headers: { 'x-api-key': s.info.apiKey } })).status).toBe(200);
-    expect((await fetch(`${s.url}/prod/no-auth`, { headers: { 'x-api-key': s.info.apiKey } })).status).toBe(404);
+    expect((await fetch(`${s.info.apiUrl.replace(/dev$/, 'prod')}/no-auth`, { headers: { 'x-api-key': s.info.apiKey } })).status).toBe(403);
     const users = Object.values(s.idp.snapshot().pools[s.info.userPoolId]!.users).map((u) => u.username);
     expect(users).toEqual(['alice']);
   });
@@ -103,7 +124,8 @@ describe('state dir', () => {
     expect(readFileSync(join(dir, STATE_FILES.idp), 'utf8')).not.toContain('demoPASS123');
 
     const second = await start({ stateDir: dir });
-    expect({ ...second.info, apiUrl: '', endpoints: null }).toEqual({ ...info1, apiUrl: '', endpoints: null });
+    const portless = (i: typeof info1) => ({ ...i, apiUrl: '', endpoints: null, apis: i.apis.map((a) => ({ ...a, url: '' })) });
+    expect(portless(second.info)).toEqual(portless(info1));
     const idp = new CognitoIdentityProviderClient({ endpoint: second.url, region: 'us-east-1', credentials: fakeCreds });
     const refreshed = await idp.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: second.info.userPoolClientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } }));
     expect(refreshed.AuthenticationResult?.IdToken).toBeTruthy();

@@ -4,14 +4,16 @@
 // then the usage plan (key, throttle, quota); then the Lambda proxy integration.
 // Whatever is refused before the usage-plan step never touches the key's counters.
 import type { CredentialRegistry } from '../credentials.js';
-import type { Clock, LocalRequest, LocalResponse, RestApiModel, RoleModel, StackModel } from '../model.js';
-import { gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
-import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, type PolicyDecision } from './iam-policy.js';
+import type { Clock, CorsModel, LocalRequest, LocalResponse, RestApiModel, RoleModel, RouteModel, StackModel } from '../model.js';
+import { customized, gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
+import type { IssuedCredentials } from '../credentials.js';
+import { normalizeIp, type ConditionContext } from '../iam/conditions.js';
+import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, hasConditions, type PolicyDecision } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
 import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
-import { splitTarget } from './wire-url.js';
+import { percentDecode, resourcePath, splitTarget } from './wire-url.js';
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -37,6 +39,10 @@ export class ApiGatewayService {
   private readonly rolesById: Map<string, RoleModel>;
   /** Policy decisions by role, then resource: the template's policies do not change while it runs. */
   private readonly decisions = new Map<string, Map<string, PolicyDecision>>();
+  /** Roles whose decisions depend on the request (a Condition): never cached. */
+  private readonly conditional: Set<string>;
+  /** The template's routes, and the OPTIONS methods SAM adds for `Cors`. */
+  private readonly routes: RouteModel[];
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -49,9 +55,12 @@ export class ApiGatewayService {
     // The first role with a logical id wins, as the former per-request find did.
     this.rolesById = new Map();
     for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
+    this.conditional = new Set(opts.stack.roles.filter((r) => hasConditions(r.statements)).map((r) => r.logicalId));
+    this.routes = opts.api.cors ? [...opts.api.routes, ...preflightRoutes(opts.api.routes, opts.api.cors)] : opts.api.routes;
   }
 
-  private decide(role: RoleModel | undefined, resource: string): PolicyDecision {
+  private decide(role: RoleModel | undefined, resource: string, context: () => ConditionContext): PolicyDecision {
+    if (role && this.conditional.has(role.logicalId)) return evaluatePolicy(role.statements, 'execute-api:Invoke', resource, context());
     const roleKey = role?.logicalId ?? '';
     let byResource = this.decisions.get(roleKey);
     if (!byResource) this.decisions.set(roleKey, (byResource = new Map()));
@@ -64,17 +73,32 @@ export class ApiGatewayService {
     return d;
   }
 
-  async handle(req: LocalRequest): Promise<LocalResponse> {
+  /** Not async itself: without gateway responses, no extra promise on the hot path. */
+  handle(req: LocalRequest): Promise<LocalResponse> {
     const ids = newRequestIds();
+    const responses = this.api.gatewayResponses;
+    if (!responses) return this.answer(req, ids);
+    return this.answer(req, ids).then((res) => customized(res, responses, ids));
+  }
+
+  private async answer(req: LocalRequest, ids: RequestIds): Promise<LocalResponse> {
     if (req.body.length > MAX_BODY_BYTES) return gatewayAnswers.payloadTooLarge(ids);
 
     const target = splitTarget(req.url);
     const prefix = this.prefix;
-    if (target.path !== prefix && !target.path.startsWith(`${prefix}/`)) return gatewayAnswers.missingAuthenticationToken(ids);
-    const path = target.path.slice(prefix.length) || '/';
+    let path: string;
+    if (target.path === prefix || target.path.startsWith(`${prefix}/`)) path = target.path.slice(prefix.length) || '/';
+    else {
+      // The stage written another way (`/pr%6Fd/…`) is the same stage; any other is
+      // unknown at this API's host, which API Gateway answers with Forbidden.
+      const stageEnd = target.path.indexOf('/', 1);
+      const stage = target.path.slice(1, stageEnd < 0 ? undefined : stageEnd);
+      if (percentDecode(stage, false) !== this.api.stageName) return gatewayAnswers.unknownStage(ids);
+      path = stageEnd < 0 ? '/' : target.path.slice(stageEnd);
+    }
     const method = req.method.toUpperCase();
 
-    const match = matchRoute(this.api.routes, method, path);
+    const match = matchRoute(this.routes, method, path);
     if (!match) return gatewayAnswers.missingAuthenticationToken(ids);
     const { route } = match;
 
@@ -86,8 +110,9 @@ export class ApiGatewayService {
       if (!verdict.ok) return signatureRefusal(ids, verdict);
       const role = this.rolesById.get(verdict.credentials.roleLogicalId);
       const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
-      const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, path);
-      const decision = this.decide(role, resource);
+      const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, resourcePath(path));
+      const creds = verdict.credentials;
+      const decision = this.decide(role, resource, () => conditionContext(req, creds, role, this.stack, this.clock.now()));
       if (decision !== 'allow') return gatewayAnswers.accessDenied(ids, accessDeniedMessage(userArn, resource, decision));
       signer = { credentials: verdict.credentials, role, userArn };
     }
@@ -104,6 +129,7 @@ export class ApiGatewayService {
     }
 
     const nowMs = this.clock.now();
+    if (route.corsPreflight) return withGatewayHeaders(preflightAnswer(this.api.cors!, route.corsPreflight.allowMethods), ids, nowMs);
     const event = buildProxyEvent({
       req,
       route,
@@ -133,6 +159,69 @@ export class ApiGatewayService {
     }
     return withGatewayHeaders(result, ids, nowMs);
   }
+}
+
+/**
+ * The request context IAM conditions see for an Identity Pool role session calling
+ * execute-api:Invoke: global keys, and the web identity's Cognito keys (`aud` is the
+ * identity pool, `sub` the identity id, `amr` as in the role's trust policy).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+export function conditionContext(req: LocalRequest, creds: IssuedCredentials, role: RoleModel | undefined, stack: StackModel, nowMs: number): ConditionContext {
+  const amr = creds.authenticated
+    ? ['authenticated', ...(creds.providerName ? [creds.providerName, `${creds.providerName}:CognitoSignIn:${creds.sub ?? ''}`] : [])]
+    : ['unauthenticated'];
+  return {
+    'aws:SourceIp': normalizeIp(req.sourceIp),
+    'aws:CurrentTime': new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(nowMs / 1000)),
+    // The emulator listens on plain http.
+    'aws:SecureTransport': 'false',
+    'aws:UserAgent': req.headers['user-agent'],
+    'aws:Referer': req.headers.referer,
+    'aws:RequestedRegion': stack.region,
+    'aws:PrincipalAccount': stack.accountId,
+    'aws:PrincipalType': 'AssumedRole',
+    ...(role ? { 'aws:PrincipalArn': role.arn, 'aws:userid': `${role.roleId}:CognitoIdentityCredentials` } : {}),
+    // Identity Pool credentials live one hour: issued an hour before they expire.
+    'aws:TokenIssueTime': new Date(creds.expiration - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'cognito-identity.amazonaws.com:aud': creds.identityPoolId,
+    'cognito-identity.amazonaws.com:sub': creds.identityId,
+    'cognito-identity.amazonaws.com:amr': amr,
+  };
+}
+
+/**
+ * SAM's OPTIONS method for each path of the API that has none of its own: a mock
+ * integration, behind whatever the preflight flags leave on it (see CorsModel).
+ */
+function preflightRoutes(routes: readonly RouteModel[], cors: CorsModel): RouteModel[] {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    const set = methodsByPath.get(r.path) ?? new Set<string>();
+    if (r.method === 'ANY') for (const m of ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']) set.add(m);
+    else set.add(r.method);
+    methodsByPath.set(r.path, set);
+  }
+  const out: RouteModel[] = [];
+  for (const [path, methods] of methodsByPath) {
+    if (methods.has('OPTIONS')) continue;
+    const allowMethods = cors.allowMethods ?? [...methods, 'OPTIONS'].sort().join(',');
+    out.push({ method: 'OPTIONS', path, auth: cors.preflightAuth, apiKeyRequired: cors.preflightApiKeyRequired, functionLogicalId: '', handlerFile: '', handlerExport: '', corsPreflight: { allowMethods } });
+  }
+  return out;
+}
+
+function preflightAnswer(cors: CorsModel, allowMethods: string): ProxyResult {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Access-Control-Allow-Origin': cors.allowOrigin,
+    'Access-Control-Allow-Methods': allowMethods,
+  };
+  if (cors.allowHeaders !== undefined) headers['Access-Control-Allow-Headers'] = cors.allowHeaders;
+  if (cors.maxAge !== undefined) headers['Access-Control-Max-Age'] = cors.maxAge;
+  if (cors.allowCredentials) headers['Access-Control-Allow-Credentials'] = 'true';
+  return { status: 200, headers, body: '' };
 }
 
 function signatureRefusal(ids: RequestIds, v: Extract<SigV4Result, { ok: false }>): LocalResponse {

@@ -242,6 +242,9 @@ export function verifySigV4Now(req: LocalRequest, opts: VerifyOptions): SigV4Res
   const index = new HeaderIndex(req);
   const authorization = index.joined('authorization');
   if (authorization === undefined || authorization.trim() === '') {
+    // A pre-signed URL carries the signature in its query instead.
+    const target = splitTarget(req.url);
+    if (target.hasQuery && /(^|&)X-Amz-(Signature|Credential|Algorithm)=/i.test(target.rawQuery)) return verifyPresigned(req, opts, index, target.rawQuery);
     return fail('missing', 'Missing Authentication Token');
   }
   const amzDate = index.first('x-amz-date');
@@ -279,18 +282,9 @@ export function verifySigV4Now(req: LocalRequest, opts: VerifyOptions): SigV4Res
       `Credential is malformed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request". Credential=${auth.credential}`,
     );
   }
-  const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = scopeParts as [string, string, string, string, string];
-  if (scopeDate !== shortDate) {
-    return fail(
-      'mismatch',
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${shortDate}', from '${longDate}'.`,
-    );
-  }
-  if (scopeRegion !== opts.region) return fail('mismatch', `Credential should be scoped to a valid region, not '${scopeRegion}'.`);
-  if (scopeService !== opts.service) return fail('mismatch', `Credential should be scoped to correct service: '${opts.service}'.`);
-  if (terminator !== 'aws4_request') {
-    return fail('mismatch', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
-  }
+  const [accessKeyId] = scopeParts as [string];
+  const scopeProblem = checkScope(scopeParts, shortDate, longDate, opts);
+  if (scopeProblem) return scopeProblem;
   if (!auth.signedHeaders.includes('host')) {
     return fail('incomplete', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
@@ -309,6 +303,28 @@ export function verifySigV4Now(req: LocalRequest, opts: VerifyOptions): SigV4Res
   // API Gateway hashes the body it received; an x-amz-content-sha256 header is not trusted.
   if (req.body.length === 0) return withPayloadHash(checked, EMPTY_SHA256);
   return getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256).then((h) => withPayloadHash(checked, h));
+}
+
+/** The credential scope `<key>/<date>/<region>/<service>/aws4_request`, checked as API Gateway words it. */
+function checkScope(scopeParts: string[], shortDate: string, longDate: string, opts: VerifyOptions): SigV4Result | undefined {
+  const [, scopeDate, scopeRegion, scopeService, terminator] = scopeParts as [string, string, string, string, string];
+  if (scopeDate !== shortDate) {
+    return fail(
+      'mismatch',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${shortDate}', from '${longDate}'.`,
+    );
+  }
+  // Every wrong part is named, one sentence each, each followed by a space: API
+  // Gateway's answer to a request scoped to another region and service was captured
+  // as {"message":"Credential should be scoped to a valid region. Credential should be
+  // scoped to correct service: 'execute-api'. "} (quoted in a ServiceNow knowledge
+  // article); STS words the region part the same way. The terminator sentence follows
+  // the pattern (not captured).
+  let problems = '';
+  if (scopeRegion !== opts.region) problems += 'Credential should be scoped to a valid region. ';
+  if (scopeService !== opts.service) problems += `Credential should be scoped to correct service: '${opts.service}'. `;
+  if (terminator !== 'aws4_request') problems += "Credential should be scoped with a valid terminator: 'aws4_request'. ";
+  return problems ? fail('mismatch', problems) : undefined;
 }
 
 /** What the synchronous checks established, for the steps after the payload hash and signing key. */
@@ -349,19 +365,24 @@ function withPayloadHash(c: Checked, payloadHash: string): SigV4Result | Promise
   return deriveSigningKey(creds, shortDate, opts.region, opts.service).then((k) => withSigningKey(c, canonicalRequest, toSign, k));
 }
 
+/** What the verifier computed goes into the message, as AWS does, to help find the difference. */
+function signatureMismatch(canonicalRequest: string, toSign: string): SigV4Result {
+  return {
+    ok: false,
+    reason: 'mismatch',
+    message:
+      `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
+      `The String-to-Sign should have been\n'${toSign}'\n`,
+    canonicalRequest,
+    stringToSign: toSign,
+  };
+}
+
 function withSigningKey(c: Checked, canonicalRequest: string, toSign: string, key: Uint8Array): SigV4Result {
   const { opts, index, auth, creds, accessKeyId, requestMs, longDate } = c;
   const expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   if (!digestsEqual(expected, auth.signature)) {
-    return {
-      ok: false,
-      reason: 'mismatch',
-      message:
-        `${SIGNATURE_MISMATCH_PREFIX}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
-        `The String-to-Sign should have been\n'${toSign}'\n`,
-      canonicalRequest,
-      stringToSign: toSign,
-    };
+    return signatureMismatch(canonicalRequest, toSign);
   }
 
   // Session token: must be the one issued with this key (empty = long-term key, no token).
@@ -385,4 +406,112 @@ function withSigningKey(c: Checked, canonicalRequest: string, toSign: string, ke
     );
   }
   return { ok: true, accessKeyId, credentials: creds };
+}
+
+// --- Pre-signed URLs ----------------------------------------------------------------
+// The same signature carried in the query: X-Amz-Algorithm, X-Amz-Credential,
+// X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature, optionally X-Amz-Expires and
+// X-Amz-Security-Token. The canonical query is every parameter but X-Amz-Signature.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+
+/** SigV4's limit: a signing key is valid for seven days. */
+const MAX_EXPIRES_SECONDS = 604_800;
+const REQUIRED_QUERY = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const;
+
+function verifyPresigned(req: LocalRequest, opts: VerifyOptions, index: HeaderIndex, rawQuery: string): SigV4Result | Promise<SigV4Result> {
+  const pairs = parseQuery(rawQuery);
+  const param = (name: string): string | undefined => pairs.find(([k]) => k === name)?.[1];
+  for (const name of REQUIRED_QUERY) {
+    if (!param(name)) return fail('incomplete', `AWS query-string parameters must include '${name}'. Re-examine the query-string parameters.`);
+  }
+  const algorithm = param('X-Amz-Algorithm')!;
+  const credential = param('X-Amz-Credential')!;
+  const signature = param('X-Amz-Signature')!;
+  const longDate = param('X-Amz-Date')!;
+  const requestMs = parseAmzDate(longDate);
+  if (requestMs === undefined) {
+    return fail('incomplete', `Date must be in ISO-8601 'basic format'. Got '${longDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  }
+  const shortDate = longDate.slice(0, 8);
+  if (algorithm !== ALGORITHM_IDENTIFIER) return fail('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'.`);
+  const scopeParts = credential.split('/');
+  if (scopeParts.length !== 5) {
+    return fail('incomplete', `Credential is malformed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request". Credential=${credential}`);
+  }
+  const scopeProblem = checkScope(scopeParts, shortDate, longDate, opts);
+  if (scopeProblem) return scopeProblem;
+  const expiresText = param('X-Amz-Expires');
+  let expiresSeconds: number | undefined;
+  if (expiresText !== undefined) {
+    if (!/^\d+$/.test(expiresText)) return fail('incomplete', `X-Amz-Expires should be a number. Got '${expiresText}'.`);
+    expiresSeconds = Number(expiresText);
+    if (expiresSeconds > MAX_EXPIRES_SECONDS) return fail('incomplete', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_EXPIRES_SECONDS}`);
+  }
+  const signedHeaders = param('X-Amz-SignedHeaders')!.split(';').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (!signedHeaders.includes('host')) return fail('incomplete', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+
+  const accessKeyId = scopeParts[0]!;
+  const creds = opts.credentials.get(accessKeyId);
+  if (!creds) return fail('invalid-token', INVALID_TOKEN_MESSAGE);
+
+  const bag: HeaderBag = {};
+  for (const name of signedHeaders) {
+    const value = index.joinedTrimmed(name);
+    if (value !== undefined) bag[name] = value;
+  }
+  const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(signedHeaders));
+  const signer = signerFor(opts.service, opts.region);
+  const canonicalFor = (payloadHash: string) =>
+    signer.canonicalRequest(
+      {
+        method: req.method.toUpperCase(),
+        path: splitTarget(req.url).path,
+        query: queryForSigning(pairs.filter(([k]) => k !== 'X-Amz-Signature')),
+        headers: bag,
+        protocol: 'http:',
+        hostname: '',
+      } as HttpRequest,
+      canonicalHeaders,
+      payloadHash,
+    );
+  const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
+
+  const finish = async (): Promise<SigV4Result> => {
+    const bodyHash = req.body.length === 0 ? EMPTY_SHA256 : await getPayloadHash({ headers: {}, body: req.body } as HttpRequest, NodeSha256);
+    const key = cachedSigningKey(creds, shortDate, opts.region, opts.service) ?? (await deriveSigningKey(creds, shortDate, opts.region, opts.service));
+    // aws4 and @smithy/signature-v4 sign the payload's hash; botocore's query signer
+    // signs UNSIGNED-PAYLOAD. Either is accepted (API Gateway's choice is not documented).
+    let canonicalRequest = canonicalFor(bodyHash);
+    let toSign = stringToSign(longDate, scope, canonicalRequest);
+    let expected = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
+    if (!digestsEqual(expected, signature)) {
+      const unsigned = canonicalFor('UNSIGNED-PAYLOAD');
+      const unsignedToSign = stringToSign(longDate, scope, unsigned);
+      if (digestsEqual(createHmac('sha256', key).update(unsignedToSign, 'utf8').digest('hex'), signature)) {
+        canonicalRequest = unsigned;
+        toSign = unsignedToSign;
+        expected = signature;
+      }
+    }
+    if (!digestsEqual(expected, signature)) {
+      return signatureMismatch(canonicalRequest, toSign);
+    }
+    if (creds.sessionToken !== '') {
+      const token = param('X-Amz-Security-Token') ?? index.first('x-amz-security-token');
+      if (token === undefined || !digestsEqual(token, creds.sessionToken)) return fail('invalid-token', INVALID_TOKEN_MESSAGE);
+    }
+    const now = opts.clock.now();
+    if (creds.expiration <= now) return fail('expired-token', EXPIRED_TOKEN_MESSAGE);
+    // Valid from X-Amz-Date (give or take the usual 5 minutes) for X-Amz-Expires seconds.
+    const lifetimeMs = expiresSeconds === undefined ? SKEW_MS : expiresSeconds * 1000;
+    if (requestMs < now - lifetimeMs) {
+      const span = expiresSeconds === undefined || expiresSeconds % 60 === 0 ? `${lifetimeMs / 60_000} min.` : `${expiresSeconds} sec.`;
+      return fail('expired', `Signature expired: ${longDate} is now earlier than ${formatAmzDate(now - lifetimeMs)} (${formatAmzDate(now)} - ${span})`);
+    }
+    if (requestMs > now + SKEW_MS) {
+      return fail('not-yet-current', `Signature not yet current: ${longDate} is still later than ${formatAmzDate(now + SKEW_MS)} (${formatAmzDate(now)} + 5 min.)`);
+    }
+    return { ok: true, accessKeyId, credentials: creds };
+  };
+  return finish();
 }

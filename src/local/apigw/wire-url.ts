@@ -6,6 +6,8 @@
 // (aws/aws-cdk#19827 shows `?sort=-+createdAt` reaching Lambda as "- createdAt") and
 // `%XX` sequences are bytes of UTF-8. A malformed escape is kept literally and broken
 // UTF-8 becomes U+FFFD, the same result node:querystring (and so aws4) computes.
+// The decoder is the one the CLI uses (src/shared/percent-decode.ts).
+import { percentDecode } from '../../shared/percent-decode.js';
 
 export interface WireTarget {
   /** Path part, exactly as received (percent-encoded). */
@@ -21,25 +23,7 @@ export function splitTarget(url: string): WireTarget {
   return { path: url.slice(0, q) || '/', rawQuery: url.slice(q + 1), hasQuery: true };
 }
 
-const HEX = /^[0-9a-fA-F]{2}$/;
-
-/** Percent-decodes without throwing: bad escapes stay as typed. */
-export function percentDecode(s: string, plusIsSpace: boolean): string {
-  if (!s.includes('%') && !(plusIsSpace && s.includes('+'))) return s;
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '%' && HEX.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (c === '+' && plusIsSpace) {
-      bytes.push(0x20);
-    } else {
-      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
+export { percentDecode };
 
 /** Decoded `[key, value]` pairs in wire order; `?flag` gives `['flag', '']`. */
 export function parseQuery(rawQuery: string): Array<[string, string]> {
@@ -65,4 +49,18 @@ export function queryForSigning(pairs: Array<[string, string]>): Record<string, 
     else out[k] = [prev, v];
   }
   return out;
+}
+
+const ENCODED_UNRESERVED = /%(4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|3[0-9]|2[Dd]|2[Ee]|5[Ff]|7[Ee])/g;
+
+/**
+ * The request path as it names a resource in an execute-api ARN: `%XX` escapes of
+ * unreserved characters (letters, digits, `-._~`) decoded, empty segments (a trailing
+ * or doubled `/`) dropped; so `/require-auth/` and `/%72equire-auth` name the same
+ * resource as `/require-auth`, as they reach the same route.
+ */
+export function resourcePath(path: string): string {
+  const decoded = path.includes('%') ? path.replace(ENCODED_UNRESERVED, (e) => String.fromCharCode(parseInt(e.slice(1), 16))) : path;
+  if (!decoded.endsWith('/') && !decoded.includes('//')) return decoded;
+  return `/${decoded.split('/').filter(Boolean).join('/')}`;
 }

@@ -3,6 +3,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { ApiKeyModel, RestApiModel, RouteAuth, RouteModel, UsagePlanModel } from '../model.js';
 import type { Builder } from './build-model.js';
+import { buildCors, buildGatewayResponseResources, buildSamGatewayResponses } from './build-cors.js';
 import { resolveHandler } from './handler-file.js';
 import * as ids from './ids.js';
 import { IMPLICIT_API_ID, REST_API, SERVERLESS_API, physicalId, type RawResource } from './resources.js';
@@ -29,8 +30,18 @@ export function buildApis(b: Builder): RestApiModel[] {
     if (isObject(auth.UsagePlan) && auth.UsagePlan.CreateUsagePlan !== 'NONE') {
       b.warnings.push(`${where}.Auth.UsagePlan: SAM-generated usage plans are not emulated; declare AWS::ApiGateway::UsagePlan, ApiKey and UsagePlanKey`);
     }
-    return { logicalId, id: physicalId(b.naming, SERVERLESS_API, logicalId), stageName: b.stageNameOf(logicalId), routes: [] };
+    const api: RestApiModel = { logicalId, id: physicalId(b.naming, SERVERLESS_API, logicalId), stageName: b.stageNameOf(logicalId), routes: [] };
+    const cors = buildCors(b, p, where, auth);
+    if (cors) api.cors = cors;
+    const responses = buildSamGatewayResponses(b, p, where);
+    if (Object.keys(responses).length > 0) api.gatewayResponses = responses;
+    return api;
   });
+  for (const [apiId, responses] of buildGatewayResponseResources(b)) {
+    const api = apis.find((a) => a.id === apiId);
+    if (!api) return b.fail('Resources', `an AWS::ApiGateway::GatewayResponse names RestApiId ${apiId}, which is not an API of this template (!Ref <Api>)`);
+    api.gatewayResponses = { ...api.gatewayResponses, ...responses };
+  }
   const globalFunction = isObject(b.globals.Function) ? b.globals.Function : {};
   for (const logicalId of Object.keys(b.resources)) {
     const r = b.resources[logicalId] as RawResource;

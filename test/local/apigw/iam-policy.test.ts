@@ -53,13 +53,14 @@ describe('messages and ARNs', () => {
     expect(executeApiArn('us-east-1', '123456789012', 'a1b2c3d4e5', 'prod', 'GET', '/require-auth')).toBe(res('prod/GET/require-auth'));
     expect(executeApiArn('us-east-1', '123456789012', 'a1b2c3d4e5', 'prod', 'GET', '/')).toBe(res('prod/GET/'));
   });
-  it('words both denials as IAM does', () => {
+  it('words both denials as API Gateway does: the resource ARN\'s account masked, the caller\'s not', () => {
     const user = 'arn:aws:sts::123456789012:assumed-role/R/CognitoIdentityCredentials';
+    const masked = (tail: string) => `arn:aws:execute-api:us-east-1:********9012:a1b2c3d4e5/${tail}`;
     expect(accessDeniedMessage(user, res('prod/GET/x'), 'implicit-deny')).toBe(
-      `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${res('prod/GET/x')} because no identity-based policy allows the execute-api:Invoke action`,
+      `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${masked('prod/GET/x')} because no identity-based policy allows the execute-api:Invoke action`,
     );
     expect(accessDeniedMessage(user, res('prod/GET/x'), 'explicit-deny')).toBe(
-      `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${res('prod/GET/x')} with an explicit deny`,
+      `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${masked('prod/GET/x')} with an explicit deny`,
     );
   });
 });

@@ -1,0 +1,75 @@
+// The emulated services, built from the stack model and wired to one another: the
+// User Pool's keys verify Identity Pool logins, the Identity Pool's credentials are
+// what STS and API Gateway accept, and every change goes to the state dir.
+import { ApiGatewayService } from './apigw/service.js';
+import { verifySigV4 } from './apigw/sigv4-verify.js';
+import { CognitoIdpService } from './cognito-idp/service.js';
+import { CognitoIdentityService } from './identity-pool/service.js';
+import type { Clock, StackModel } from './model.js';
+import type { PersistentCredentials, StackPersistence } from './persistence.js';
+import { StsService } from './sts/service.js';
+
+export interface StackServices {
+  credentials: PersistentCredentials;
+  idp: CognitoIdpService;
+  identity: CognitoIdentityService;
+  sts: StsService;
+  /** One per API of the template, in template order. */
+  gateways: ApiGatewayService[];
+}
+
+export interface WireOptions {
+  stack: StackModel;
+  persistence: StackPersistence;
+  clock: Clock;
+  log: (line: string) => void;
+}
+
+export function wireServices({ stack, persistence, clock, log }: WireOptions): StackServices {
+  const credentials = persistence.credentials(clock);
+
+  const idpState = persistence.idpState();
+  // onChange may fire while the constructor runs (new signing keys): not saved
+  // then, but right after seeding and on close.
+  let idp: CognitoIdpService | undefined;
+  idp = new CognitoIdpService({
+    pools: stack.userPools,
+    clock,
+    log,
+    ...(idpState ? { state: idpState } : {}),
+    onChange: () => {
+      if (idp) persistence.saveIdp(idp.snapshot());
+    },
+  });
+  const idpService = idp;
+
+  const identityState = persistence.identityState();
+  let identity: CognitoIdentityService | undefined;
+  identity = new CognitoIdentityService({
+    stack,
+    credentials,
+    clock,
+    jwks: (poolId) => idpService.jwks(poolId),
+    ...(identityState ? { state: identityState } : {}),
+    onChange: () => {
+      if (identity) persistence.saveIdentities(identity.snapshot());
+    },
+  });
+
+  const sts = new StsService({ stack, credentials, clock, verify: verifySigV4 });
+  const gateways = stack.apis.map(
+    (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
+  );
+  return { credentials, idp: idpService, identity, sts, gateways };
+}
+
+/** Everything that must survive a restart, written once more on close. */
+export function saveAll(services: StackServices, persistence: StackPersistence): void {
+  persistence.saveIdp(services.idp.snapshot());
+  persistence.saveIdentities(services.identity.snapshot());
+  services.credentials.save();
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
