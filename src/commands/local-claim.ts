@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pidAlive } from '../shared/pid-alive.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface Claim {
@@ -17,15 +18,6 @@ function claimPath(configDir: string, profile: string): string {
   return join(configDir, 'emulators', `${encodeURIComponent(profile)}.json`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The other live emulator serving this profile, if any (a dead one's claim does not count). */
 export function liveClaim(configDir: string, profile: string, self = process.pid): Claim | undefined {
   let claim: Partial<Claim>;
@@ -34,7 +26,7 @@ export function liveClaim(configDir: string, profile: string, self = process.pid
   } catch {
     return undefined; // none, or unreadable: nothing to protect
   }
-  if (typeof claim.pid !== 'number' || typeof claim.url !== 'string' || claim.pid === self || !alive(claim.pid)) return undefined;
+  if (typeof claim.pid !== 'number' || typeof claim.url !== 'string' || claim.pid === self || !pidAlive(claim.pid)) return undefined;
   return { pid: claim.pid, url: claim.url };
 }
 
