@@ -24,6 +24,8 @@ export interface UserPoolClientModel {
   accessTokenValiditySeconds: number;
   idTokenValiditySeconds: number;
   refreshTokenValiditySeconds: number;
+  /** RefreshTokenRotation: Feature ENABLED → GetTokensFromRefreshToken hands out a new refresh token. */
+  refreshTokenRotation: { enabled: boolean; retryGracePeriodSeconds: number };
 }
 
 export interface UserPoolModel {

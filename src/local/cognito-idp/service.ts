@@ -17,6 +17,7 @@ import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
 import { passwordMatches } from './srp-server.js';
 import * as reset from './password-reset.js';
+import { getTokensFromRefreshToken } from './refresh.js';
 
 export type { CognitoIdpState } from './state.js';
 
@@ -54,6 +55,7 @@ const SIGNED: Record<string, Operation> = {
 /** Operations a public client calls without AWS credentials. */
 const UNSIGNED: Record<string, Operation> = {
   InitiateAuth: initiateAuth,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
   RespondToAuthChallenge: respondToAuthChallenge,
   GetUser: userOps.getUser,
   UpdateUserAttributes: userOps.updateUserAttributes,

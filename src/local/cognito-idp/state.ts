@@ -58,6 +58,11 @@ export interface RefreshTokenRecord {
   authTime: number;
   expiresAt: number;
   revoked: boolean;
+  /**
+   * Set when GetTokensFromRefreshToken rotated this token out: it keeps working until
+   * then (the client's RetryGracePeriodSeconds), so a client may retry a lost answer.
+   */
+  rotatedOutUntil?: number;
 }
 
 export interface PoolState {

@@ -29,6 +29,7 @@ export function clientModel(over: Partial<UserPoolClientModel> = {}): UserPoolCl
     accessTokenValiditySeconds: 3600,
     idTokenValiditySeconds: 3600,
     refreshTokenValiditySeconds: 30 * 86400,
+    refreshTokenRotation: { enabled: false, retryGracePeriodSeconds: 0 },
     ...over,
   };
 }
