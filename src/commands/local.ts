@@ -85,7 +85,7 @@ export const localCommand = defineCommand<LocalOptions>({
 
     try {
       const { info } = stack;
-      ctx.io.redactor.add(info.apiKey, info.clientSecret);
+      ctx.io.redactor.add(info.apiKey, info.clientSecret, info.admin.secretAccessKey);
       await writeProfile(ctx, profileName, info);
       if (opts.json) ctx.io.out(`${JSON.stringify(jsonInfo(info, profileName, ctx.configPath))}\n`);
       ctx.io.info(summary(info, profileName, users, stateDir));
@@ -136,6 +136,7 @@ export function profileFromLocalInfo(info: import('../local/index.js').LocalInfo
     apiUrl: info.apiUrl,
     apiKey: info.apiKey,
     endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
+    admin: { accessKeyId: info.admin.accessKeyId, secretAccessKey: info.admin.secretAccessKey },
   };
 }
 
@@ -155,10 +156,11 @@ async function writeProfile(ctx: Context, name: string, info: import('../local/i
 
 /**
  * The --json line: endpoints and ids for scripts, but no secret (the API key, a
- * client secret): those are printed nowhere and kept in the profile, in `configPath`.
+ * client secret, the admin credentials): those are printed nowhere and kept in the
+ * profile, in `configPath`.
  */
 function jsonInfo(info: import('../local/index.js').LocalInfo, profile: string, configPath: string): Record<string, unknown> {
-  const { apiKey: _apiKey, clientSecret: _clientSecret, ...rest } = info;
+  const { apiKey: _apiKey, clientSecret: _clientSecret, admin: _admin, ...rest } = info;
   return { ...rest, profile, configPath };
 }
 

@@ -1,6 +1,7 @@
 // The stack the emulator runs, as read from infra/template.yaml by ./template/.
 // Every service of the emulator is built from this model and nothing else, so
 // changing the template changes the emulator.
+import type { TrustStatement } from './identity-pool/trust-policy.js';
 
 export interface PasswordPolicy {
   minimumLength: number;
@@ -50,12 +51,16 @@ export interface UserPoolModel {
 export interface IdentityPoolProviderModel {
   providerName: string;                 // cognito-idp.<region>.amazonaws.com/<poolId>
   clientId: string;
+  /** Shown by DescribeIdentityPool; not enforced (tokens are checked the same either way). */
+  serverSideTokenCheck?: boolean;
 }
 
 export interface IdentityPoolModel {
   logicalId: string;
   /** `<region>:<uuid>` */
   id: string;
+  /** IdentityPoolName (DescribeIdentityPool); hand-built models may leave it out. */
+  name?: string;
   region: string;
   allowUnauthenticated: boolean;
   providers: IdentityPoolProviderModel[];
@@ -79,6 +84,8 @@ export interface RoleModel {
   /** Stable fake role id, `AROA` + 17 upper-case alphanumerics. */
   roleId: string;
   statements: PolicyStatement[];
+  /** AssumeRolePolicyDocument; undefined (hand-built models) trusts no one. */
+  trust?: TrustStatement[];
 }
 
 export type RouteAuth = 'NONE' | 'AWS_IAM';

@@ -8,6 +8,8 @@ import { passwordViolation } from './cognito-idp/password-policy.js';
 import { CognitoIdpService, type CognitoIdpState } from './cognito-idp/service.js';
 import { MemoryCredentialRegistry, type CredentialRegistry, type IssuedCredentials } from './credentials.js';
 import { defaultTemplatePath } from './default-template.js';
+import { adminSigV4Check, newAdminCredentials, type AdminCredentials } from './admin-credentials.js';
+import { oidcDiscovery } from './cognito-idp/discovery.js';
 import { listen, awsJsonError } from './http.js';
 import { CognitoIdentityService, type IdentityPoolState } from './identity-pool/service.js';
 import { systemClock, type Clock, type LocalRequest, type LocalResponse, type StackModel, type UserPoolModel } from './model.js';
@@ -56,6 +58,8 @@ export interface LocalInfo {
   apiKey: string;
   endpoints: LocalEndpoints;
   accountId: string;
+  /** Administrator credentials for the signed admin operations (a secret: never print it). */
+  admin: AdminCredentials;
 }
 
 export interface LocalStack {
@@ -115,12 +119,19 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
   const credentials = new PersistentCredentials(saved.filter((c) => c.expiration > clock.now()), () => saveCredentials());
   const saveCredentials = () => state?.write(STATE_FILES.credentials, credentials.all().filter((c) => c.expiration > clock.now()));
 
+  // One administrator key pair per state dir, kept across restarts.
+  const admin = state?.read<AdminCredentials>(STATE_FILES.admin) ?? newAdminCredentials();
+  state?.write(STATE_FILES.admin, admin);
+  const adminCheck = adminSigV4Check([admin], clock, stack.region, verifySigV4);
+
   let idp: CognitoIdpService | undefined;
   const idpState = state?.read<CognitoIdpState>(STATE_FILES.idp);
   idp = new CognitoIdpService({
     pools: stack.userPools,
     clock,
     log,
+    accountId: stack.accountId,
+    admin: adminCheck,
     ...(idpState ? { state: idpState } : {}),
     onChange: () => {
       if (idp) state?.write(STATE_FILES.idp, idp.snapshot());
@@ -135,6 +146,7 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
     credentials,
     clock,
     jwks: (poolId) => idpService.jwks(poolId),
+    admin: adminCheck,
     ...(identityState ? { state: identityState } : {}),
     onChange: () => {
       if (identity) state?.write(STATE_FILES.identities, identity.snapshot());
@@ -153,6 +165,7 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
     ]),
   );
   const jwksPath = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/jwks\.json$/;
+  const oidcDiscoveryPath = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/openid-configuration$/;
 
   const route = async (req: LocalRequest): Promise<LocalResponse> => {
     const target = req.headers['x-amz-target'];
@@ -164,6 +177,15 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
     if (jwks && (req.method === 'GET' || req.method === 'HEAD')) {
       const keys = idpService.jwks(jwks[1] as string);
       if (keys) return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(keys) };
+    }
+    if (path === '/.well-known/jwks_uri' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // GetOpenIdToken's keys, where Cognito Identity publishes them.
+      return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(identityService.openIdJwks()) };
+    }
+    const discovery = oidcDiscoveryPath.exec(path);
+    if (discovery && (req.method === 'GET' || req.method === 'HEAD')) {
+      const pool = stack.userPools.find((p) => p.id === discovery[1]);
+      if (pool) return oidcDiscovery(pool, listening.url);
     }
     if (isStsRequest(req)) return sts.handle(req);
     const stage = decodeSafe(path.split('/')[1] ?? '');
@@ -189,6 +211,7 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
     apiKey: apiKey.value,
     endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: `${url}/${api.stageName}` },
     accountId: stack.accountId,
+    admin,
   };
   let closed: Promise<void> | undefined;
   return {

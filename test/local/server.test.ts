@@ -32,6 +32,7 @@ describe('routing', () => {
       apiKey: s.stack.apiKeys[0]!.value,
       endpoints: { cognitoIdp: s.url, cognitoIdentity: s.url, sts: s.url, api: `${s.url}/prod` },
       accountId: '123456789012',
+      admin: { accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
     });
     const jwks = await fetch(`${s.url}/${s.info.userPoolId}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);

@@ -129,7 +129,7 @@ function startSrp(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientMode
   };
 }
 
-async function passwordAuth(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientModel, params: Params) {
+export async function passwordAuth(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientModel, params: Params) {
   const username = str(params, 'USERNAME');
   const password = str(params, 'PASSWORD');
   checkSecretHash(client, params.SECRET_HASH, username);

@@ -18,6 +18,8 @@ import { createUser, setPassword } from './users.js';
 import { passwordMatches } from './srp-server.js';
 import * as reset from './password-reset.js';
 import { getTokensFromRefreshToken } from './refresh.js';
+import * as describe from './describe.js';
+import type { AdminCheck } from '../admin-credentials.js';
 
 export type { CognitoIdpState } from './state.js';
 
@@ -29,6 +31,13 @@ export interface CognitoIdpOptions {
   log?: (line: string) => void;
   /** Called after any state mutation so the owner can persist snapshot(). */
   onChange?: () => void;
+  /** The stack's account id, for ARNs (DescribeUserPool). */
+  accountId?: string;
+  /**
+   * Verifies the SigV4 signature of admin operations against the administrator
+   * credentials the emulator issued; without it every admin call is refused.
+   */
+  admin?: AdminCheck;
 }
 
 type Body = Record<string, unknown>;
@@ -50,6 +59,10 @@ const SIGNED: Record<string, Operation> = {
   AdminUserGlobalSignOut: admin.adminUserGlobalSignOut,
   ListUsers: admin.listUsers,
   AdminResetUserPassword: reset.adminResetUserPassword,
+  AdminInitiateAuth: describe.adminInitiateAuth,
+  DescribeUserPool: describe.describeUserPool,
+  DescribeUserPoolClient: describe.describeUserPoolClient,
+  ListUserPools: describe.listUserPools,
 };
 
 /** Operations a public client calls without AWS credentials. */
@@ -95,6 +108,8 @@ export class CognitoIdpService {
       clock: opts.clock,
       log,
       changed: () => opts.onChange?.(),
+      allPools: () => [...this.pools.values()],
+      accountId: opts.accountId ?? '123456789012',
       pool: (poolId) => {
         const p = this.pools.get(poolId);
         if (!p) throw new CognitoError('ResourceNotFoundException', `User pool ${poolId} does not exist.`);
@@ -120,10 +135,15 @@ export class CognitoIdpService {
     if (req.method !== 'POST' || !fn) {
       return awsJsonError('UnknownOperationException', op ? `Unknown operation ${op}` : 'Unknown operation', requestId);
     }
-    // Admin calls need SigV4 on AWS. The emulator accepts any SigV4-signed request
-    // without verifying the signature: there are no IAM users locally to check it against.
-    if (signed && !(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
-      return awsJsonError('MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    // Admin calls need SigV4 from IAM credentials on AWS: here, from the administrator
+    // credentials the emulator issued (admin-credentials.ts), verified in full.
+    if (signed) {
+      const check = this.opts.admin
+        ? await this.opts.admin(req, 'cognito-idp')
+        : (req.headers.authorization ?? '') === ''
+          ? { ok: false as const, type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' }
+          : { ok: false as const, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+      if (!check.ok) return awsJsonError(check.type, check.message, requestId);
     }
     const parsed = parseJsonObjectBody<Body>(req, requestId);
     if ('error' in parsed) return parsed.error;

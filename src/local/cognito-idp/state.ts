@@ -74,6 +74,8 @@ export interface PoolState {
   revokedOrigins: Record<string, number>;
   /** HMAC key for the stable fake salt of unknown users. */
   fakeSaltKey: string;
+  /** Epoch ms of the pool's first use in this state (DescribeUserPool's CreationDate). */
+  createdAt?: number;
 }
 
 export interface CognitoIdpState {
