@@ -138,7 +138,11 @@ export function awsJsonError(type: string, message: string, requestId: string, s
 }
 
 export function awsJsonOk(payload: unknown, requestId: string): LocalResponse {
-  const body = JSON.stringify(payload);
+  return awsJsonText(JSON.stringify(payload), requestId);
+}
+
+/** A success whose JSON text the caller wrote (for numbers AWS formats its own way). */
+export function awsJsonText(body: string, requestId: string): LocalResponse {
   return {
     status: 200,
     headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': String(Buffer.byteLength(body)), 'x-amzn-RequestId': requestId },

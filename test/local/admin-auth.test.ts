@@ -9,7 +9,7 @@ import {
   AdminInitiateAuthCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
   GetTokensFromRefreshTokenCommand, ListUserPoolsCommand, ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CognitoIdentityClient, DescribeIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityClient, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import { tempDir } from '../helpers/cli.js';
@@ -189,5 +189,43 @@ print(json.dumps(out))
     const r = await run('python3', ['-c', script], awsEnv(s.info.admin), JSON.stringify({ url: s.url, pool: s.info.userPoolId, client: s.info.userPoolClientId }));
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ pools: [s.info.userPoolId], client: 'authapi-cli', refresh: ['NotAuthorizedException', 'Invalid Refresh Token.'] });
+  });
+});
+
+describe('Credentials.Expiration as AWS writes it', () => {
+  test('a Java double in the body (1.7…E9); the SDK v3 and botocore read the same instant', async (ctx) => {
+    const ci = new CognitoIdentityClient({ endpoint: s.url, region: 'us-east-1', maxAttempts: 1 });
+    const id = (await ci.send(new GetIdCommand({ IdentityPoolId: s.info.identityPoolId }))).IdentityId!;
+    const raw = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.GetCredentialsForIdentity' },
+      body: JSON.stringify({ IdentityId: id }),
+    });
+    const text = await raw.text();
+    const m = /"Expiration":(\d\.\d+E9)[,}]/.exec(text);
+    expect(m, text.replace(/"(SecretKey|SessionToken)":"[^"]+"/g, '"$1":"…"')).not.toBeNull();
+    expect(Number.isInteger(Number(m![1]))).toBe(true);
+    expect(raw.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+
+    const viaSdk = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId: id }));
+    expect(viaSdk.Credentials?.Expiration).toBeInstanceOf(Date);
+    expect(viaSdk.Credentials!.Expiration!.getTime()).toBe(s.credentials.get(viaSdk.Credentials!.AccessKeyId!)!.expiration);
+
+    const probe = await run('python3', ['-c', 'import boto3'], awsEnv(MADE_UP));
+    if (probe.code !== 0) {
+      if (process.env.CI) throw new Error(`python3 with boto3 is required in CI: ${probe.stderr}`);
+      ctx.skip('python3 with boto3 is not installed');
+    }
+    const py = `
+import json, sys, boto3
+a = json.loads(sys.stdin.read())
+c = boto3.client('cognito-identity', endpoint_url=a['url'], region_name='us-east-1')
+cr = c.get_credentials_for_identity(IdentityId=a['id'])['Credentials']
+print(json.dumps([cr['AccessKeyId'], cr['Expiration'].timestamp()]))
+`;
+    const r = await run('python3', ['-c', py], awsEnv(MADE_UP), JSON.stringify({ url: s.url, id }));
+    expect(r.stderr).toBe('');
+    const [keyId, at] = JSON.parse(r.stdout) as [string, number];
+    expect(at * 1000).toBe(s.credentials.get(keyId)!.expiration);
   });
 });

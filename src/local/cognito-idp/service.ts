@@ -19,6 +19,7 @@ import { passwordMatches } from './srp-server.js';
 import * as reset from './password-reset.js';
 import { getTokensFromRefreshToken } from './refresh.js';
 import * as describe from './describe.js';
+import { validate } from './validate.js';
 import type { AdminCheck } from '../admin-credentials.js';
 
 export type { CognitoIdpState } from './state.js';
@@ -81,6 +82,38 @@ const UNSIGNED: Record<string, Operation> = {
   SignUp: admin.signUp,
   ForgotPassword: reset.forgotPassword,
   ConfirmForgotPassword: reset.confirmForgotPassword,
+};
+
+/**
+ * Required members per operation (the Cognito API reference), checked before the
+ * operation runs so that every missing one is named in a single message, as AWS's
+ * request validation does. The order of entries in that message is unverified.
+ */
+const REQUIRED: Record<string, readonly string[]> = {
+  InitiateAuth: ['AuthFlow', 'ClientId'],
+  RespondToAuthChallenge: ['ChallengeName', 'ClientId'],
+  GetUser: ['AccessToken'],
+  UpdateUserAttributes: ['UserAttributes', 'AccessToken'],
+  GlobalSignOut: ['AccessToken'],
+  RevokeToken: ['Token', 'ClientId'],
+  VerifySoftwareToken: ['UserCode'],
+  SetUserMFAPreference: ['AccessToken'],
+  ChangePassword: ['ProposedPassword', 'AccessToken'],
+  SignUp: ['ClientId', 'Username'],
+  ForgotPassword: ['ClientId', 'Username'],
+  ConfirmForgotPassword: ['ClientId', 'Username', 'ConfirmationCode', 'Password'],
+  AdminCreateUser: ['UserPoolId', 'Username'],
+  AdminSetUserPassword: ['UserPoolId', 'Username', 'Password'],
+  AdminGetUser: ['UserPoolId', 'Username'],
+  AdminDeleteUser: ['UserPoolId', 'Username'],
+  AdminDisableUser: ['UserPoolId', 'Username'],
+  AdminEnableUser: ['UserPoolId', 'Username'],
+  AdminUpdateUserAttributes: ['UserPoolId', 'Username', 'UserAttributes'],
+  AdminSetUserMFAPreference: ['UserPoolId', 'Username'],
+  AdminConfirmSignUp: ['UserPoolId', 'Username'],
+  AdminUserGlobalSignOut: ['UserPoolId', 'Username'],
+  AdminResetUserPassword: ['UserPoolId', 'Username'],
+  ListUsers: ['UserPoolId'],
 };
 
 export class CognitoIdpService {
@@ -149,6 +182,8 @@ export class CognitoIdpService {
     if ('error' in parsed) return parsed.error;
     const body = parsed.body;
     try {
+      const required = REQUIRED[op];
+      if (required) validate(body, required.map((name) => ({ name, required: true })));
       return awsJsonOk(await fn(this.ctx, body), requestId);
     } catch (err) {
       if (err instanceof CognitoError) return awsJsonError(err.type, err.message, requestId);

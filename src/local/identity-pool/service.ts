@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminCheck } from '../admin-credentials.js';
 import type { CredentialRegistry, IssuedCredentials } from '../credentials.js';
-import { awsJsonError, awsJsonOk } from '../http.js';
+import { awsJsonError, awsJsonOk, awsJsonText } from '../http.js';
 import { parseJsonObjectBody } from '../json-body.js';
 import type { Clock, IdentityPoolModel, LocalRequest, LocalResponse, RoleModel, StackModel } from '../model.js';
 import { stableUuid } from '../template/ids.js';
@@ -78,7 +78,9 @@ export class CognitoIdentityService {
     const parsed = parseJsonObjectBody<Body>(req, requestId);
     if ('error' in parsed) return parsed.error;
     try {
-      return awsJsonOk(await op.run(parsed.body), requestId);
+      const out = await op.run(parsed.body);
+      if (name === 'GetCredentialsForIdentity') return awsJsonText(withAwsExpiration(out), requestId);
+      return awsJsonOk(out, requestId);
     } catch (err) {
       if (err instanceof IdentityError) return awsJsonError(err.type, err.message, requestId);
       throw err;
@@ -276,6 +278,23 @@ export { OPENID_TOKEN_SECONDS };
 function newOpenIdKey(): NonNullable<IdentityPoolState['openIdKey']> {
   // Reuses the User Pool's key maker: an RSA key as a private JWK plus a kid.
   return generateSigningKey();
+}
+
+/**
+ * Cognito writes Credentials.Expiration as a Java double in scientific notation,
+ * `"Expiration":1.515115602E9` (epoch seconds): the same number, in the text clients
+ * really receive, so a parser that mishandles the exponent form fails here as it would
+ * against AWS.
+ */
+function withAwsExpiration(out: unknown): string {
+  const json = JSON.stringify(out);
+  return json.replace(/"Expiration":(\d+)(?=[,}])/, (_m, digits: string) => `"Expiration":${javaDouble(digits)}`);
+}
+
+/** Java's Double.toString for a whole number ≥ 10^7: d.ddddE<n>, trailing zeros dropped. */
+export function javaDouble(digits: string): string {
+  const fraction = digits.slice(1).replace(/0+$/, '') || '0';
+  return `${digits[0]}.${fraction}E${digits.length - 1}`;
 }
 
 function loginMap(logins: VerifiedLogin[]): Record<string, string> {

@@ -2,7 +2,7 @@
 // @aws-sdk/client-cognito-identity-provider (GetTokensFromRefreshToken, InitiateAuth)
 // and amazon-cognito-identity-js (REFRESH_TOKEN_AUTH); the clock is moved by hand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GetTokensFromRefreshTokenCommand, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, GetTokensFromRefreshTokenCommand, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CLIENT_ID, clientModel, expectCognitoError, poolModel, rawCall, startHarness, TestClock, type Harness } from './helpers/fixture.js';
 import { srpLogin } from './helpers/srp-client.js';
 import { ROTATION_REFUSAL } from '../../../src/local/cognito-idp/refresh.js';
@@ -117,6 +117,13 @@ describe('GetTokensFromRefreshToken with rotation', () => {
         "2 validation errors detected: Value null at 'refreshToken' failed to satisfy constraint: Member must not be null; " +
         "Value null at 'clientId' failed to satisfy constraint: Member must not be null",
     });
+    // The same for every operation: InitiateAuth and an admin call, each with two members missing.
+    expect((await rawCall(h.url, 'InitiateAuth', {})).json.message).toBe(
+      "2 validation errors detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null; " +
+      "Value null at 'clientId' failed to satisfy constraint: Member must not be null",
+    );
+    const adminCall = await h.sdk.send(new AdminGetUserCommand({} as never)).catch((e: Error) => e);
+    expect(adminCall).toMatchObject({ name: 'InvalidParameterException', message: expect.stringMatching(/^2 validation errors detected: Value null at 'userPoolId'.*; Value null at 'username'/) });
   });
 
   it('survives a restart: the rotated-out mark is part of the saved state', async () => {
