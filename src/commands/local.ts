@@ -176,7 +176,7 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
     `  JWKS         ${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`,
     `  users        ${who}`,
     `  state        ${stateDir ?? 'in memory (nothing survives a restart)'}`,
-    `  profile      "${profile}" updated`,
+    `  profile      "${profile}" updated (with the administrator credentials for Admin* calls; not shown)`,
     '',
     'Try it:',
     `  authapi login${p} -u ${users?.[0]?.username ?? 'demouser'}`,
