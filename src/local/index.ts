@@ -6,4 +6,5 @@ export { defaultTemplatePath } from './default-template.js';
 export { loadStack, buildStackModel, TemplateError } from './template/index.js';
 export type { StackModel, Clock } from './model.js';
 export type { CredentialRegistry, IssuedCredentials } from './credentials.js';
+export type { AdminCredentials } from './admin-credentials.js';
 export { StateDirError } from './state.js';
