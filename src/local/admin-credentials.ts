@@ -20,6 +20,13 @@ export function newAdminCredentials(): AdminCredentials {
   return { accessKeyId: `AKIA${randomFrom(UPPER_ALNUM, 16)}`, secretAccessKey: newSecretAccessKey() };
 }
 
+/** A saved pair as read back from the state dir (anything else is replaced by a new pair). */
+export function isAdminCredentials(v: unknown): v is AdminCredentials {
+  const o = v as Partial<AdminCredentials> | null;
+  return typeof o === 'object' && o !== null && typeof o.accessKeyId === 'string' && /^AKIA[A-Z2-7]{16}$/.test(o.accessKeyId)
+    && typeof o.secretAccessKey === 'string' && o.secretAccessKey.length === 40;
+}
+
 /** The subset of the SigV4 verifier's answer the admin check needs. */
 export type AdminSigV4Result = { ok: true } | { ok: false; reason: string; message: string };
 export type AdminSigV4Verifier = (

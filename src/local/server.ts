@@ -8,7 +8,7 @@ import { passwordViolation } from './cognito-idp/password-policy.js';
 import { CognitoIdpService, type CognitoIdpState } from './cognito-idp/service.js';
 import { MemoryCredentialRegistry, type CredentialRegistry, type IssuedCredentials } from './credentials.js';
 import { defaultTemplatePath } from './default-template.js';
-import { adminSigV4Check, newAdminCredentials, type AdminCredentials } from './admin-credentials.js';
+import { adminSigV4Check, isAdminCredentials, newAdminCredentials, type AdminCredentials } from './admin-credentials.js';
 import { oidcDiscovery } from './cognito-idp/discovery.js';
 import { listen, awsJsonError } from './http.js';
 import { CognitoIdentityService, type IdentityPoolState } from './identity-pool/service.js';
@@ -120,7 +120,8 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
   const saveCredentials = () => state?.write(STATE_FILES.credentials, credentials.all().filter((c) => c.expiration > clock.now()));
 
   // One administrator key pair per state dir, kept across restarts.
-  const admin = state?.read<AdminCredentials>(STATE_FILES.admin) ?? newAdminCredentials();
+  const savedAdmin = state?.read<unknown>(STATE_FILES.admin);
+  const admin = isAdminCredentials(savedAdmin) ? savedAdmin : newAdminCredentials();
   state?.write(STATE_FILES.admin, admin);
   const adminCheck = adminSigV4Check([admin], clock, stack.region, verifySigV4);
 
