@@ -6,19 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
+import { tempDir, writeProfiles } from '../helpers/cli.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
-import { openKeychain } from '../../src/auth/store/keychain.js';
 import { profileFromLocalInfo } from '../../src/commands/local.js';
+import { binaryEnv, runShifted, type BinaryEnv } from './helpers/binary.js';
 
 const MIN = 60_000;
-const PRELOAD = pathToFileURL(resolve(import.meta.dirname, 'helpers', 'shift-clock.mjs')).href;
 
 let stack: LocalStack;
 const serverOffset = { ms: 0 };
-let env: Record<string, string>;
-let keychain = true;
+let bin: BinaryEnv;
 const calls: string[] = [];
 
 beforeAll(async () => {
@@ -40,20 +37,11 @@ beforeAll(async () => {
     return handle(req);
   };
   writeProfiles(dir, { local: profileFromLocalInfo(stack.info) });
-  keychain = await openKeychain().then(() => true, () => false);
-  env = {
-    AUTHAPI_CONFIG_DIR: dir,
-    AUTHAPI_PROFILE: 'local',
-    ...(keychain ? {} : { AUTHAPI_STORE: 'file' }),
-    ...(process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {}),
-  };
+  bin = await binaryEnv(dir);
 });
 afterAll(async () => stack?.close());
 
-async function authapi(args: string[], opts: { input?: string; offsetMs?: number } = {}) {
-  const r = await runBinary(args, { env: { ...env, AUTHAPI_TEST_CLOCK_OFFSET_MS: String(opts.offsetMs ?? 0) }, input: opts.input, execArgv: ['--import', PRELOAD] });
-  return { ...r, stderr: r.stderr.replace(/^warning: secrets are kept in plaintext files.*\n/, '') };
-}
+const authapi = (args: string[], opts: { input?: string; offsetMs?: number } = {}) => runShifted(bin, args, opts);
 
 describe('e2e: refresh with a rotating app client (real binary, local stack)', () => {
   it('two processes refresh at once, one rotation is stored, and the next refresh works', async () => {

@@ -3,8 +3,7 @@
 // AWS needs IAM credentials: driven with @aws-sdk/client-cognito-identity-provider,
 // @aws-sdk/client-cognito-identity, the AWS CLI v2 and botocore (python3).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import {
   AdminInitiateAuthCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
   GetTokensFromRefreshTokenCommand, ListUserPoolsCommand, ListUsersCommand,
@@ -12,7 +11,7 @@ import {
 import { CognitoIdentityClient, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
-import { tempDir } from '../helpers/cli.js';
+import { awsToolEnv } from '../helpers/aws-env.js';
 import { templateVariant } from '../auth/helpers/stack.js';
 
 let s: LocalStack;
@@ -122,20 +121,7 @@ describe('SigV4 on DescribeIdentityPool (@aws-sdk/client-cognito-identity)', () 
   });
 });
 
-/** Environment for the AWS CLI and botocore: these credentials only, no user config. */
-function awsEnv(creds: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv {
-  const home = tempDir('authapi-awscli-');
-  mkdirSync(join(home, '.aws'));
-  writeFileSync(join(home, '.aws', 'config'), '[default]\n');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: home,
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_DEFAULT_REGION: 'us-east-1',
-  };
-  if (process.env.PYENV_ROOT) env.PYENV_ROOT = process.env.PYENV_ROOT;
-  return env;
-}
+const awsEnv = awsToolEnv;
 
 function run(bin: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
