@@ -71,7 +71,7 @@ export function createContext(opts: ContextOptions = {}): Context {
     async profile() {
       const data = await ctx.readConfig();
       const p = getProfile(data, profileName, path);
-      io.redactor.add(p.apiKey, p.clientSecret);
+      io.redactor.add(p.apiKey, p.clientSecret, p.admin?.secretAccessKey);
       return p;
     },
     secretStore: opts.secretStore,

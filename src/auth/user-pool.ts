@@ -1,10 +1,10 @@
-// The four User Pool operations authapi uses, as plain JSON 1.1 calls (AWS-WIRE.md):
-// InitiateAuth, RespondToAuthChallenge, RevokeToken. The endpoint is the profile's
+// The User Pool operations authapi uses, as plain JSON 1.1 calls (AWS-WIRE.md):
+// InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken, RevokeToken. The endpoint is the profile's
 // override (the local stack) or cognito-idp.<region of the pool id>.amazonaws.com.
 import type { Profile } from '../config/profile.js';
 import { regionOfPool } from '../config/profile.js';
 import { secretHash } from '../shared/srp-constants.js';
-import { postAwsJson, type AwsJsonOptions } from './aws-json.js';
+import { AwsServiceError, postAwsJson, type AwsJsonOptions } from './aws-json.js';
 
 /** Sends one operation; injectable so tests can observe or fail calls. */
 export type UserPoolTransport = (operation: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -76,14 +76,34 @@ export async function respondToAuthChallenge(
 }
 
 /**
- * REFRESH_TOKEN_AUTH. With a client secret the hash uses the user's `cognito:username`
- * (a UUID when sign-in is by alias), not what they typed — the bug several SDKs have.
+ * New tokens from a refresh token. REFRESH_TOKEN_AUTH first; an app client with
+ * refresh-token rotation refuses that flow (InvalidParameterException), and then
+ * GetTokensFromRefreshToken is used, whose answer carries the rotated refresh token
+ * the caller must store before anything else (the old one dies after the client's
+ * grace period). With a client secret, REFRESH_TOKEN_AUTH's hash uses the user's
+ * `cognito:username` (a UUID when sign-in is by alias), not what they typed — the bug
+ * several SDKs have; GetTokensFromRefreshToken takes the secret itself.
  */
 export async function refreshTokens(
   send: UserPoolTransport, profile: Profile, refreshToken: string, cognitoUsername: string,
 ): Promise<AuthenticationResult> {
-  const step = await initiateAuth(send, profile, 'REFRESH_TOKEN_AUTH', withSecretHash(profile, cognitoUsername, { REFRESH_TOKEN: refreshToken }));
+  let step: AuthStep;
+  try {
+    step = await initiateAuth(send, profile, 'REFRESH_TOKEN_AUTH', withSecretHash(profile, cognitoUsername, { REFRESH_TOKEN: refreshToken }));
+  } catch (err) {
+    if (!(err instanceof AwsServiceError && err.type === 'InvalidParameterException')) throw err;
+    return getTokensFromRefreshToken(send, profile, refreshToken);
+  }
   if (step.kind !== 'tokens') throw new Error(`REFRESH_TOKEN_AUTH answered with a challenge (${step.name})`);
+  return step.result;
+}
+
+/** GetTokensFromRefreshToken: new ID and access tokens, and a new refresh token when the client rotates them. */
+export async function getTokensFromRefreshToken(send: UserPoolTransport, profile: Profile, refreshToken: string): Promise<AuthenticationResult> {
+  const body: Record<string, unknown> = { RefreshToken: refreshToken, ClientId: profile.userPoolClientId };
+  if (profile.clientSecret) body.ClientSecret = profile.clientSecret;
+  const step = parseAuthStep(await send('GetTokensFromRefreshToken', body));
+  if (step.kind !== 'tokens') throw new Error(`GetTokensFromRefreshToken answered with a challenge (${step.name})`);
   return step.result;
 }
 

@@ -103,7 +103,7 @@ export const localCommand = defineCommand<LocalOptions>({
 
     try {
       const { info } = stack;
-      ctx.io.redactor.add(info.apiKey, info.clientSecret);
+      ctx.io.redactor.add(info.apiKey, info.clientSecret, info.admin.secretAccessKey);
       await writeProfile(ctx, profileName, info);
       await writeClaim(ctx.configDir, profileName, stack.url);
       if (opts.json) ctx.io.out(`${JSON.stringify(jsonInfo(info, profileName, ctx.configPath))}\n`);
@@ -175,6 +175,7 @@ export function profileFromLocalInfo(info: import('../local/index.js').LocalInfo
     apiUrl: info.apiUrl,
     apiKey: info.apiKey,
     endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
+    admin: { accessKeyId: info.admin.accessKeyId, secretAccessKey: info.admin.secretAccessKey },
   };
 }
 
@@ -194,10 +195,11 @@ async function writeProfile(ctx: Context, name: string, info: import('../local/i
 
 /**
  * The --json line: endpoints and ids for scripts, but no secret (the API key, a
- * client secret): those are printed nowhere and kept in the profile, in `configPath`.
+ * client secret, the admin credentials): those are printed nowhere and kept in the
+ * profile, in `configPath`.
  */
 function jsonInfo(info: import('../local/index.js').LocalInfo, profile: string, configPath: string): Record<string, unknown> {
-  const { apiKey: _apiKey, clientSecret: _clientSecret, ...rest } = info;
+  const { apiKey: _apiKey, clientSecret: _clientSecret, admin: _admin, ...rest } = info;
   return { ...rest, profile, configPath };
 }
 
@@ -223,7 +225,7 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
     `  JWKS         ${info.endpoints.cognitoIdp}/${info.userPoolId}/.well-known/jwks.json`,
     `  users        ${who}`,
     `  state        ${stateDir ?? 'in memory (nothing survives a restart)'}`,
-    `  profile      "${profile}" updated (the first API, pool, client and identity pool)`,
+    `  profile      "${profile}" updated (the first API, pool, client and identity pool; the administrator credentials for Admin* calls, not shown)`,
     '',
     'Try it:',
     `  authapi login${p} -u ${users?.[0]?.username ?? 'demouser'}`,

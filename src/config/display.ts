@@ -11,5 +11,6 @@ export function redactedProfile(p: Partial<Profile>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...p };
   if (p.apiKey !== undefined) out.apiKey = mask(p.apiKey);
   if (p.clientSecret !== undefined) out.clientSecret = mask(p.clientSecret);
+  if (p.admin !== undefined) out.admin = { accessKeyId: p.admin.accessKeyId, secretAccessKey: mask(p.admin.secretAccessKey) };
   return out;
 }

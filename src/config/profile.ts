@@ -21,10 +21,15 @@ export interface Profile {
   endpoints?: Endpoints;
   /** Secret storage the user chose: the OS keychain (default) or an explicitly allowed 0600 file. */
   store?: 'keychain' | 'file';
+  /**
+   * Administrator credentials `authapi local` issues for its emulated stack (the signed
+   * admin operations: AdminCreateUser, ListUsers, DescribeUserPool, …). A secret.
+   */
+  admin?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export const PROFILE_KEYS = [
-  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store',
+  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store', 'admin',
 ] as const;
 export const REQUIRED_KEYS = ['region', 'userPoolId', 'userPoolClientId', 'identityPoolId', 'apiUrl', 'apiKey'] as const;
 export type RequiredKey = (typeof REQUIRED_KEYS)[number];
@@ -105,6 +110,12 @@ export function validateProfile(raw: unknown): { profile?: Profile; problems: st
         if (!['cognitoIdp', 'cognitoIdentity', 'sts'].includes(k)) problems.push(`unknown key "endpoints.${k}" (known: cognitoIdp, cognitoIdentity, sts)`);
         else if (typeof v !== 'string' || !isHttpUrlLoose(v)) problems.push(`endpoints.${k} ${JSON.stringify(v)} is not an http(s) URL`);
       }
+    }
+  }
+  if (obj.admin !== undefined) {
+    const a = obj.admin as Record<string, unknown> | null;
+    if (typeof a !== 'object' || a === null || typeof a.accessKeyId !== 'string' || typeof a.secretAccessKey !== 'string' || Object.keys(a).length !== 2) {
+      problems.push('admin must be an object with accessKeyId and secretAccessKey (written by `authapi local`)');
     }
   }
   return problems.length ? { problems } : { profile: obj as unknown as Profile, problems };

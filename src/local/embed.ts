@@ -68,11 +68,8 @@ export interface LocalStackHandle {
   apiKeys: Record<string, string>;
   /** Every API, user pool, client and identity pool of the template. */
   resources: LocalResources;
-  /**
-   * Credentials the emulator accepts on the Cognito admin calls (AdminCreateUser, ListUsers, …),
-   * when it issues such credentials; undefined when it accepts any SigV4 signature there.
-   */
-  adminCredentials: AwsCredentials | undefined;
+  /** The administrator credentials the emulator issues: the only key its Cognito admin calls accept. */
+  adminCredentials: AwsCredentials;
   /** A confirmed user with a permanent password (created, or reset when it exists). */
   createUser(username: string, password: string, opts?: UserOptions & { attributes?: Record<string, string> }): Promise<void>;
   deleteUser(username: string, opts?: UserOptions): Promise<void>;

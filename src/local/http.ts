@@ -124,23 +124,33 @@ export async function listen(handler: LocalHandler, opts: ListenOptions = {}): P
 }
 
 /** AWS JSON 1.1 error, as Cognito sends it (DESIGN.md / AWS-WIRE.md). */
+// Both carry Content-Length, as AWS's JSON answers do (not chunked encoding).
 export function awsJsonError(type: string, message: string, requestId: string, status = 400): LocalResponse {
+  const body = JSON.stringify({ __type: type, message });
   return {
     status,
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
+      'Content-Length': String(Buffer.byteLength(body)),
       'x-amzn-ErrorType': `${type}:`,
-      'x-amzn-ErrorMessage': message,
+      // A header carries no line breaks (a SigV4 mismatch message has some) and only
+      // printable ASCII here (messages may echo a client's value); the body has it all.
+      'x-amzn-ErrorMessage': message.replace(/[\r\n]+/g, ' ').replace(/[^\t\x20-\x7e]/g, '?'),
       'x-amzn-RequestId': requestId,
     },
-    body: JSON.stringify({ __type: type, message }),
+    body,
   };
 }
 
 export function awsJsonOk(payload: unknown, requestId: string): LocalResponse {
+  return awsJsonText(JSON.stringify(payload), requestId);
+}
+
+/** A success whose JSON text the caller wrote (for numbers AWS formats its own way). */
+export function awsJsonText(body: string, requestId: string): LocalResponse {
   return {
     status: 200,
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId },
-    body: JSON.stringify(payload),
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': String(Buffer.byteLength(body)), 'x-amzn-RequestId': requestId },
+    body,
   };
 }

@@ -6,6 +6,7 @@ export { defaultTemplatePath } from './default-template.js';
 export { loadStack, buildStackModel, TemplateError } from './template/index.js';
 export type { StackModel, Clock } from './model.js';
 export type { CredentialRegistry, IssuedCredentials } from './credentials.js';
+export type { AdminCredentials } from './admin-credentials.js';
 export { StateDirError } from './state.js';
 export { templateRoutes, type TemplateRoutesOptions } from './template-routes.js';
 export { callWords } from './stack-info.js';

@@ -2,6 +2,7 @@
 // Every service of the emulator is built from this model and nothing else, so
 // changing the template changes the emulator.
 import type { ConditionClause } from './iam/conditions.js';
+import type { TrustStatement } from './identity-pool/trust-policy.js';
 
 export interface PasswordPolicy {
   minimumLength: number;
@@ -25,6 +26,8 @@ export interface UserPoolClientModel {
   accessTokenValiditySeconds: number;
   idTokenValiditySeconds: number;
   refreshTokenValiditySeconds: number;
+  /** RefreshTokenRotation: Feature ENABLED → GetTokensFromRefreshToken hands out a new refresh token. */
+  refreshTokenRotation: { enabled: boolean; retryGracePeriodSeconds: number };
 }
 
 export interface UserPoolModel {
@@ -49,12 +52,16 @@ export interface UserPoolModel {
 export interface IdentityPoolProviderModel {
   providerName: string;                 // cognito-idp.<region>.amazonaws.com/<poolId>
   clientId: string;
+  /** Shown by DescribeIdentityPool; not enforced (tokens are checked the same either way). */
+  serverSideTokenCheck?: boolean;
 }
 
 export interface IdentityPoolModel {
   logicalId: string;
   /** `<region>:<uuid>` */
   id: string;
+  /** IdentityPoolName (DescribeIdentityPool); hand-built models may leave it out. */
+  name?: string;
   region: string;
   allowUnauthenticated: boolean;
   providers: IdentityPoolProviderModel[];
@@ -80,6 +87,8 @@ export interface RoleModel {
   /** Stable fake role id, `AROA` + 17 upper-case alphanumerics. */
   roleId: string;
   statements: PolicyStatement[];
+  /** AssumeRolePolicyDocument; undefined (hand-built models) trusts no one. */
+  trust?: TrustStatement[];
 }
 
 export type RouteAuth = 'NONE' | 'AWS_IAM';

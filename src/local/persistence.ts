@@ -7,6 +7,7 @@ import { MemoryCredentialRegistry, type IssuedCredentials } from './credentials.
 import type { CognitoIdpState } from './cognito-idp/service.js';
 import type { IdentityPoolState } from './identity-pool/service.js';
 import type { Clock, StackModel } from './model.js';
+import { isAdminCredentials, newAdminCredentials, type AdminCredentials } from './admin-credentials.js';
 import { StateDir, STATE_FILES } from './state.js';
 import type { StackSecrets } from './template/index.js';
 
@@ -58,6 +59,14 @@ export class StackPersistence {
 
   saveIdentities(state: IdentityPoolState): void {
     this.dir?.write(STATE_FILES.identities, state);
+  }
+
+  /** One administrator key pair per state dir, kept across restarts (admin-credentials.ts). */
+  adminCredentials(): AdminCredentials {
+    const saved = this.dir?.read<unknown>(STATE_FILES.admin);
+    const admin = isAdminCredentials(saved) ? saved : newAdminCredentials();
+    this.dir?.write(STATE_FILES.admin, admin);
+    return admin;
   }
 
   /** Gives the state dir up (its lock) on close or a failed start. */

@@ -3,14 +3,18 @@
 // the JWKS path, the STS query protocol. (APIs listen on their own ports.)
 import { randomUUID } from 'node:crypto';
 import { awsJsonError, type LocalHandler } from './http.js';
-import type { LocalRequest, LocalResponse } from './model.js';
+import { oidcDiscovery } from './cognito-idp/discovery.js';
+import type { LocalRequest, LocalResponse, UserPoolModel } from './model.js';
 import type { StackServices } from './services.js';
 import { isStsRequest } from './sts/service.js';
 
 const JWKS_PATH = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/jwks\.json$/;
+const OIDC_DISCOVERY_PATH = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/openid-configuration$/;
 
 /** `apiUrls` names the APIs' base URLs in the answer to a path that is none of these. */
-export function routeRequests(services: StackServices, apiUrls: () => readonly string[]): LocalHandler {
+export function routeRequests(
+  services: StackServices, apiUrls: () => readonly string[], serviceUrl: () => string, pools: readonly UserPoolModel[],
+): LocalHandler {
   const { idp, identity, sts } = services;
   return async (req: LocalRequest): Promise<LocalResponse> => {
     const target = req.headers['x-amz-target'];
@@ -23,6 +27,15 @@ export function routeRequests(services: StackServices, apiUrls: () => readonly s
     if (jwks && (req.method === 'GET' || req.method === 'HEAD')) {
       const keys = idp.jwks(jwks[1] as string);
       if (keys) return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(keys) };
+    }
+    if (path === '/.well-known/jwks_uri' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // GetOpenIdToken's keys, where Cognito Identity publishes them.
+      return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(identity.openIdJwks()) };
+    }
+    const discovery = OIDC_DISCOVERY_PATH.exec(path);
+    if (discovery && (req.method === 'GET' || req.method === 'HEAD')) {
+      const pool = pools.find((p) => p.id === discovery[1]);
+      if (pool) return oidcDiscovery(pool, serviceUrl());
     }
     if (isStsRequest(req)) return sts.handle(req);
     const apis = apiUrls();

@@ -7,6 +7,7 @@
 // state dir (./persistence.ts). This file only puts those steps in order, and undoes
 // them on close.
 import { defaultTemplatePath } from './default-template.js';
+import type { AdminCredentials } from './admin-credentials.js';
 import type { CredentialRegistry } from './credentials.js';
 import type { CognitoIdpService } from './cognito-idp/service.js';
 import { listen, type Listening } from './http.js';
@@ -63,6 +64,8 @@ export interface LocalInfo extends LocalResources {
   apiKey: string;
   endpoints: LocalEndpoints;
   accountId: string;
+  /** Administrator credentials for the signed admin operations (a secret: never print it). */
+  admin: AdminCredentials;
 }
 
 export interface LocalStack {
@@ -72,11 +75,8 @@ export interface LocalStack {
   stack: StackModel;
   credentials: CredentialRegistry;
   idp: CognitoIdpService;
-  /**
-   * Credentials the emulator issues for the Cognito admin calls, once it checks them
-   * (startLocalStack's handle exposes them); undefined while any signature is accepted.
-   */
-  adminCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Credentials the emulator issues for the Cognito admin calls (it checks their signatures). */
+  adminCredentials: AdminCredentials;
   close(): Promise<void>;
 }
 
@@ -118,7 +118,7 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
   let apiUrls: string[] = [];
   try {
     listeners.push(
-      await listen(routeRequests(services, () => apiUrls), { ...(opts.host ? { host: opts.host } : {}), port: opts.port ?? 0, onError }),
+      await listen(routeRequests(services, () => apiUrls, () => listeners[0]!.url, stack.userPools), { ...(opts.host ? { host: opts.host } : {}), port: opts.port ?? 0, onError }),
     );
     for (const [i, gateway] of services.gateways.entries()) {
       const port = opts.port ? opts.port + 1 + i : 0;
@@ -142,6 +142,7 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
     apiKey: apiKey.value,
     endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: apiUrls[0]! },
     accountId: stack.accountId,
+    admin: services.admin,
     ...resources,
   };
   let closed: Promise<void> | undefined;
@@ -151,6 +152,7 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
     stack,
     credentials: services.credentials,
     idp: services.idp,
+    adminCredentials: services.admin,
     close: () =>
       (closed ??= closeAll().then(() => {
         if (!persistence.persistent) return;

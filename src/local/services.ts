@@ -1,6 +1,7 @@
 // The emulated services, built from the stack model and wired to one another: the
 // User Pool's keys verify Identity Pool logins, the Identity Pool's credentials are
 // what STS and API Gateway accept, and every change goes to the state dir.
+import { adminSigV4Check, type AdminCredentials } from './admin-credentials.js';
 import { ApiGatewayService } from './apigw/service.js';
 import { verifySigV4 } from './apigw/sigv4-verify.js';
 import { CognitoIdpService } from './cognito-idp/service.js';
@@ -11,6 +12,8 @@ import { StsService } from './sts/service.js';
 
 export interface StackServices {
   credentials: PersistentCredentials;
+  /** The stack's administrator credentials, and the check of the admin calls' signatures. */
+  admin: AdminCredentials;
   idp: CognitoIdpService;
   identity: CognitoIdentityService;
   sts: StsService;
@@ -27,6 +30,8 @@ export interface WireOptions {
 
 export function wireServices({ stack, persistence, clock, log }: WireOptions): StackServices {
   const credentials = persistence.credentials(clock);
+  const admin = persistence.adminCredentials();
+  const adminCheck = adminSigV4Check([admin], clock, stack.region, verifySigV4);
 
   const idpState = persistence.idpState();
   // onChange may fire while the constructor runs (new signing keys): not saved
@@ -36,6 +41,8 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
     pools: stack.userPools,
     clock,
     log,
+    accountId: stack.accountId,
+    admin: adminCheck,
     ...(idpState ? { state: idpState } : {}),
     onChange: () => {
       if (idp) persistence.saveIdp(idp.snapshot());
@@ -50,6 +57,7 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
     credentials,
     clock,
     jwks: (poolId) => idpService.jwks(poolId),
+    admin: adminCheck,
     ...(identityState ? { state: identityState } : {}),
     onChange: () => {
       if (identity) persistence.saveIdentities(identity.snapshot());
@@ -60,7 +68,7 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
   const gateways = stack.apis.map(
     (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
-  return { credentials, idp: idpService, identity, sts, gateways };
+  return { credentials, admin, idp: idpService, identity, sts, gateways };
 }
 
 /** Everything that must survive a restart, written once more on close. */

@@ -84,7 +84,7 @@ export function describeResources(stack: StackModel, apiUrl: (api: RestApiModel,
       providerName: p.providerName,
       clients: p.clients.map((c) => ({ logicalId: c.logicalId, clientId: c.clientId, name: c.clientName, hasSecret: c.clientSecret !== undefined, explicitAuthFlows: c.explicitAuthFlows })),
     })),
-    identityPools: stack.identityPools.map((p) => ({ logicalId: p.logicalId, id: p.id, allowUnauthenticated: p.allowUnauthenticated, providers: p.providers.map((x) => ({ ...x })) })),
+    identityPools: stack.identityPools.map((p) => ({ logicalId: p.logicalId, id: p.id, allowUnauthenticated: p.allowUnauthenticated, providers: p.providers.map((x) => ({ providerName: x.providerName, clientId: x.clientId })) })),
     apiKeys: stack.apiKeys.map((k) => ({ logicalId: k.logicalId, id: k.id, enabled: k.enabled })),
   };
 }

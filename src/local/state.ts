@@ -11,6 +11,7 @@ export const STATE_FILES = {
   identities: 'identities.json',
   credentials: 'credentials.json',
   secrets: 'secrets.json',
+  admin: 'admin-credentials.json',
 } as const;
 
 /** Held by the running emulator: two emulators on one state dir would overwrite each other. */

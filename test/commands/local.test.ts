@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdminSetUserMFAPreferenceCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminSetUserMFAPreferenceCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
@@ -65,8 +65,20 @@ describe('authapi local (in-process)', () => {
       region: 'us-east-1', userPoolId: s.info.userPoolId, userPoolClientId: s.info.userPoolClientId, identityPoolId: s.info.identityPoolId,
       apiUrl: s.info.apiUrl, apiKey: profile.apiKey,
       endpoints: { cognitoIdp: s.info.endpoints.cognitoIdp, cognitoIdentity: s.info.endpoints.cognitoIdentity, sts: s.info.endpoints.sts },
+      admin: { accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
+    });
+    // The admin credentials are in the profile only: never in the JSON line or on stderr.
+    expect(s.info).not.toHaveProperty('admin');
+    expect(JSON.stringify(s.info)).not.toContain(profile.admin.accessKeyId);
+    const admin = new CognitoIdentityProviderClient({ endpoint: s.info.endpoints.cognitoIdp, region: 'us-east-1', credentials: profile.admin });
+    expect((await admin.send(new ListUsersCommand({ UserPoolId: s.info.userPoolId }))).Users?.map((u) => u.Username)).toEqual(['demouser']);
+    const madeUp = new CognitoIdentityProviderClient({ endpoint: s.info.endpoints.cognitoIdp, region: 'us-east-1', credentials: { accessKeyId: 'AKIAMADEUP0000000000', secretAccessKey: 'x'.repeat(40) } });
+    await expect(madeUp.send(new ListUsersCommand({ UserPoolId: s.info.userPoolId }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.',
     });
     const err = s.stderr();
+    expect(err).not.toContain(profile.admin.secretAccessKey);
+    expect(err).not.toContain(profile.admin.accessKeyId);
     expect(err).toContain(`aws --endpoint-url ${s.info.endpoints.sts} --region us-east-1 sts get-caller-identity`);
     expect(err).toContain('demouser');
     expect(err).not.toContain(profile.apiKey);
@@ -145,7 +157,8 @@ describe('authapi local (in-process)', () => {
     const { env } = setup();
     const s = await startInProcess(['--no-state'], env);
     try {
-      const admin = new CognitoIdentityProviderClient({ endpoint: s.info.endpoints.cognitoIdp, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } });
+      const { admin: credentials } = JSON.parse(readFileSync(s.info.configPath, 'utf8')).profiles.local;
+      const admin = new CognitoIdentityProviderClient({ endpoint: s.info.endpoints.cognitoIdp, region: 'us-east-1', credentials });
       await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser', UserAttributes: [{ Name: 'phone_number', Value: '+15555554114' }, { Name: 'phone_number_verified', Value: 'true' }] }));
       await admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
       const pool = new CognitoUserPool({ UserPoolId: s.info.userPoolId, ClientId: s.info.userPoolClientId, endpoint: s.info.endpoints.cognitoIdp });

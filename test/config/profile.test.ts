@@ -15,6 +15,7 @@ describe('profile validation', () => {
     const { profile, problems } = validateProfile({ ...OK, endpoints: { cognitoIdp: 'http://127.0.0.1:1/' }, store: 'file' });
     expect(problems).toEqual([]);
     expect(profile?.endpoints?.cognitoIdp).toBe('http://127.0.0.1:1/');
+    expect(validateProfile({ ...OK, admin: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's'.repeat(40) } }).problems).toEqual([]);
   });
 
   it.each([
@@ -26,6 +27,7 @@ describe('profile validation', () => {
     [{ ...OK, endpoints: [] }, 'endpoints must be an object'],
     [{ ...OK, store: 'paper' }, 'store "paper" is not valid'],
     [{ ...OK, clientSecret: 'a b' }, 'clientSecret "a b" is not valid'],
+    [{ ...OK, admin: { accessKeyId: 'AKIAX' } }, 'admin must be an object with accessKeyId and secretAccessKey'],
     [null, 'not a JSON object'],
   ])('rejects %j', (raw, problem) => {
     const { profile, problems } = validateProfile(raw);

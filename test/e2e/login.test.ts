@@ -7,19 +7,16 @@
 // The store is the OS keychain when a Secret Service is reachable (CI runs the tests
 // under scripts/with-keyring.sh), otherwise the 0600 file (AUTHAPI_STORE=file).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
+import { tempDir, writeProfiles } from '../helpers/cli.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
-import { openKeychain } from '../../src/auth/store/keychain.js';
 import { profileFromLocalInfo } from '../../src/commands/local.js';
+import { binaryEnv, runShifted, type BinaryEnv } from './helpers/binary.js';
 
 const MIN = 60_000;
-const PRELOAD = pathToFileURL(resolve(import.meta.dirname, 'helpers', 'shift-clock.mjs')).href;
 
 let stack: LocalStack;
 const serverOffset = { ms: 0 };
-let env: Record<string, string>;
+let bin: BinaryEnv;
 let keychain = true;
 
 beforeAll(async () => {
@@ -27,31 +24,12 @@ beforeAll(async () => {
   const dir = tempDir('authapi-e2e-login-');
   const { info } = stack;
   writeProfiles(dir, { local: profileFromLocalInfo(info) });
-  keychain = await openKeychain().then(() => true, () => false);
-  env = {
-    AUTHAPI_CONFIG_DIR: dir,
-    AUTHAPI_PROFILE: 'local',
-    ...(keychain ? {} : { AUTHAPI_STORE: 'file' }),
-    ...(process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {}),
-  };
+  bin = await binaryEnv(dir);
+  keychain = bin.keychain;
 });
 afterAll(async () => stack?.close());
 
-/**
- * The binary, living `offsetMs` in the future. With the file store, its announcement
- * (every run, by design) is checked and taken out of stderr.
- */
-async function authapi(args: string[], opts: { input?: string; offsetMs?: number } = {}) {
-  const r = await runBinary(args, {
-    env: { ...env, AUTHAPI_TEST_CLOCK_OFFSET_MS: String(opts.offsetMs ?? 0) },
-    input: opts.input,
-    execArgv: ['--import', PRELOAD],
-  });
-  if (keychain) return r;
-  const announcement = /^warning: secrets are kept in plaintext files \(mode 0600\) under \S+, as allowed by AUTHAPI_STORE=file\n/;
-  expect(r.stderr).toMatch(announcement);
-  return { ...r, stderr: r.stderr.replace(announcement, '') };
-}
+const authapi = (args: string[], opts: { input?: string; offsetMs?: number } = {}) => runShifted(bin, args, opts);
 
 const issued = () => stack.credentials.all().length;
 

@@ -16,7 +16,7 @@ test('endpoints and ids of every resource', () => {
   expect(stack.endpoints.api).toBe(stack.endpoints.apis.Api);
   expect(stack.resources.userPools.map((p) => p.logicalId)).toEqual(['UserPool', 'PartnerPool']);
   expect(stack.apiKeys).toEqual({ ApiKey: stack.apiKey });
-  expect(stack.adminCredentials).toBeUndefined();
+  expect(stack.adminCredentials).toMatchObject({ accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/) });
 });
 
 test('sign-in to the second pool: with its client that has a secret (SECRET_HASH), and through its identity pool', async () => {

@@ -3,15 +3,14 @@
 // signed by @smithy/signature-v4 and aws4.
 import { execFile } from 'node:child_process';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import aws4 from 'aws4';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
-import { tempDir } from '../helpers/cli.js';
+import { awsToolEnv } from '../helpers/aws-env.js';
 import { srpLogin } from './srp-login.js';
 
 interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken: string }
@@ -82,16 +81,7 @@ describe('Identity Pool through @aws-sdk/client-cognito-identity', () => {
 describe('STS through the real AWS CLI', () => {
   const awsBin = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
   function callerIdentity(creds: Creds): Promise<{ code: number; stdout: string; stderr: string }> {
-    const home = tempDir('authapi-awscli-');
-    mkdirSync(join(home, '.aws'));
-    writeFileSync(join(home, '.aws', 'config'), '[default]\n');
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: home,
-      AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-      AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_SESSION_TOKEN: creds.sessionToken,
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    if (process.env.PYENV_ROOT) env.PYENV_ROOT = process.env.PYENV_ROOT;
+    const env = awsToolEnv(creds);
     return new Promise((resolve) => {
       execFile(awsBin, ['--endpoint-url', s.url, '--region', 'us-east-1', 'sts', 'get-caller-identity', '--output', 'json'], { env, timeout: 60_000 },
         (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));

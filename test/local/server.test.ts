@@ -50,6 +50,7 @@ describe('routing', () => {
       }],
       identityPools: [{ logicalId: 'IdentityPool', id: s.info.identityPoolId, allowUnauthenticated: true, providers: [{ providerName: pool.providerName, clientId: client.clientId }] }],
       apiKeys: [{ logicalId: 'ApiKey', id: s.stack.apiKeys[0]!.id, enabled: true }],
+      admin: { accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
     });
     const jwks = await fetch(`${s.url}/${s.info.userPoolId}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);

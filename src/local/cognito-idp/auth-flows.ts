@@ -9,11 +9,12 @@ import type { ChallengeName, ChallengeSession } from './challenges.js';
 import { CognitoError, MSG, invalidParameter, missingParameter, notAuthorized, validationNull } from './errors.js';
 import { isLockedOut, recordFailure, recordSuccess } from './lockout.js';
 import { enforcePasswordPolicy } from './password-policy.js';
-import { checkSecretHash, checkSecretHashPresence } from './secret-hash.js';
+import { checkSecretHash } from './secret-hash.js';
 import { fakeSalt, parseA, passwordMatches, serverEphemeral, serverKey, signatureMatches } from './srp-server.js';
 import type { MfaName, UserRecord } from './state.js';
 import { checkTotp } from './totp.js';
-import { issueTokens, lookupRefreshToken } from './tokens.js';
+import { issueTokens } from './tokens.js';
+import { refreshAuth } from './refresh.js';
 import { maskPhone, parseAttributeList, setPassword } from './users.js';
 
 type Body = Record<string, unknown>;
@@ -34,6 +35,15 @@ function str(params: Params, name: string): string {
 function flowAllowed(client: UserPoolClientModel, flow: string): boolean {
   // The template loader already maps legacy names (USER_PASSWORD_AUTH, …) to ALLOW_*.
   return client.explicitAuthFlows.includes(`ALLOW_${flow}`);
+}
+
+/**
+ * Cognito words this refusal per flow: the USER_PASSWORD_AUTH message is the one its
+ * users quote in public bug reports; the others follow AWS-WIRE's USER_SRP_AUTH sample.
+ */
+export function flowDisabled(flow: string): string {
+  if (flow === 'USER_PASSWORD_AUTH') return 'USER_PASSWORD_AUTH flow not enabled for this client';
+  return `${flow} is not enabled for the client.`;
 }
 
 function clientOf(ctx: IdpContext, body: Body) {
@@ -57,7 +67,7 @@ export async function initiateAuth(ctx: IdpContext, body: Body): Promise<unknown
   }
   const flow = FLOW_ALIASES[body.AuthFlow] ?? body.AuthFlow;
   if (flow.startsWith('ADMIN_')) throw invalidParameter(`Initiate Auth method not supported.`);
-  if (!flowAllowed(client, flow)) throw invalidParameter(`${flow} is not enabled for the client.`);
+  if (!flowAllowed(client, flow)) throw invalidParameter(flowDisabled(flow));
   const params = (body.AuthParameters ?? {}) as Params;
   switch (flow) {
     case 'USER_SRP_AUTH':
@@ -119,7 +129,7 @@ function startSrp(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientMode
   };
 }
 
-async function passwordAuth(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientModel, params: Params) {
+export async function passwordAuth(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientModel, params: Params) {
   const username = str(params, 'USERNAME');
   const password = str(params, 'PASSWORD');
   checkSecretHash(client, params.SECRET_HASH, username);
@@ -140,19 +150,6 @@ function failPassword(ctx: IdpContext, user: UserRecord, now: number): never {
   if (lockMs > 0) ctx.log(`user ${user.username} locked out for ${lockMs / 1000}s after ${user.lockout.failures} failed sign-in attempts`);
   ctx.changed();
   throw notAuthorized(MSG.incorrect);
-}
-
-async function refreshAuth(ctx: IdpContext, pool: PoolRuntime, client: UserPoolClientModel, params: Params) {
-  const token = str(params, 'REFRESH_TOKEN');
-  checkSecretHashPresence(client, params.SECRET_HASH);
-  const rec = lookupRefreshToken(ctx, pool, token, client.clientId);
-  const user = pool.state.users[rec.userKey];
-  if (!user) throw notAuthorized(MSG.refreshInvalid);
-  // The hash is over the user's internal username (cognito:username), not an alias.
-  checkSecretHash(client, params.SECRET_HASH, user.username);
-  if (!user.enabled) throw notAuthorized(MSG.disabled);
-  const result = await issueTokens(ctx, pool, client, user, { authTime: rec.authTime, originJti: rec.originJti, withRefreshToken: false });
-  return { AuthenticationResult: result, ChallengeParameters: {} };
 }
 
 // ---------------------------------------------------- after the password is proven

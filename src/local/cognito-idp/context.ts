@@ -19,6 +19,10 @@ export interface IdpContext {
   /** Call after any change to persistent state. */
   changed(): void;
   pool(poolId: string): PoolRuntime;
+  /** Every pool of the stack, in template order. */
+  allPools(): PoolRuntime[];
+  /** The stack's account id (ARNs). */
+  accountId: string;
   clientById(clientId: string): { pool: PoolRuntime; client: UserPoolClientModel };
   keys(pool: PoolRuntime): { id: LoadedKey; access: LoadedKey };
   challenges: ChallengeStore;

@@ -17,6 +17,10 @@ import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
 import { passwordMatches } from './srp-server.js';
 import * as reset from './password-reset.js';
+import { getTokensFromRefreshToken } from './refresh.js';
+import * as describe from './describe.js';
+import { validate } from './validate.js';
+import type { AdminCheck } from '../admin-credentials.js';
 
 export type { CognitoIdpState } from './state.js';
 
@@ -28,6 +32,13 @@ export interface CognitoIdpOptions {
   log?: (line: string) => void;
   /** Called after any state mutation so the owner can persist snapshot(). */
   onChange?: () => void;
+  /** The stack's account id, for ARNs (DescribeUserPool). */
+  accountId?: string;
+  /**
+   * Verifies the SigV4 signature of admin operations against the administrator
+   * credentials the emulator issued; without it every admin call is refused.
+   */
+  admin?: AdminCheck;
 }
 
 type Body = Record<string, unknown>;
@@ -49,11 +60,16 @@ const SIGNED: Record<string, Operation> = {
   AdminUserGlobalSignOut: admin.adminUserGlobalSignOut,
   ListUsers: admin.listUsers,
   AdminResetUserPassword: reset.adminResetUserPassword,
+  AdminInitiateAuth: describe.adminInitiateAuth,
+  DescribeUserPool: describe.describeUserPool,
+  DescribeUserPoolClient: describe.describeUserPoolClient,
+  ListUserPools: describe.listUserPools,
 };
 
 /** Operations a public client calls without AWS credentials. */
 const UNSIGNED: Record<string, Operation> = {
   InitiateAuth: initiateAuth,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
   RespondToAuthChallenge: respondToAuthChallenge,
   GetUser: userOps.getUser,
   UpdateUserAttributes: userOps.updateUserAttributes,
@@ -66,6 +82,38 @@ const UNSIGNED: Record<string, Operation> = {
   SignUp: admin.signUp,
   ForgotPassword: reset.forgotPassword,
   ConfirmForgotPassword: reset.confirmForgotPassword,
+};
+
+/**
+ * Required members per operation (the Cognito API reference), checked before the
+ * operation runs so that every missing one is named in a single message, as AWS's
+ * request validation does. The order of entries in that message is unverified.
+ */
+const REQUIRED: Record<string, readonly string[]> = {
+  InitiateAuth: ['AuthFlow', 'ClientId'],
+  RespondToAuthChallenge: ['ChallengeName', 'ClientId'],
+  GetUser: ['AccessToken'],
+  UpdateUserAttributes: ['UserAttributes', 'AccessToken'],
+  GlobalSignOut: ['AccessToken'],
+  RevokeToken: ['Token', 'ClientId'],
+  VerifySoftwareToken: ['UserCode'],
+  SetUserMFAPreference: ['AccessToken'],
+  ChangePassword: ['ProposedPassword', 'AccessToken'],
+  SignUp: ['ClientId', 'Username'],
+  ForgotPassword: ['ClientId', 'Username'],
+  ConfirmForgotPassword: ['ClientId', 'Username', 'ConfirmationCode', 'Password'],
+  AdminCreateUser: ['UserPoolId', 'Username'],
+  AdminSetUserPassword: ['UserPoolId', 'Username', 'Password'],
+  AdminGetUser: ['UserPoolId', 'Username'],
+  AdminDeleteUser: ['UserPoolId', 'Username'],
+  AdminDisableUser: ['UserPoolId', 'Username'],
+  AdminEnableUser: ['UserPoolId', 'Username'],
+  AdminUpdateUserAttributes: ['UserPoolId', 'Username', 'UserAttributes'],
+  AdminSetUserMFAPreference: ['UserPoolId', 'Username'],
+  AdminConfirmSignUp: ['UserPoolId', 'Username'],
+  AdminUserGlobalSignOut: ['UserPoolId', 'Username'],
+  AdminResetUserPassword: ['UserPoolId', 'Username'],
+  ListUsers: ['UserPoolId'],
 };
 
 export class CognitoIdpService {
@@ -93,6 +141,8 @@ export class CognitoIdpService {
       clock: opts.clock,
       log,
       changed: () => opts.onChange?.(),
+      allPools: () => [...this.pools.values()],
+      accountId: opts.accountId ?? '123456789012',
       pool: (poolId) => {
         const p = this.pools.get(poolId);
         if (!p) throw new CognitoError('ResourceNotFoundException', `User pool ${poolId} does not exist.`);
@@ -118,15 +168,22 @@ export class CognitoIdpService {
     if (req.method !== 'POST' || !fn) {
       return awsJsonError('UnknownOperationException', op ? `Unknown operation ${op}` : 'Unknown operation', requestId);
     }
-    // Admin calls need SigV4 on AWS. The emulator accepts any SigV4-signed request
-    // without verifying the signature: there are no IAM users locally to check it against.
-    if (signed && !(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
-      return awsJsonError('MissingAuthenticationTokenException', 'Missing Authentication Token', requestId);
+    // Admin calls need SigV4 from IAM credentials on AWS: here, from the administrator
+    // credentials the emulator issued (admin-credentials.ts), verified in full.
+    if (signed) {
+      const check = this.opts.admin
+        ? await this.opts.admin(req, 'cognito-idp')
+        : (req.headers.authorization ?? '') === ''
+          ? { ok: false as const, type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' }
+          : { ok: false as const, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+      if (!check.ok) return awsJsonError(check.type, check.message, requestId);
     }
     const parsed = parseJsonObjectBody<Body>(req, requestId);
     if ('error' in parsed) return parsed.error;
     const body = parsed.body;
     try {
+      const required = REQUIRED[op];
+      if (required) validate(body, required.map((name) => ({ name, required: true })));
       return awsJsonOk(await fn(this.ctx, body), requestId);
     } catch (err) {
       if (err instanceof CognitoError) return awsJsonError(err.type, err.message, requestId);

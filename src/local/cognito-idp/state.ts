@@ -58,6 +58,11 @@ export interface RefreshTokenRecord {
   authTime: number;
   expiresAt: number;
   revoked: boolean;
+  /**
+   * Set when GetTokensFromRefreshToken rotated this token out: it keeps working until
+   * then (the client's RetryGracePeriodSeconds), so a client may retry a lost answer.
+   */
+  rotatedOutUntil?: number;
 }
 
 export interface PoolState {
@@ -69,6 +74,8 @@ export interface PoolState {
   revokedOrigins: Record<string, number>;
   /** HMAC key for the stable fake salt of unknown users. */
   fakeSaltKey: string;
+  /** Epoch ms of the pool's first use in this state (DescribeUserPool's CreationDate). */
+  createdAt?: number;
 }
 
 export interface CognitoIdpState {

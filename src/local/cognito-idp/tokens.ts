@@ -50,6 +50,8 @@ export interface IssueOptions {
   authTime: number;           // epoch seconds of the original sign-in
   originJti?: string;         // kept on refresh
   withRefreshToken: boolean;
+  /** A rotated refresh token keeps the session's original expiry (epoch ms). */
+  refreshExpiresAt?: number;
 }
 
 export async function issueTokens(
@@ -103,7 +105,7 @@ export async function issueTokens(
       clientId: client.clientId,
       originJti,
       authTime: opts.authTime,
-      expiresAt: now + client.refreshTokenValiditySeconds * 1000,
+      expiresAt: opts.refreshExpiresAt ?? now + client.refreshTokenValiditySeconds * 1000,
       revoked: false,
     };
     result.RefreshToken = token;
@@ -118,6 +120,9 @@ export function lookupRefreshToken(ctx: IdpContext, pool: PoolRuntime, token: st
   if (!rec || rec.clientId !== clientId) throw notAuthorized(MSG.refreshInvalid);
   if (rec.revoked || pool.state.revokedOrigins[rec.originJti] !== undefined) throw notAuthorized(MSG.refreshRevoked);
   if (ctx.clock.now() >= rec.expiresAt) throw notAuthorized(MSG.refreshExpired);
+  // A token rotated out and past its grace period. Unverified: no capture shows
+  // Cognito's words for it; "Invalid Refresh Token." is its answer for an unknown one.
+  if (rec.rotatedOutUntil !== undefined && ctx.clock.now() >= rec.rotatedOutUntil) throw notAuthorized(MSG.refreshInvalid);
   return rec;
 }
 

@@ -2,11 +2,11 @@
 // alphanumerics, a 40-character secret, an opaque session token.
 import { randomBytes } from 'node:crypto';
 
-const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+export const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Alphabets of 32 and 64 characters: a byte maps without bias. */
-function randomFrom(alphabet: string, length: number): string {
+export function randomFrom(alphabet: string, length: number): string {
   let s = '';
   for (const b of randomBytes(length)) s += alphabet[b % alphabet.length];
   return s;

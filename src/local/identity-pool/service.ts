@@ -1,16 +1,22 @@
-// The emulator's Cognito Identity Pool (`AWSCognitoIdentityService.<Op>`, JSON 1.1,
-// unsigned): GetId and GetCredentialsForIdentity, built from the stack model's
-// identity pools. Credentials go into the shared CredentialRegistry, where the API
-// Gateway and STS look them up.
+// The emulator's Cognito Identity Pool (`AWSCognitoIdentityService.<Op>`, JSON 1.1):
+// GetId, GetCredentialsForIdentity and GetOpenIdToken (unsigned), DescribeIdentityPool
+// (SigV4 with the administrator credentials), built from the stack model's identity
+// pools. Before handing out a role's credentials the role's trust policy must admit
+// the identity (trust-policy.ts). Credentials go into the shared CredentialRegistry,
+// where the API Gateway and STS look them up.
 import { randomUUID } from 'node:crypto';
+import type { AdminCheck } from '../admin-credentials.js';
 import type { CredentialRegistry, IssuedCredentials } from '../credentials.js';
-import { awsJsonError, awsJsonOk } from '../http.js';
+import { awsJsonError, awsJsonOk, awsJsonText } from '../http.js';
 import { parseJsonObjectBody } from '../json-body.js';
-import type { Clock, IdentityPoolModel, LocalRequest, LocalResponse, StackModel } from '../model.js';
+import type { Clock, IdentityPoolModel, LocalRequest, LocalResponse, RoleModel, StackModel } from '../model.js';
 import { stableUuid } from '../template/ids.js';
 import { IdentityError, MSG } from './errors.js';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from './issue-credentials.js';
+import { openIdJwks, signOpenIdToken, OPENID_TOKEN_SECONDS } from './openid-token.js';
 import { emptyIdentityPoolState, type IdentityPoolState, type IdentityRecord } from './state.js';
+import { trustAdmits } from './trust-policy.js';
+import { generateSigningKey } from '../cognito-idp/signing-keys.js';
 import { verifyLogin, type JwksSource, type VerifiedLogin } from './verify-login.js';
 
 export type { IdentityPoolState } from './state.js';
@@ -26,13 +32,30 @@ export interface IdentityPoolServiceOptions {
   onChange?: () => void;
   /** Lifetime of issued credentials; AWS gives one hour. */
   credentialSeconds?: number;
+  /** Verifies the SigV4 signature of DescribeIdentityPool; without it the call is refused. */
+  admin?: AdminCheck;
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityService.';
 type Body = Record<string, unknown>;
 
+/** Which identity a call ends up on, and what must change in the state if it succeeds. */
+interface Resolved {
+  identityId: string;
+  pool: IdentityPoolModel;
+  login?: VerifiedLogin;
+  /** Applies the link or merge this call makes (after the role's trust admitted it). */
+  commit(): void;
+}
+
 export class CognitoIdentityService {
   private readonly state: IdentityPoolState;
+  private readonly ops: Record<string, { signed: boolean; run: (body: Body) => Promise<unknown> }> = {
+    GetId: { signed: false, run: (b) => this.getId(b) },
+    GetCredentialsForIdentity: { signed: false, run: (b) => this.getCredentialsForIdentity(b) },
+    GetOpenIdToken: { signed: false, run: (b) => this.getOpenIdToken(b) },
+    DescribeIdentityPool: { signed: true, run: async (b) => this.describeIdentityPool(b) },
+  };
 
   constructor(private readonly opts: IdentityPoolServiceOptions) {
     this.state = opts.state ? (JSON.parse(JSON.stringify(opts.state)) as IdentityPoolState) : emptyIdentityPoolState();
@@ -41,15 +64,22 @@ export class CognitoIdentityService {
   async handle(req: LocalRequest): Promise<LocalResponse> {
     const requestId = randomUUID();
     const target = req.headers['x-amz-target'] ?? '';
-    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    if (req.method !== 'POST' || (op !== 'GetId' && op !== 'GetCredentialsForIdentity')) {
-      return awsJsonError('UnknownOperationException', op ? `Unknown operation ${op}` : 'Unknown operation', requestId);
+    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const op = Object.prototype.hasOwnProperty.call(this.ops, name) ? this.ops[name] : undefined;
+    if (req.method !== 'POST' || !op) {
+      return awsJsonError('UnknownOperationException', name ? `Unknown operation ${name}` : 'Unknown operation', requestId);
+    }
+    if (op.signed) {
+      const check = this.opts.admin
+        ? await this.opts.admin(req, 'cognito-identity')
+        : { ok: false as const, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+      if (!check.ok) return awsJsonError(check.type, check.message, requestId);
     }
     const parsed = parseJsonObjectBody<Body>(req, requestId);
     if ('error' in parsed) return parsed.error;
-    const body = parsed.body;
     try {
-      const out = op === 'GetId' ? await this.getId(body) : await this.getCredentialsForIdentity(body);
+      const out = await op.run(parsed.body);
+      if (name === 'GetCredentialsForIdentity') return awsJsonText(withAwsExpiration(out), requestId);
       return awsJsonOk(out, requestId);
     } catch (err) {
       if (err instanceof IdentityError) return awsJsonError(err.type, err.message, requestId);
@@ -60,6 +90,11 @@ export class CognitoIdentityService {
   /** Everything that must survive a restart, as plain JSON. */
   snapshot(): IdentityPoolState {
     return JSON.parse(JSON.stringify(this.state)) as IdentityPoolState;
+  }
+
+  /** Public keys of GetOpenIdToken's tokens (Cognito serves them at /.well-known/jwks_uri). */
+  openIdJwks(): { keys: object[] } {
+    return openIdJwks(this.openIdKeyState());
   }
 
   private async getId(body: Body): Promise<{ IdentityId: string }> {
@@ -80,57 +115,130 @@ export class CognitoIdentityService {
     return { IdentityId: identityId };
   }
 
-  private async getCredentialsForIdentity(body: Body): Promise<unknown> {
-    const identityId = requiredString(body, 'IdentityId');
-    const record = this.state.identities[identityId];
-    if (!record) throw new IdentityError('ResourceNotFoundException', MSG.identityNotFound(identityId));
+  /**
+   * The identity a call with (IdentityId, Logins) is about, as Cognito decides it:
+   * - an authenticated identity answers only to one of its own logins;
+   * - a guest identity that brings a login nobody has yet becomes that user's (the
+   *   user keeps the guest's id);
+   * - a guest identity that brings the login of a user who already has an identity is
+   *   merged into it: the answer is the user's identity, and the guest's id is gone.
+   * The last two are what aws-amplify expects of a guest who signs in.
+   */
+  private async resolve(body: Body): Promise<Resolved> {
+    const requestedId = requiredString(body, 'IdentityId');
+    const record = this.state.identities[requestedId];
+    if (!record) throw new IdentityError('ResourceNotFoundException', MSG.identityNotFound(requestedId));
     const pool = this.pool(record.identityPoolId);
     const logins = await this.verifyLogins(pool, body.Logins);
-    const linked = Object.entries(record.logins);
-    let authenticated: VerifiedLogin | undefined;
-    if (linked.length > 0) {
-      // An authenticated identity only answers to one of its own logins.
-      authenticated = logins.find((l) => record.logins[l.providerName] === l.sub);
-      if (!authenticated) throw new IdentityError('NotAuthorizedException', MSG.loginsDontMatch);
-    } else if (logins.length > 0) {
-      // A guest identity that now brings a login becomes that user's (if the user has none yet).
-      if (this.findByLogin(pool.id, logins)) throw new IdentityError('NotAuthorizedException', MSG.loginsDontMatch);
-      authenticated = logins[0];
-      record.logins = loginMap(logins);
-      this.opts.onChange?.();
-    } else if (!pool.allowUnauthenticated) {
-      throw new IdentityError('NotAuthorizedException', MSG.unauthNotSupported);
+    const none = () => {};
+    if (Object.keys(record.logins).length > 0) {
+      const login = logins.find((l) => record.logins[l.providerName] === l.sub);
+      // Unverified: another user's login on an authenticated identity; Cognito's words for
+      // a missing login are these, and the same refusal is given here.
+      if (!login) throw new IdentityError('NotAuthorizedException', MSG.loginsDontMatch);
+      return { identityId: requestedId, pool, login, commit: none };
     }
-    const roleLogicalId = authenticated ? pool.authenticatedRole : pool.unauthenticatedRole;
-    if (!roleLogicalId || !this.opts.stack.roles.some((r) => r.logicalId === roleLogicalId)) {
+    if (logins.length === 0) {
+      if (!pool.allowUnauthenticated) throw new IdentityError('NotAuthorizedException', MSG.unauthNotSupported);
+      return { identityId: requestedId, pool, commit: none };
+    }
+    const login = logins[0] as VerifiedLogin;
+    const owner = this.findByLogin(pool.id, logins);
+    if (owner && owner !== requestedId) {
+      return {
+        identityId: owner, pool, login,
+        commit: () => {
+          delete this.state.identities[requestedId];
+          this.opts.onChange?.();
+        },
+      };
+    }
+    return {
+      identityId: requestedId, pool, login,
+      commit: () => {
+        record.logins = loginMap(logins);
+        this.opts.onChange?.();
+      },
+    };
+  }
+
+  /** The pool's role for this identity, if its trust policy lets the Identity Pool assume it. */
+  private assumableRole(r: Resolved): RoleModel {
+    const logicalId = r.login ? r.pool.authenticatedRole : r.pool.unauthenticatedRole;
+    const role = logicalId ? this.opts.stack.roles.find((x) => x.logicalId === logicalId) : undefined;
+    const request = { identityPoolId: r.pool.id, identityId: r.identityId, ...(r.login ? { login: r.login } : {}) };
+    // A trust policy that does not admit the identity pool (principal, action, aud or
+    // amr) gets the same answer as a missing role: AWS's message for both.
+    if (!role || !trustAdmits(role.trust, request)) {
       throw new IdentityError('InvalidIdentityPoolConfigurationException', MSG.badRoles);
     }
+    return role;
+  }
+
+  private async getCredentialsForIdentity(body: Body): Promise<unknown> {
+    const r = await this.resolve(body);
+    const role = this.assumableRole(r);
+    r.commit();
     const expirationSeconds = Math.floor(this.opts.clock.now() / 1000) + (this.opts.credentialSeconds ?? 3600);
     const creds: IssuedCredentials = {
       accessKeyId: newAccessKeyId(),
       secretAccessKey: newSecretAccessKey(),
       sessionToken: newSessionToken(),
       expiration: expirationSeconds * 1000,
-      identityId,
-      identityPoolId: pool.id,
-      authenticated: authenticated !== undefined,
-      roleLogicalId,
+      identityId: r.identityId,
+      identityPoolId: r.pool.id,
+      authenticated: r.login !== undefined,
+      roleLogicalId: role.logicalId,
     };
-    if (authenticated) {
-      creds.providerName = authenticated.providerName;
-      creds.sub = authenticated.sub;
+    if (r.login) {
+      creds.providerName = r.login.providerName;
+      creds.sub = r.login.sub;
     }
     this.opts.credentials.add(creds);
     this.opts.onChange?.();
     return {
       Credentials: {
         AccessKeyId: creds.accessKeyId,
+        // Epoch seconds, a JSON number: what the SDKs parse into a Date.
         Expiration: expirationSeconds,
         SecretKey: creds.secretAccessKey,
         SessionToken: creds.sessionToken,
       },
-      IdentityId: identityId,
+      IdentityId: r.identityId,
     };
+  }
+
+  /** GetOpenIdToken: a 10-minute OpenID Connect token for the identity (the basic flow's input to STS). */
+  private async getOpenIdToken(body: Body): Promise<unknown> {
+    const r = await this.resolve(body);
+    r.commit();
+    const token = await signOpenIdToken(this.openIdKeyState(), {
+      identityId: r.identityId,
+      identityPoolId: r.pool.id,
+      ...(r.login ? { login: r.login } : {}),
+      nowSeconds: Math.floor(this.opts.clock.now() / 1000),
+    });
+    return { IdentityId: r.identityId, Token: token };
+  }
+
+  private describeIdentityPool(body: Body): unknown {
+    const pool = this.pool(requiredString(body, 'IdentityPoolId'));
+    return {
+      IdentityPoolId: pool.id,
+      IdentityPoolName: pool.name ?? pool.logicalId,
+      AllowUnauthenticatedIdentities: pool.allowUnauthenticated,
+      AllowClassicFlow: false,
+      CognitoIdentityProviders: pool.providers.map((p) => ({ ProviderName: p.providerName, ClientId: p.clientId, ServerSideTokenCheck: p.serverSideTokenCheck ?? false })),
+      IdentityPoolTags: {},
+    };
+  }
+
+  private openIdKeyState(): NonNullable<IdentityPoolState['openIdKey']> {
+    if (!this.state.openIdKey) {
+      this.state.openIdKey = newOpenIdKey();
+      this.opts.onChange?.();
+    }
+    return this.state.openIdKey;
   }
 
   private pool(id: string): IdentityPoolModel {
@@ -163,6 +271,30 @@ export class CognitoIdentityService {
     this.state.identities[identityId] = record;
     this.opts.onChange?.();
   }
+}
+
+export { OPENID_TOKEN_SECONDS };
+
+function newOpenIdKey(): NonNullable<IdentityPoolState['openIdKey']> {
+  // Reuses the User Pool's key maker: an RSA key as a private JWK plus a kid.
+  return generateSigningKey();
+}
+
+/**
+ * Cognito writes Credentials.Expiration as a Java double in scientific notation,
+ * `"Expiration":1.515115602E9` (epoch seconds): the same number, in the text clients
+ * really receive, so a parser that mishandles the exponent form fails here as it would
+ * against AWS.
+ */
+function withAwsExpiration(out: unknown): string {
+  const json = JSON.stringify(out);
+  return json.replace(/"Expiration":(\d+)(?=[,}])/, (_m, digits: string) => `"Expiration":${javaDouble(digits)}`);
+}
+
+/** Java's Double.toString for a whole number ≥ 10^7: d.ddddE<n>, trailing zeros dropped. */
+export function javaDouble(digits: string): string {
+  const fraction = digits.slice(1).replace(/0+$/, '') || '0';
+  return `${digits[0]}.${fraction}E${digits.length - 1}`;
 }
 
 function loginMap(logins: VerifiedLogin[]): Record<string, string> {

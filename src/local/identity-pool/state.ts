@@ -9,6 +9,8 @@ export interface IdentityRecord {
 
 export interface IdentityPoolState {
   identities: Record<string, IdentityRecord>;
+  /** RSA key of GetOpenIdToken's tokens (private JWK), made on first use. */
+  openIdKey?: { kid: string; jwk: Record<string, string> };
 }
 
 export function emptyIdentityPoolState(): IdentityPoolState {

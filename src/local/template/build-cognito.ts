@@ -72,7 +72,7 @@ export function buildIdentityPools(b: Builder, userPools: UserPoolModel[], roles
       if (!pool.clients.some((cl) => cl.clientId === prov.ClientId)) {
         return b.fail(`${w}.ClientId`, `${prov.ClientId} is not a client of user pool ${pool.logicalId} (use !Ref <UserPoolClient>)`);
       }
-      return { providerName: prov.ProviderName, clientId: prov.ClientId };
+      return { providerName: prov.ProviderName, clientId: prov.ClientId, serverSideTokenCheck: b.c.bool(prov.ServerSideTokenCheck ?? false, `${w}.ServerSideTokenCheck`) };
     });
     for (const key of ['SupportedLoginProviders', 'OpenIdConnectProviderARNs', 'SamlProviderARNs', 'DeveloperProviderName']) {
       if (p[key] !== undefined) b.warnings.push(`${where}.${key}: only Cognito user pool providers are emulated`);
@@ -80,6 +80,8 @@ export function buildIdentityPools(b: Builder, userPools: UserPoolModel[], roles
     return {
       logicalId,
       id: physicalId(b.naming, 'AWS::Cognito::IdentityPool', logicalId),
+      // CloudFormation names an unnamed pool after the stack and logical id (no hyphens allowed).
+      name: typeof p.IdentityPoolName === 'string' ? p.IdentityPoolName : ids.generatedName(b.stackName, logicalId, 128).replace(/-/g, '_'),
       region: b.region,
       allowUnauthenticated: b.c.bool(p.AllowUnauthenticatedIdentities, `${where}.AllowUnauthenticatedIdentities`),
       providers,

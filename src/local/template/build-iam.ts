@@ -4,6 +4,7 @@ import type { PolicyStatement, RoleModel } from '../model.js';
 import type { Builder } from './build-model.js';
 import * as ids from './ids.js';
 import { policyStatements } from './policy-document.js';
+import { parseTrustPolicy } from '../identity-pool/trust-policy.js';
 import { attribute, physicalId } from './resources.js';
 import { asList, isObject } from './values.js';
 
@@ -23,6 +24,7 @@ export function buildRoles(b: Builder): RoleModel[] {
       arn: attribute(b.naming, 'AWS::IAM::Role', logicalId, 'Arn') as string,
       roleId: ids.roleId(b.stackName, logicalId),
       statements,
+      trust: parseTrustPolicy(p.AssumeRolePolicyDocument, `Resources.${logicalId}.Properties.AssumeRolePolicyDocument`, b.fail),
     };
   });
   // Stand-alone AWS::IAM::Policy resources attach to roles by name.

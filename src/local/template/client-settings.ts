@@ -31,9 +31,24 @@ export function clientModel(logicalId: string, p: Props, where: string, secret: 
     accessTokenValiditySeconds: validity('AccessTokenValidity', 'AccessToken', 'hours', 3600, 300, 86400),
     idTokenValiditySeconds: validity('IdTokenValidity', 'IdToken', 'hours', 3600, 300, 86400),
     refreshTokenValiditySeconds: validity('RefreshTokenValidity', 'RefreshToken', 'days', 30 * 86400, 3600, 3650 * 86400),
+    refreshTokenRotation: { enabled: false, retryGracePeriodSeconds: 0 },
   };
   if (secret !== undefined) model.clientSecret = secret;
+  model.refreshTokenRotation = rotation(p.RefreshTokenRotation, `${where}.RefreshTokenRotation`, fail, c);
   return model;
+}
+
+/**
+ * RefreshTokenRotation { Feature: ENABLED | DISABLED, RetryGracePeriodSeconds: 0–60 }.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolclient-refreshtokenrotation.html
+ */
+function rotation(value: unknown, where: string, fail: Fail, c: Coerce): UserPoolClientModel['refreshTokenRotation'] {
+  if (value === undefined) return { enabled: false, retryGracePeriodSeconds: 0 };
+  if (!isObject(value)) return fail(where, 'must be a mapping with Feature (ENABLED or DISABLED) and RetryGracePeriodSeconds');
+  const feature = String(value.Feature ?? 'DISABLED');
+  if (feature !== 'ENABLED' && feature !== 'DISABLED') return fail(`${where}.Feature`, `must be ENABLED or DISABLED, not ${feature}`);
+  const grace = c.int(value.RetryGracePeriodSeconds ?? 0, `${where}.RetryGracePeriodSeconds`, 0, 60);
+  return { enabled: feature === 'ENABLED', retryGracePeriodSeconds: grace };
 }
 
 /** Legacy flow names mean their ALLOW_ equivalents, and imply SRP and refresh. */

@@ -32,6 +32,10 @@ export interface TemplateOptions {
   selfSignUp?: boolean;
   /** MfaConfiguration: ON (the template's is OPTIONAL): a user without MFA must set it up. */
   mfaRequired?: boolean;
+  /** More ExplicitAuthFlows for the app client, e.g. ALLOW_ADMIN_USER_PASSWORD_AUTH. */
+  extraAuthFlows?: string[];
+  /** Replaces this text of the template with that (fails when it is not there). */
+  edit?: [from: string, to: string];
 }
 
 export function templateVariant(opts: TemplateOptions): string {
@@ -45,6 +49,11 @@ export function templateVariant(opts: TemplateOptions): string {
   if (opts.legacyUserExistenceErrors) text = text.replace('PreventUserExistenceErrors: ENABLED', 'PreventUserExistenceErrors: LEGACY');
   if (opts.selfSignUp) text = text.replace('AllowAdminCreateUserOnly: true', 'AllowAdminCreateUserOnly: false');
   if (opts.mfaRequired) text = text.replace('MfaConfiguration: OPTIONAL', 'MfaConfiguration: ON');
+  if (opts.extraAuthFlows) text = text.replace('        - ALLOW_REFRESH_TOKEN_AUTH\n', `        - ALLOW_REFRESH_TOKEN_AUTH\n${opts.extraAuthFlows.map((f) => `        - ${f}\n`).join('')}`);
+  if (opts.edit) {
+    if (!text.includes(opts.edit[0])) throw new Error(`templateVariant: ${JSON.stringify(opts.edit[0])} is not in the template`);
+    text = text.replace(opts.edit[0], opts.edit[1]);
+  }
   const path = join(tempDir('authapi-template-'), 'template.yaml');
   writeFileSync(path, text);
   return path;
@@ -79,9 +88,15 @@ export async function startStack(opts: TemplateOptions & { clock?: ManualClock; 
   const admin = new CognitoIdentityProviderClient({
     region: info.region,
     endpoint: local.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+    // The administrator credentials the emulator issued (as `authapi local` puts in the profile).
+    credentials: info.admin,
     maxAttempts: 1,
   });
+  // The SDK signs with its own clock: keep it on the stack's clock, which tests move by hand.
+  admin.middlewareStack.add((next) => (args) => {
+    admin.config.systemClockOffset = clock.now() - Date.now();
+    return next(args);
+  }, { step: 'initialize', name: 'followStackClock' });
   const sharedStore = new MemoryStore({ maxValueLength: 1200 });
   return {
     local, clock, profile, configDir, logs, admin,

@@ -208,7 +208,7 @@ describe('flows and user states', () => {
     await expectCognitoError(login({ clientId: PASSWORD_CLIENT_ID }), 'InvalidParameterException', 'USER_SRP_AUTH is not enabled for the client.');
     await expectCognitoError(
       h.sdk.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: CLIENT_ID, AuthParameters: { USERNAME: 'demouser', PASSWORD: 'demoPASS123' } })),
-      'InvalidParameterException', 'USER_PASSWORD_AUTH is not enabled for the client.',
+      'InvalidParameterException', 'USER_PASSWORD_AUTH flow not enabled for this client',
     );
     await expectCognitoError(
       h.sdk.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: PASSWORD_CLIENT_ID, AuthParameters: { REFRESH_TOKEN: 'x' } })),

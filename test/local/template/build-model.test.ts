@@ -47,6 +47,7 @@ describe('the real infra/template.yaml', () => {
       accessTokenValiditySeconds: 3600,
       idTokenValiditySeconds: 3600,
       refreshTokenValiditySeconds: 30 * 86400,
+      refreshTokenRotation: { enabled: false, retryGracePeriodSeconds: 0 },
     });
 
     const [ip] = model.identityPools;
@@ -144,6 +145,14 @@ describe('change the template and the model changes with it', () => {
     expect(client.refreshTokenValiditySeconds).toBe(5400);
     expect(client.authSessionValiditySeconds).toBe(600);
     expect(() => build(text.replace('AccessTokenValidity: 60', 'AccessTokenValidity: 2'))).toThrow(/AccessTokenValidity: 2 minutes is outside the allowed range \(5 minutes to 1 days\)/);
+  });
+
+  test('RefreshTokenRotation: off unless the client says ENABLED; grace 0–60 s', () => {
+    expect(build(text).userPools[0]!.clients[0]!.refreshTokenRotation).toEqual({ enabled: false, retryGracePeriodSeconds: 0 });
+    const on = edited('      EnableTokenRevocation: true\n', '      EnableTokenRevocation: true\n      RefreshTokenRotation:\n        Feature: ENABLED\n        RetryGracePeriodSeconds: 30\n');
+    expect(build(on).userPools[0]!.clients[0]!.refreshTokenRotation).toEqual({ enabled: true, retryGracePeriodSeconds: 30 });
+    expect(() => build(on.replace('RetryGracePeriodSeconds: 30', 'RetryGracePeriodSeconds: 61'))).toThrow(/RefreshTokenRotation\.RetryGracePeriodSeconds/);
+    expect(() => build(on.replace('Feature: ENABLED', 'Feature: ON'))).toThrow(/RefreshTokenRotation\.Feature: must be ENABLED or DISABLED, not ON/);
   });
 
   test('route auth: per event, or the Api default when the event says nothing', () => {

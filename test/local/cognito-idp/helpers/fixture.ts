@@ -4,8 +4,12 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import type { Clock, UserPoolClientModel, UserPoolModel } from '../../../../src/local/model.js';
 import { listen, type Listening } from '../../../../src/local/http.js';
 import { CognitoIdpService, type CognitoIdpState } from '../../../../src/local/cognito-idp/service.js';
+import { adminSigV4Check, type AdminCredentials } from '../../../../src/local/admin-credentials.js';
+import { verifySigV4 } from '../../../../src/local/apigw/sigv4-verify.js';
 
 export const REGION = 'us-east-1';
+/** Administrator credentials the harness's service accepts (as `authapi local` issues them). */
+export const ADMIN: AdminCredentials = { accessKeyId: 'AKIAEXAMPLEADMIN0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
 export class TestClock implements Clock {
   constructor(public ms = Date.now()) {}
@@ -29,6 +33,7 @@ export function clientModel(over: Partial<UserPoolClientModel> = {}): UserPoolCl
     accessTokenValiditySeconds: 3600,
     idTokenValiditySeconds: 3600,
     refreshTokenValiditySeconds: 30 * 86400,
+    refreshTokenRotation: { enabled: false, retryGracePeriodSeconds: 0 },
     ...over,
   };
 }
@@ -88,6 +93,8 @@ export async function startHarness(opts: { pools?: UserPoolModel[]; clock?: Test
   const service = new CognitoIdpService({
     pools: opts.pools ?? [POOL],
     clock,
+    // The administrator key pair this harness issues; the SDK client below signs with it.
+    admin: adminSigV4Check([ADMIN], clock, REGION, verifySigV4),
     state: opts.state,
     log: (line) => logs.push(line),
     onChange: () => (changes.count += 1),
@@ -96,9 +103,15 @@ export async function startHarness(opts: { pools?: UserPoolModel[]; clock?: Test
   const sdk = new CognitoIdentityProviderClient({
     region: REGION,
     endpoint: server.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+    credentials: ADMIN,
     maxAttempts: 1,
   });
+  // The SDK signs with its own clock: keep it on the harness's (moved by hand) clock,
+  // as a caller's clock would be in step with the server it signs for.
+  sdk.middlewareStack.add((next) => (args) => {
+    sdk.config.systemClockOffset = clock.now() - Date.now();
+    return next(args);
+  }, { step: 'initialize', name: 'followHarnessClock' });
   return {
     service,
     clock,
