@@ -3,7 +3,7 @@
 // build the context and report errors exactly alike.
 import type { CommandSpec } from './commands/spec.js';
 import { createContext, type ContextOptions } from './context.js';
-import { SilentExit, UserError, exitCodeFor, type ExitCodeValue } from './errors.js';
+import { SilentExit, UserError, exitCodeFor, interruptOf, type ExitCodeValue } from './errors.js';
 import type { IO } from './io.js';
 
 /** The program-wide options, as commander's optsWithGlobals() has them. */
@@ -32,6 +32,7 @@ export async function runSpec<Opts>(
 /** One line on stderr for what went wrong (a stack only with --verbose), and the exit code. */
 export function reportError(err: unknown, io: IO, verbose: boolean): ExitCodeValue {
   if (err instanceof SilentExit) return err.exitCode;
+  err = interruptOf(err) ?? err;
   if (err instanceof UserError) {
     const line = err.hint ? `authapi: ${err.message} — ${err.hint}` : `authapi: ${err.message}`;
     io.stderr.write(io.redactor.redact(line) + '\n');
