@@ -6,7 +6,7 @@ import { GLOBAL_OPTIONS } from './commands/global-options.js';
 import { COMMAND_NAMES, commandOf as invokedCommand, firstWordAt } from './commands/command-word.js';
 import { addOptions } from './commands/spec.js';
 import type { ContextOptions } from './context.js';
-import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from './errors.js';
+import { EXIT_CODE_HELP, ExitCode, exitCodesHelp, type ExitCodeValue } from './errors.js';
 import { reportError, runSpec, type GlobalOptions } from './run-spec.js';
 import { runAsProcess, systemIO, type IO } from './io.js';
 import { VERSION } from './version.js';
@@ -20,9 +20,20 @@ Examples:
   $ authapi configure --from-outputs outputs.json --api-key KEY   # a deployed stack
 
 Environment:
-  AUTHAPI_PROFILE      profile to use (like --profile)
-  AUTHAPI_CONFIG_DIR   config directory (default $XDG_CONFIG_HOME/authapi or ~/.config/authapi)
-  NO_COLOR             disable colour
+  AUTHAPI_PROFILE         profile to use (like --profile; default "default")
+  AUTHAPI_CONFIG_DIR      config directory (default $XDG_CONFIG_HOME/authapi, or ~/.config/authapi)
+  XDG_CONFIG_HOME, HOME   where that default is
+  XDG_DATA_HOME           authapi local's state (default ~/.local/share/authapi/local)
+  XDG_CACHE_HOME          code caches (default ~/.cache/authapi; LOCALAPPDATA on Windows)
+  XDG_RUNTIME_DIR         the credentials agent's socket
+  AUTHAPI_STORE=file      allow a 0600 file for secrets (like --insecure-storage)
+  AUTHAPI_USERNAME        login: the username (like -u)
+  AUTHAPI_PASSWORD        login: the password (prefer --password-stdin)
+  AUTHAPI_MAX_ATTEMPTS    call, batch: attempts per request (AWS_MAX_ATTEMPTS too; default 3)
+  AUTHAPI_AGENT=0         no credentials agent
+  AUTHAPI_NO_CODE_CACHE=1 no V8 code cache
+  NO_COLOR, FORCE_COLOR, TERM   colour on stderr (also --no-color)
+  AWS_PROFILE, AWS_REGION, AWS_ACCESS_KEY_ID, …   configure --from-stack: your own AWS credentials (the AWS CLI's chain)
 
 ${EXIT_CODE_HELP}
 `;
@@ -34,11 +45,11 @@ ${EXIT_CODE_HELP}
 export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Promise<void>, only?: string): Command {
   const program = new Command('authapi')
     .description('Call APIs secured by AWS Cognito and IAM (SigV4) from the command line.')
-    .version(VERSION, '-V, --version', 'print the version');
+    .version(VERSION, '-V, --version', 'Print the version');
   addOptions(program, GLOBAL_OPTIONS);
   program
-    .helpOption('-h, --help', 'show help')
-    .helpCommand('help [command]', 'show help for a command')
+    .helpOption('-h, --help', 'Show help')
+    .helpCommand('help [command]', 'Show help for a command')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -53,13 +64,28 @@ export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Prom
     if (only !== undefined && spec.name !== only) continue;
     const cmd = program
       .command(spec.args ? `${spec.name} ${spec.args}` : spec.name)
-      .summary(spec.summary)
-      .description(spec.description ?? spec.summary);
+      .summary(capitalise(spec.summary))
+      .description(capitalise(spec.description ?? spec.summary));
     spec.define(cmd);
-    cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n\n${EXIT_CODE_HELP}\n`);
+    polishOptions(cmd);
+    cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n\n${exitCodesHelp(spec.exitCodes, spec.exitNote)}\n`);
     cmd.action(async (...args: unknown[]) => onRun(spec.name, args[args.length - 1] as Command));
   }
+  polishOptions(program);
   return program;
+}
+
+/** Help text starts with a capital, as gh's and the AWS CLI's do. */
+function capitalise(s: string): string {
+  return s.replace(/^[a-z]/, (c) => c.toUpperCase());
+}
+
+/** Option help, alike everywhere: capitalised, and a default shown as typed (30, not "30"). */
+function polishOptions(cmd: Command): void {
+  for (const o of cmd.options) {
+    o.description = capitalise(o.description);
+    if (typeof o.defaultValue === 'string' && o.defaultValueDescription === undefined) o.defaultValueDescription = o.defaultValue;
+  }
 }
 
 function oneLine(s: string): string {

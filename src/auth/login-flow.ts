@@ -31,7 +31,7 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
   // Load the Identity Pool client while the SRP exchange waits on the network.
   const identityApi: Promise<IdentityPoolApi> = deps.identityApi
     ? Promise.resolve(deps.identityApi)
-    : createIdentityPoolApi(profile, { signal: ctx.signal });
+    : createIdentityPoolApi(profile, { signal: ctx.signal, debug: (l) => io.debug(l) });
   identityApi.catch(() => {});
 
   // --password-stdin with a terminal for stdin: read the line there, unechoed, saying so.

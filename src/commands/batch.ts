@@ -56,6 +56,7 @@ export const batchCommand = defineCommand<BatchOptions>({
     'count of each outcome (2xx, 4xx, 5xx, throttled, network, not sent) and the rate; otherwise one summary line ' +
     'at the end when a line did not get a 2xx.\n\n' +
     EXIT_HELP,
+  exitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 130],
   examples: [
     'authapi batch --concurrency 16 --ordered < requests.ndjson > results.ndjson',
     `printf '%s\\n' '{"path":"no-auth"}' '{"id":"me","path":"require-auth"}' | authapi batch`,
@@ -68,7 +69,7 @@ export const batchCommand = defineCommand<BatchOptions>({
       .option('--ordered', 'write results in input order (default: as they complete)')
       .option('--include', 'add the status text and response headers to each result (as call -i shows them)')
       .option('--guest', 'use guest credentials for every line')
-      .option('--timeout <seconds>', 'per-attempt timeout', '30')
+      .option('--timeout <seconds>', 'give up on an attempt after this many seconds (0 = no timeout)', '30')
       .option('--retries <n>', 'retries per request (0 disables; default 2)')
       .option('--rate <n>', "start at most N requests per second (N/m: per minute), to stay inside the API key's usage plan");
   },

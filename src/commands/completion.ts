@@ -71,7 +71,7 @@ export function describeProgram(program: Command): ProgramInfo {
     options: visible(c),
     arg: c.name() === 'call' ? { kind: 'routes' } : c.name() === 'completion' ? { kind: 'words', words: [...SHELLS] } : { kind: 'none' },
   }));
-  commands.push({ name: 'help', summary: 'show help for a command', options: [], arg: { kind: 'commands' } });
+  commands.push({ name: 'help', summary: 'Show help for a command', options: [], arg: { kind: 'commands' } });
   return { globals: visible(program), commands };
 }
 
@@ -377,6 +377,7 @@ export const completionCommand = defineCommand<{ list?: List }>({
     'Print a completion script for bash, zsh or fish, generated from the options authapi itself parses. ' +
     'It completes commands (after global options too), options and their choices, profile names after --profile, ' +
     'files after -o and -d @, and the routes of the profile\'s API for `call` (from the template).',
+  exitCodes: [0, 1, 2],
   examples: [
     'authapi completion bash > ~/.local/share/bash-completion/completions/authapi',
     'source <(authapi completion bash)                        # or this, in ~/.bashrc',

@@ -130,16 +130,16 @@ describe('bash (real bash)', () => {
 describe('fish (real fish)', () => {
   it('commands after global options, options with descriptions unmangled, profiles, routes, files', (t) => {
     need('fish', t);
-    expect(fish('authapi --profile local ca')).toEqual(['call\tsend one signed request to the API (body to stdout, like curl)']);
-    expect(fish('authapi -p local cr')).toEqual(['credentials\tprint the temporary AWS credentials (env, json, or credential_process)']);
-    expect(fish('authapi --profile st')).toEqual(['staging\tprofile to use']);
+    expect(fish('authapi --profile local ca')).toEqual(['call\tSend one signed request to the API (body to stdout, like curl)']);
+    expect(fish('authapi -p local cr')).toEqual(['credentials\tPrint the temporary AWS credentials (env, json, or credential_process)']);
+    expect(fish('authapi --profile st')).toEqual(['staging\tProfile to use']);
     expect(fish('authapi --profile prod call ')).toEqual(['no-auth', 'require-auth']);
     expect(fish('authapi call --profile prod ')).toEqual(['no-auth', 'require-auth']);
-    expect(fish('authapi configure --from-s')).toEqual(["--from-stack\tread a deployed stack's outputs and API key value with your AWS credentials"]);
-    expect(fish('authapi credentials --format j')).toEqual(['json\toutput format']);
+    expect(fish('authapi configure --from-s')).toEqual(["--from-stack\tRead a deployed stack's outputs and API key value with your AWS credentials"]);
+    expect(fish('authapi credentials --format j')).toEqual(['json\tOutput format']);
     expect(fish('authapi call no-auth -d @bo')).toEqual(['@body.json']);
     expect(fish('authapi call no-auth -o bo')).toEqual(['body.json']);
-    expect(fish('authapi --insecure')).toEqual(['--insecure-storage\tallow a plaintext 0600 file for secrets when no OS keychain is usable']);
+    expect(fish('authapi --insecure')).toEqual(['--insecure-storage\tAllow a plaintext 0600 file for secrets when no OS keychain is usable']);
   });
 });
 
@@ -174,7 +174,7 @@ describe('zsh (real zsh in a terminal)', () => {
     await expectLine('authapi call no-auth -d @bo', 'authapi call no-auth -d @body.json');
     await expectLine('authapi call no-auth --uns', 'authapi call no-auth --unsigned');
     // A list with descriptions: the apostrophe survives.
-    const screen = await expectLine('authapi configure --from-', /read a deployed stack's outputs/);
-    expect(screen).toContain('read stack outputs JSON');
+    const screen = await expectLine('authapi configure --from-', /Read a deployed stack's outputs/);
+    expect(screen).toContain('Read stack outputs JSON');
   });
 });
