@@ -90,13 +90,12 @@ export interface BatchSettings {
 export async function batchSettings(opts: BatchOptions, env: NodeJS.ProcessEnv): Promise<BatchSettings> {
   const concurrency = Number(opts.concurrency ?? '8');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to 256`);
-  const timeout = Number(opts.timeout ?? '30');
-  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
+  const { timeoutMs } = await import('../http/timeout.js');
   const { resolveMaxAttempts } = await import('../http/retry.js');
   const maxAttempts = resolveMaxAttempts(opts.retries, env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
   const perSecond = opts.rate === undefined ? undefined : (await import('../batch/pace.js')).parseRate(opts.rate);
-  return { concurrency, timeoutMs: timeout * 1000, maxAttempts, perSecond };
+  return { concurrency, timeoutMs: timeoutMs(opts.timeout), maxAttempts, perSecond };
 }
 
 /** The highest exit code among the lines (an interrupt is not a line's outcome). */

@@ -107,12 +107,12 @@ async function prepare(ctx: Context, opts: CallOptions, apiKey: string): Promise
   if (opts.unsigned && opts.guest) throw new UsageError('--unsigned and --guest cannot be combined', 'an unsigned request has no identity, guest or not');
   const { headers, removed } = parseHeaderArgs(opts.header ?? [], !opts.unsigned);
   ctx.io.redactor.add(headers['x-api-key']);
-  const timeout = Number(opts.timeout ?? '30');
-  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
+  const { timeoutMs } = await import('../http/timeout.js');
+  const timeout = timeoutMs(opts.timeout);
   const maxAttempts = resolveMaxAttempts(opts.retries, ctx.env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
   const body = opts.data === undefined ? undefined : await readBody(ctx, opts.data);
-  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : apiKey, body, timeoutMs: timeout * 1000, maxAttempts };
+  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : apiKey, body, timeoutMs: timeout, maxAttempts };
 }
 
 export async function readBody(ctx: Context, data: string): Promise<Buffer> {
