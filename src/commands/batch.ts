@@ -67,7 +67,7 @@ export const batchCommand = defineCommand<BatchOptions>({
     cmd
       .option('--concurrency <n>', 'requests in flight at once (kept-alive connections)', '8')
       .option('--ordered', 'write results in input order (default: as they complete)')
-      .option('--include', 'add the status text and response headers to each result (as call -i shows them)')
+      .option('-i, --include', 'add the status text and response headers to each result (as call -i shows them)')
       .option('--guest', 'use guest credentials for every line')
       .option('--timeout <seconds>', 'give up on an attempt after this many seconds (0 = no timeout)', '30')
       .option('--retries <n>', 'retries per request (0 disables; default 2)')

@@ -286,6 +286,8 @@ describe('batch against a usage plan', () => {
     const [one] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(one).toMatchObject({ status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' } });
     expect(Object.keys(one).slice(0, 4)).toEqual(['id', 'status', 'statusText', 'headers']);
+    const short = await runBinary(['batch', '-i'], { env: strictEnv, input: '{"path":"no-auth"}\n' });
+    expect(JSON.parse(short.stdout)).toMatchObject({ status: 200, statusText: 'OK' });
   });
 
   it('in a real terminal the status line never shares a line with results printed there', async (t) => {
