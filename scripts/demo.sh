@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 # in the temp dir explicitly (and say so) — never silently.
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${AUTHAPI_DEMO_IN_KEYRING:-}" ] && [ "$(uname)" = Linux ]; then
   if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null; then
+    # dbus-daemon's warnings (e.g. "Failed to set fd limit") are not the demo's: a
+    # terminal shows them as they come, a log (stderr not a terminal) does not get them.
+    [ -t 2 ] || export AUTHAPI_QUIET_DBUS=1
     AUTHAPI_DEMO_IN_KEYRING=1 exec scripts/with-keyring.sh "$0" "$@"
   fi
   echo "demo: no Secret Service and no gnome-keyring here: the session is kept in a 0600 file inside the demo's temp dir (AUTHAPI_STORE=file)" >&2
@@ -20,7 +23,9 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/authapi-demo.XXXXXX")"
 export AUTHAPI_CONFIG_DIR="$work/config" XDG_DATA_HOME="$work/data" AUTHAPI_PROFILE=local
 authapi() { node bin/authapi.js "$@"; }
-step() { printf '\n\033[1m$ authapi %s\033[0m\n' "$*" >&2; }
+# Bold command lines only for a terminal that wants colour; a log gets plain text.
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ authapi %s%s\n' "$bold" "$*" "$plain" >&2; }
 
 cleanup() {
   [ -n "${local_pid:-}" ] && kill -TERM "$local_pid" 2>/dev/null && wait "$local_pid" 2>/dev/null || true

@@ -34,8 +34,11 @@ if [ -z "${AUTHAPI_IN_KEYRING_SESSION:-}" ]; then
   # A private keyring directory: never touch the user's real login keyring.
   keyring_home="$(mktemp -d "${TMPDIR:-/tmp}/authapi-keyring.XXXXXX")"
   trap 'rm -rf "$keyring_home"' EXIT INT TERM
+  # AUTHAPI_QUIET_DBUS=1: the daemon's own warnings are not shown (the demo into a log).
+  daemon=""
+  [ "${AUTHAPI_QUIET_DBUS:-}" = 1 ] && daemon="--dbus-daemon=$(cd "$(dirname "$0")" && pwd)/quiet-dbus-daemon.sh"
   AUTHAPI_IN_KEYRING_SESSION=1 AUTHAPI_KEYRING_HOME="$keyring_home" AUTHAPI_KEYRING_PASSWORD="$password" \
-    dbus-run-session -- "$0" "$@"
+    dbus-run-session ${daemon:+"$daemon"} -- "$0" "$@"
   exit $?
 fi
 

@@ -1,65 +1,18 @@
 // Builds the commander program from the command list and runs it. This is the ONE
 // place that turns errors into exit codes and user-facing error lines.
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
-import { GLOBAL_OPTIONS } from './commands/global-options.js';
 import { COMMAND_NAMES, commandOf as invokedCommand, firstWordAt } from './commands/command-word.js';
-import { addOptions } from './commands/spec.js';
 import type { ContextOptions } from './context.js';
-import { EXIT_CODE_HELP, ExitCode, type ExitCodeValue } from './errors.js';
+import { ExitCode, type ExitCodeValue } from './errors.js';
+import { buildProgram as buildProgramOf } from './program.js';
 import { reportError, runSpec, type GlobalOptions } from './run-spec.js';
 import { runAsProcess, systemIO, type IO } from './io.js';
-import { VERSION } from './version.js';
+import type { Command } from 'commander';
 
-const MAIN_EXAMPLES = `
-Examples:
-  $ authapi local &                                  # start the embedded local stack (writes the "local" profile)
-  $ authapi login --profile local -u demouser        # sign in with SRP; secrets go to the OS keychain
-  $ authapi call no-auth --profile local             # guest route: API key only
-  $ authapi call require-auth --profile local        # API key + SigV4 with your credentials
-  $ authapi configure --from-outputs outputs.json --api-key KEY   # a deployed stack
-
-Environment:
-  AUTHAPI_PROFILE      profile to use (like --profile)
-  AUTHAPI_CONFIG_DIR   config directory (default $XDG_CONFIG_HOME/authapi or ~/.config/authapi)
-  NO_COLOR             disable colour
-
-${EXIT_CODE_HELP}
-`;
-
-/**
- * Builds the program. With `only`, just that command is registered: a `call` in a
- * shell loop should not pay for defining every other command's options.
- */
+/** The program of every command (what `authapi` parses with). */
 export function buildProgram(io: IO, onRun: (name: string, cmd: Command) => Promise<void>, only?: string): Command {
-  const program = new Command('authapi')
-    .description('Call APIs secured by AWS Cognito and IAM (SigV4) from the command line.')
-    .version(VERSION, '-V, --version', 'print the version');
-  addOptions(program, GLOBAL_OPTIONS);
-  program
-    .helpOption('-h, --help', 'show help')
-    .helpCommand('help [command]', 'show help for a command')
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.out(s),
-      writeErr: (s) => io.stderr.write(s),
-      // Errors are printed by runCli, as one line in our format.
-      outputError: () => {},
-    })
-    .addHelpText('after', MAIN_EXAMPLES);
-
-  for (const spec of COMMANDS) {
-    if (only !== undefined && spec.name !== only) continue;
-    const cmd = program
-      .command(spec.args ? `${spec.name} ${spec.args}` : spec.name)
-      .summary(spec.summary)
-      .description(spec.description ?? spec.summary);
-    spec.define(cmd);
-    cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n\n${EXIT_CODE_HELP}\n`);
-    cmd.action(async (...args: unknown[]) => onRun(spec.name, args[args.length - 1] as Command));
-  }
-  return program;
+  return buildProgramOf(COMMANDS, io, onRun, only);
 }
 
 function oneLine(s: string): string {

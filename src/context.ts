@@ -70,7 +70,7 @@ export function createContext(opts: ContextOptions = {}): Context {
     },
     async profile() {
       const data = await ctx.readConfig();
-      const p = getProfile(data, profileName, path);
+      const p = getProfile(data, profileName, path, opts.profile || !env.AUTHAPI_PROFILE ? undefined : 'AUTHAPI_PROFILE');
       io.redactor.add(p.apiKey, p.clientSecret, p.admin?.secretAccessKey);
       return p;
     },

@@ -90,7 +90,19 @@ export class SilentExit extends Error {
   }
 }
 
+/**
+ * Ctrl-C at a prompt: @inquirer/prompts reads the key itself (the terminal is in raw
+ * mode, so no SIGINT comes) and rejects with ExitPromptError, or AbortPromptError when
+ * our signal aborted it. Either is the user interrupting, never a bug.
+ */
+export function interruptOf(err: unknown): InterruptedError | undefined {
+  if (err instanceof InterruptedError) return err;
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError' ? new InterruptedError() : undefined;
+}
+
 export function exitCodeFor(err: unknown): ExitCodeValue {
+  if (interruptOf(err)) return ExitCode.INTERRUPTED;
   if (err instanceof UserError || err instanceof SilentExit) return err.exitCode;
   return ExitCode.UNEXPECTED;
 }
@@ -101,4 +113,22 @@ export const EXIT_CODE_HELP = `Exit codes:
   1  unexpected error (a bug)     5  HTTP 5xx from the API
   2  bad usage, input or config   6  network error or timeout
   3  authentication needed/failed 7  throttled or over quota after retries
-  130 interrupted`;
+  130 interrupted (Ctrl-C or SIGTERM); \`authapi local\`, which runs until stopped, exits 0 after a clean stop`;
+
+const MEANINGS: Record<number, string> = {
+  0: 'success',
+  1: 'unexpected error (a bug)',
+  2: 'bad usage, input or config',
+  3: 'authentication needed or failed',
+  4: 'HTTP 4xx from the API',
+  5: 'HTTP 5xx from the API',
+  6: 'network error or timeout',
+  7: 'throttled or over quota after retries',
+  130: 'interrupted (Ctrl-C or SIGTERM)',
+};
+
+/** The exit codes one command can return, for its --help (the whole table is in the main help). */
+export function exitCodesHelp(codes: readonly number[], note?: string): string {
+  const lines = codes.map((c) => `  ${String(c).padEnd(4)}${MEANINGS[c] ?? ''}`);
+  return `Exit codes:\n${lines.join('\n')}${note ? `\n  ${note}` : ''}`;
+}

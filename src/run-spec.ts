@@ -3,7 +3,7 @@
 // build the context and report errors exactly alike.
 import type { CommandSpec } from './commands/spec.js';
 import { createContext, type ContextOptions } from './context.js';
-import { SilentExit, UserError, exitCodeFor, type ExitCodeValue } from './errors.js';
+import { SilentExit, UsageError, UserError, exitCodeFor, interruptOf, type ExitCodeValue } from './errors.js';
 import type { IO } from './io.js';
 
 /** The program-wide options, as commander's optsWithGlobals() has them. */
@@ -19,6 +19,7 @@ export async function runSpec<Opts>(
   spec: CommandSpec<Opts>, io: IO, globals: GlobalOptions, cmdOpts: Opts, args: string[], opts: ContextOptions,
 ): Promise<void> {
   if (globals.color === false) io.color = false;
+  if (globals.profile === '') throw new UsageError('--profile needs a profile name', 'list them with `authapi configure --list`');
   const ctx = createContext({
     ...opts,
     io,
@@ -32,6 +33,7 @@ export async function runSpec<Opts>(
 /** One line on stderr for what went wrong (a stack only with --verbose), and the exit code. */
 export function reportError(err: unknown, io: IO, verbose: boolean): ExitCodeValue {
   if (err instanceof SilentExit) return err.exitCode;
+  err = interruptOf(err) ?? err;
   if (err instanceof UserError) {
     const line = err.hint ? `authapi: ${err.message} — ${err.hint}` : `authapi: ${err.message}`;
     io.stderr.write(io.redactor.redact(line) + '\n');
@@ -45,7 +47,8 @@ export function reportError(err: unknown, io: IO, verbose: boolean): ExitCodeVal
   return exitCodeFor(err);
 }
 
+/** What caused a user's error, in one line: a stack trace is for bugs only. */
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.stack ?? cause.message;
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}${(cause as NodeJS.ErrnoException).code ? ` (${(cause as NodeJS.ErrnoException).code})` : ''}`;
   return String(cause);
 }

@@ -38,6 +38,8 @@ export interface IdentityApiOptions {
   /** An existing client (its endpoint and region are then the caller's business). */
   client?: CognitoIdentityClientLike;
   signal?: AbortSignal;
+  /** --verbose: a line for each call and its outcome (as the User Pool calls get). */
+  debug?: (line: string) => void;
 }
 
 /** Builds the SDK-backed API for a profile: region from the identity pool id, endpoint from the profile. */
@@ -54,11 +56,19 @@ export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiO
     credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
     maxAttempts: 3,
   });
+  const where = profile.endpoints?.cognitoIdentity ?? `https://cognito-identity.${regionOfPool(profile.identityPoolId)}.amazonaws.com`;
   const send = async <T>(command: unknown): Promise<T> => {
+    const target = `AWSCognitoIdentityService.${(command as object).constructor.name.replace(/Command$/, '')}`;
+    const started = process.uptime();
+    opts.debug?.(`POST ${where}/ ${target}`);
     try {
-      return (await client.send(command, { abortSignal: opts.signal })) as T;
+      const out = (await client.send(command, { abortSignal: opts.signal })) as T;
+      opts.debug?.(`← ${(out as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 200} ${target} in ${Math.round((process.uptime() - started) * 1000)} ms`);
+      return out;
     } catch (err) {
-      throw fromSdkError(err, opts.signal);
+      const mapped = fromSdkError(err, opts.signal);
+      opts.debug?.(`← ${(err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 'failed'} ${target}: ${(mapped as Error).message ?? String(mapped)}`);
+      throw mapped;
     }
   };
   return {

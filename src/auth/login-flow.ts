@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { LoginOptions } from './login-options.js';
 import { createIdentityPoolApi, type IdentityPoolApi } from './identity.js';
-import { lineReader, promptChoice, promptSecret, promptText } from './login-input.js';
+import { hiddenLineReader, lineReader, promptChoice, promptSecret, promptText } from './login-input.js';
 import { completeLogin } from './login-complete.js';
 import type { SessionDeps } from './session-deps.js';
 import { srpLogin, type LoginPrompts, type MfaChallenge } from './srp-login.js';
@@ -33,10 +33,13 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
   // Load the Identity Pool client while the SRP exchange waits on the network.
   const identityApi: Promise<IdentityPoolApi> = deps.identityApi
     ? Promise.resolve(deps.identityApi)
-    : createIdentityPoolApi(profile, { signal: ctx.signal });
+    : createIdentityPoolApi(profile, { signal: ctx.signal, debug: (l) => io.debug(l) });
   identityApi.catch(() => {});
 
-  const readLine = opts.passwordStdin || opts.newPasswordStdin ? lineReader(io.stdin) : undefined;
+  // --password-stdin with a terminal for stdin: read the line there, unechoed, saying so.
+  const readLine = opts.passwordStdin || opts.newPasswordStdin
+    ? (io.stdinIsTTY ? hiddenLineReader(io, opts.passwordStdin ? ['password', 'new password'] : ['new password']) : lineReader(io.stdin))
+    : undefined;
 
   let username = opts.username ?? env.AUTHAPI_USERNAME;
   if (!username) {
@@ -58,11 +61,13 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
   }
   io.redactor.add(password);
 
+  const attributes: Record<string, string> = {};
   const prompts: LoginPrompts = {
     mfaAttempts: opts.mfaCode !== undefined || !io.canPrompt() ? 1 : 3,
-    async newPassword({ requiredAttributes }) {
-      const attributes: Record<string, string> = {};
+    newPasswordAttempts: opts.newPasswordStdin || !io.canPrompt() ? 1 : 3,
+    async newPassword({ requiredAttributes, attempt, refused }) {
       for (const name of requiredAttributes) {
+        if (attributes[name] !== undefined) continue; // asked on an earlier attempt
         const given = opts.attributes[name];
         if (given !== undefined) attributes[name] = given;
         else if (io.canPrompt()) attributes[name] = await promptText(io, `Value for required attribute ${name}`);
@@ -78,7 +83,8 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
         throw new UsageError('this account must set a new password and there is no terminal to ask',
           'pipe it as the next line of stdin with --new-password-stdin');
       }
-      io.info('authapi: this account must choose a new password.');
+      if (attempt === 1) io.info('authapi: this account must choose a new password.');
+      else io.warn(`the pool refused that password (${(refused ?? 'it does not meet the password policy').replace(/^Password did not conform with policy: /, '')}); choose another (try ${attempt} of 3)`);
       for (let i = 0; i < 3; i++) {
         const first = await promptSecret(io, 'New password');
         const second = await promptSecret(io, 'Repeat the new password');

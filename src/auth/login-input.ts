@@ -51,7 +51,8 @@ export function lineReader(stdin: Readable): () => Promise<string | undefined> {
 /** A hidden prompt on stderr; Ctrl-C comes back as an InterruptedError-like rejection. */
 export async function promptSecret(io: IO, message: string): Promise<string> {
   const { password } = await loadModule<Prompts>('@inquirer/prompts');
-  return password({ message, mask: true }, { input: io.stdin, output: io.stderr });
+  // No mask: nothing per character (a * each would tell the length), as sudo and ssh do.
+  return password({ message, mask: false }, { input: io.stdin, output: io.stderr });
 }
 
 export async function promptText(io: IO, message: string): Promise<string> {
@@ -62,4 +63,51 @@ export async function promptText(io: IO, message: string): Promise<string> {
 export async function promptChoice<T extends string>(io: IO, message: string, choices: { value: T; name: string }[]): Promise<T> {
   const { select } = await loadModule<Prompts>('@inquirer/prompts');
   return select<T>({ message, choices }, { input: io.stdin, output: io.stderr });
+}
+
+/**
+ * `--password-stdin` when stdin is a terminal: a person is typing, so say what is read
+ * (stderr) and read each line with echo off, as `docker login --password-stdin` does
+ * not and should. `names` label the lines in order (password, new password).
+ */
+export function hiddenLineReader(io: IO, names: string[]): () => Promise<string | undefined> {
+  let n = 0;
+  return async () => {
+    const name = names[Math.min(n++, names.length - 1)]!;
+    io.stderr.write(`authapi: --password-stdin: type the ${name} here (it is not shown), then Enter: `);
+    try {
+      return await readHiddenLine(io.stdin as NodeJS.ReadStream);
+    } finally {
+      io.stderr.write('\n');
+    }
+  };
+}
+
+/** One line from a terminal in raw mode (no echo): Backspace edits, Ctrl-C interrupts, Ctrl-D on nothing is end of input. */
+function readHiddenLine(tty: NodeJS.ReadStream): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let line = '';
+    const wasRaw = tty.isRaw;
+    tty.setRawMode?.(true);
+    const done = (fn: () => void) => {
+      tty.off('data', onData);
+      tty.setRawMode?.(wasRaw ?? false);
+      tty.pause();
+      fn();
+    };
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(() => resolve(line));
+        if (ch === '\u0003') return done(() => reject(Object.assign(new Error('interrupted'), { name: 'ExitPromptError' })));
+        if (ch === '\u0004') {
+          if (line === '') return done(() => resolve(undefined));
+          continue;
+        }
+        if (ch === '\u007f' || ch === '\b') line = [...line].slice(0, -1).join('');
+        else if (ch >= ' ') line += ch;
+      }
+    };
+    tty.on('data', onData);
+    tty.resume();
+  });
 }

@@ -18,8 +18,13 @@ export type MfaChallenge = 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA';
 
 /** How the login gets what only the person knows, beyond the password. */
 export interface LoginPrompts {
-  /** NEW_PASSWORD_REQUIRED: the new password, plus values for attributes the pool requires. */
-  newPassword(info: { requiredAttributes: string[] }): Promise<{ password: string; attributes?: Record<string, string> }>;
+  /**
+   * NEW_PASSWORD_REQUIRED: the new password, plus values for attributes the pool requires.
+   * `refused` is the pool's reason when the previous one broke its password policy.
+   */
+  newPassword(info: { requiredAttributes: string[]; attempt: number; refused?: string }): Promise<{ password: string; attributes?: Record<string, string> }>;
+  /** How many new passwords to try when the pool's policy refuses one (1 when it came from stdin). */
+  newPasswordAttempts?: number;
   /** An MFA code; `attempt` counts from 1 (a wrong code does not use up the challenge). */
   mfaCode(info: { challenge: MfaChallenge; destination?: string; attempt: number }): Promise<string>;
   /** How many wrong codes to accept before giving up (1 when the code came from a flag). */
@@ -125,11 +130,24 @@ async function answerChallenge(
   switch (step.name) {
     case 'NEW_PASSWORD_REQUIRED': {
       const required = parseJsonList(step.parameters.requiredAttributes).map((a) => a.replace(/^userAttributes\./, ''));
-      const answer = await p.prompts.newPassword({ requiredAttributes: required });
-      p.secret?.(answer.password);
-      const responses: Record<string, string> = { NEW_PASSWORD: answer.password };
-      for (const [name, value] of Object.entries(answer.attributes ?? {})) responses[`userAttributes.${name}`] = value;
-      return respond(responses);
+      let refused: string | undefined;
+      for (let attempt = 1; ; attempt++) {
+        const answer = await p.prompts.newPassword({ requiredAttributes: required, attempt, refused });
+        p.secret?.(answer.password);
+        const responses: Record<string, string> = { NEW_PASSWORD: answer.password };
+        for (const [name, value] of Object.entries(answer.attributes ?? {})) responses[`userAttributes.${name}`] = value;
+        try {
+          return await respond(responses);
+        } catch (err) {
+          // A password the policy refuses does not spend the session: ask again rather
+          // than end the login (and make the person type the temporary password anew).
+          if (err instanceof AwsServiceError && err.type === 'InvalidPasswordException' && attempt < (p.prompts.newPasswordAttempts ?? 1)) {
+            refused = err.message;
+            continue;
+          }
+          throw err;
+        }
+      }
     }
     case 'SOFTWARE_TOKEN_MFA':
     case 'SMS_MFA': {

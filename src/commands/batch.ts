@@ -56,6 +56,7 @@ export const batchCommand = defineCommand<BatchOptions>({
     'count of each outcome (2xx, 4xx, 5xx, throttled, network, not sent) and the rate; otherwise one summary line ' +
     'at the end when a line did not get a 2xx.\n\n' +
     EXIT_HELP,
+  exitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 130],
   examples: [
     'authapi batch --concurrency 16 --ordered < requests.ndjson > results.ndjson',
     `printf '%s\\n' '{"path":"no-auth"}' '{"id":"me","path":"require-auth"}' | authapi batch`,
@@ -66,9 +67,9 @@ export const batchCommand = defineCommand<BatchOptions>({
     cmd
       .option('--concurrency <n>', 'requests in flight at once (kept-alive connections)', '8')
       .option('--ordered', 'write results in input order (default: as they complete)')
-      .option('--include', 'add the status text and response headers to each result (as call -i shows them)')
+      .option('-i, --include', 'add the status text and response headers to each result (as call -i shows them)')
       .option('--guest', 'use guest credentials for every line')
-      .option('--timeout <seconds>', 'per-attempt timeout', '30')
+      .option('--timeout <seconds>', 'give up on an attempt after this many seconds (0 = no timeout)', '30')
       .option('--retries <n>', 'retries per request (0 disables; default 2)')
       .option('--rate <n>', "start at most N requests per second (N/m: per minute), to stay inside the API key's usage plan");
   },
@@ -89,13 +90,12 @@ export interface BatchSettings {
 export async function batchSettings(opts: BatchOptions, env: NodeJS.ProcessEnv): Promise<BatchSettings> {
   const concurrency = Number(opts.concurrency ?? '8');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to 256`);
-  const timeout = Number(opts.timeout ?? '30');
-  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
+  const { timeoutMs } = await import('../http/timeout.js');
   const { resolveMaxAttempts } = await import('../http/retry.js');
   const maxAttempts = resolveMaxAttempts(opts.retries, env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
   const perSecond = opts.rate === undefined ? undefined : (await import('../batch/pace.js')).parseRate(opts.rate);
-  return { concurrency, timeoutMs: timeout * 1000, maxAttempts, perSecond };
+  return { concurrency, timeoutMs: timeoutMs(opts.timeout), maxAttempts, perSecond };
 }
 
 /** The highest exit code among the lines (an interrupt is not a line's outcome). */

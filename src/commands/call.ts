@@ -39,7 +39,7 @@ export const CALL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--query <k=v>', description: 'query parameter, literal text (repeatable; adds to any ?query in TARGET)', repeatable: true },
   { flags: '-i, --include', description: 'print the status line and response headers to stderr' },
   { flags: '--guest', description: 'use guest (unauthenticated) credentials even when logged in' },
-  { flags: '--timeout <seconds>', description: 'give up on an attempt after this many seconds', default: '30' },
+  { flags: '--timeout <seconds>', description: 'give up on an attempt after this many seconds (0 = no timeout)', default: '30' },
   { flags: '--retries <n>', description: 'retries after the first attempt (0 disables; default 2)' },
   { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout (- is stdout)' },
   { flags: '--dry-run', description: 'print the request exactly as it would be sent (secrets masked) to stdout and send nothing' },
@@ -66,6 +66,7 @@ export const callCommand = defineCommand<CallOptions>({
     'exponential backoff with full jitter (max 20 s), Retry-After honoured; 429 Limit Exceeded (quota) never. ' +
     'Default 2 retries (AUTHAPI_MAX_ATTEMPTS or AWS_MAX_ATTEMPTS set the number of attempts). ' +
     'A "Signature expired" answer caused by a wrong local clock is corrected once from the server\'s Date and remembered per profile.',
+  exitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 130],
   examples: [
     'authapi call no-auth',
     'authapi call require-auth -i                       # status line and headers on stderr',
@@ -79,8 +80,12 @@ export const callCommand = defineCommand<CallOptions>({
   define(cmd: Command) {
     addOptions(cmd, CALL_OPTIONS);
   },
-  run(ctx, opts, args) {
-    return runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials, signWithAgent: sessionSignWithAgent });
+  async run(ctx, opts, args) {
+    try {
+      await runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials, signWithAgent: sessionSignWithAgent });
+    } catch (err) {
+      throw await withLocalHint(ctx, err);
+    }
   },
 });
 
@@ -102,12 +107,12 @@ async function prepare(ctx: Context, opts: CallOptions, apiKey: string): Promise
   if (opts.unsigned && opts.guest) throw new UsageError('--unsigned and --guest cannot be combined', 'an unsigned request has no identity, guest or not');
   const { headers, removed } = parseHeaderArgs(opts.header ?? [], !opts.unsigned);
   ctx.io.redactor.add(headers['x-api-key']);
-  const timeout = Number(opts.timeout ?? '30');
-  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: expected seconds (0 for none)`);
+  const { timeoutMs } = await import('../http/timeout.js');
+  const timeout = timeoutMs(opts.timeout);
   const maxAttempts = resolveMaxAttempts(opts.retries, ctx.env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
   const body = opts.data === undefined ? undefined : await readBody(ctx, opts.data);
-  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : apiKey, body, timeoutMs: timeout * 1000, maxAttempts };
+  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : apiKey, body, timeoutMs: timeout, maxAttempts };
 }
 
 export async function readBody(ctx: Context, data: string): Promise<Buffer> {
@@ -150,7 +155,8 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const sign = async (now: number) => {
     const request = { method: p.method, target: t, headers: p.headers, body: p.body, apiKey: p.apiKey, region: profile.region };
     const signed = signer ? await signer.sign({ ...request, now }) : (await import('../http/sign.js')).unsignedRequest(request);
-    if (ctx.verbose) for (const line of describeRequest(signed).trimEnd().split('\n')) ctx.io.debug(`  ${line}`);
+    // With --dry-run the request is printed once, on stdout.
+    if (ctx.verbose && !opts.dryRun) for (const line of describeRequest(signed).trimEnd().split('\n')) ctx.io.debug(`  ${line}`);
     return signed;
   };
 
@@ -230,4 +236,23 @@ function outputError(file: string, err: NodeJS.ErrnoException, status: number): 
   if (err.code === 'EACCES' || err.code === 'EPERM') return new UsageError(`-o ${file}: permission denied`, hint);
   if (err.code === 'EISDIR') return new UsageError(`-o ${file}: is a directory`, hint);
   return new UsageError(`-o ${file}: cannot write the response (${err.code ?? err.message})`, hint);
+}
+
+/**
+ * A connection refused by a profile that `authapi local` wrote (its endpoints are
+ * http://127.0.0.1…): most likely the emulator is not running, so say that.
+ */
+async function withLocalHint(ctx: Context, err: unknown): Promise<unknown> {
+  const e = err as UserError & { code?: string; cause?: { code?: string } };
+  if (!(err instanceof Error) || e.exitCode !== 6) return err;
+  const refused = e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED' || /ECONNREFUSED|connection refused/.test(e.message);
+  if (!refused) return err;
+  const profile = (await ctx.readConfig().catch(() => undefined))?.profiles[ctx.profileName] as { endpoints?: { cognitoIdp?: string } } | undefined;
+  const idp = profile?.endpoints?.cognitoIdp;
+  if (!idp || !/^http:\/\/(127\.|localhost|\[::1\])/.test(idp)) return err;
+  // The emulator serves every endpoint on one port: a refusal from another address is
+  // a different problem (a profile edited by hand), not a stopped emulator.
+  if (!e.message.includes(new URL(idp).host)) return err;
+  const { NetworkError } = await import('../errors.js');
+  return new NetworkError(e.message, `is \`authapi local\` running? This profile points at the local stack (${new URL(idp).host})`, { cause: err });
 }

@@ -1,100 +1,136 @@
 // `authapi completion bash|zsh|fish`: shell completion scripts generated from the
-// command list itself (names, options, choices), so they cannot drift from the CLI.
-import { Command, type Option } from 'commander';
+// commander program the CLI parses with (src/cli.ts buildProgram): its commands,
+// options, value names and choices, so a script cannot drift from the parser. Words
+// that depend on the machine come from the binary when a TAB is pressed, through the
+// hidden `authapi completion --list profiles|routes`: profile names after --profile,
+// and the routes of the profile's API (from the template) for `call`.
+import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import type { CommandSpec } from './spec.js';
-import { defineCommand } from './spec.js';
+import { defineCommand, type CommandSpec } from './spec.js';
 
-const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
+const LISTS = ['profiles', 'routes'] as const;
+type List = (typeof LISTS)[number];
 
-interface OptInfo {
+/** What an option's value is, for completion. */
+type ValueKind = 'none' | 'profile' | 'file' | 'dir' | 'data' | 'choices' | 'text';
+
+export interface OptInfo {
   short?: string;
   long?: string;
-  takesValue: boolean;
+  kind: ValueKind;
   choices?: string[];
+  /** May be given more than once (-H, --query, --user …). */
+  repeatable: boolean;
   description: string;
 }
-interface CmdInfo {
+
+export interface CmdInfo {
   name: string;
   summary: string;
   options: OptInfo[];
-  /** Words offered for the positional argument. */
-  args: string[];
+  /** How the first positional argument completes. */
+  arg: { kind: 'none' } | { kind: 'words'; words: string[] } | { kind: 'routes' } | { kind: 'commands' };
 }
 
-const GLOBAL: OptInfo[] = [
-  { short: '-p', long: '--profile', takesValue: true, description: 'profile to use' },
-  { short: '-v', long: '--verbose', takesValue: false, description: 'trace requests on stderr' },
-  { long: '--no-color', takesValue: false, description: 'no ANSI colours' },
-  { short: '-h', long: '--help', takesValue: false, description: 'show help' },
-  { short: '-V', long: '--version', takesValue: false, description: 'print the version' },
-];
+export interface ProgramInfo {
+  globals: OptInfo[];
+  commands: CmdInfo[];
+}
 
-/** Words that complete a command's positional argument. */
-const ARG_WORDS: Record<string, string[]> = {
-  completion: [...SHELLS],
-  help: [],
-};
+function optInfo(o: Option): OptInfo {
+  const value = /<([^>]+)>|\[([^\]]+)\]/.exec(o.flags);
+  const name = value?.[1] ?? value?.[2];
+  let kind: ValueKind = 'none';
+  if (o.argChoices?.length) kind = 'choices';
+  else if (o.long === '--profile') kind = 'profile';
+  else if (name === 'file') kind = 'file';
+  else if (name === 'dir') kind = 'dir';
+  else if (name === 'data') kind = 'data';
+  else if (name !== undefined) kind = 'text';
+  return {
+    short: o.short,
+    long: o.long,
+    kind,
+    choices: o.argChoices,
+    // A repeatable option has a collecting parser (choices get a checking one).
+    repeatable: typeof o.parseArg === 'function' && !o.argChoices,
+    // One line, no trailing detail in parentheses: what a completion menu has room for.
+    description: o.description.replace(/\s*\(.*$/, '').trim() || o.description,
+  };
+}
 
-/** Options whose value is a file name. */
-const FILE_OPTIONS = ['--output', '--from-outputs', '--data'];
-
-/** `extraArgs`: words read at run time, e.g. `call`'s routes from the template. */
-export function describeCommands(specs: CommandSpec<unknown>[], extraArgs: Record<string, string[]> = {}): CmdInfo[] {
-  const out: CmdInfo[] = specs.map((spec) => {
-    const cmd = new Command(spec.name);
-    spec.define(cmd);
-    const options = (cmd.options as Option[]).map((o) => ({
-      short: o.short,
-      long: o.long,
-      takesValue: o.required || o.optional,
-      choices: o.argChoices,
-      description: o.description,
-    }));
-    return { name: spec.name, summary: spec.summary, options, args: extraArgs[spec.name] ?? ARG_WORDS[spec.name] ?? [] };
-  });
-  out.push({ name: 'help', summary: 'show help for a command', options: [], args: specs.map((s) => s.name) });
-  return out;
+/** The program as completion needs it, read from the commander objects themselves. */
+export function describeProgram(program: Command): ProgramInfo {
+  const visible = (c: Command) => c.createHelp().visibleOptions(c).map(optInfo);
+  const commands: CmdInfo[] = program.commands.map((c) => ({
+    name: c.name(),
+    summary: c.summary() || c.description(),
+    options: visible(c),
+    arg: c.name() === 'call' ? { kind: 'routes' } : c.name() === 'completion' ? { kind: 'words', words: [...SHELLS] } : { kind: 'none' },
+  }));
+  commands.push({ name: 'help', summary: 'Show help for a command', options: [], arg: { kind: 'commands' } });
+  return { globals: visible(program), commands };
 }
 
 const flags = (o: OptInfo) => [o.short, o.long].filter((f): f is string => Boolean(f));
+const takesValue = (o: OptInfo) => o.kind !== 'none';
+const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function bashScript(cmds: CmdInfo[]): string {
-  const valueOpts = [...GLOBAL, ...cmds.flatMap((c) => c.options)].filter((o) => o.takesValue).flatMap(flags);
-  const cases = cmds
-    .map((c) => {
-      const opts = c.options.flatMap(flags).join(' ');
-      return `    ${c.name}) opts="${opts}"; args="${c.args.join(' ')}" ;;`;
-    })
+export function bashScript(p: ProgramInfo): string {
+  const all = [...p.globals, ...p.commands.flatMap((c) => c.options)];
+  const valueOpts = [...new Set(all.filter(takesValue).flatMap(flags))];
+  const ofKind = (k: ValueKind) => [...new Set(all.filter((o) => o.kind === k).flatMap(flags))].join('|');
+  const choiceCases = [...new Map(all.filter((o) => o.kind === 'choices').map((o) => [flags(o).join('|'), o.choices!])).entries()]
+    .map(([f, words]) => `    ${f}) COMPREPLY=( $(compgen -W ${sq(words.join(' '))} -- "$cur") ); return ;;`)
     .join('\n');
-  const choiceCases = cmds
-    .flatMap((c) => c.options.filter((o) => o.choices?.length).map((o) => `    ${flags(o).join('|')}) COMPREPLY=( $(compgen -W "${o.choices!.join(' ')}" -- "$cur") ); return ;;`))
-    .filter((v, i, a) => a.indexOf(v) === i)
+  const cases = p.commands
+    .map((c) => {
+      const args =
+        c.arg.kind === 'words' ? sq(c.arg.words.join(' ')) :
+        c.arg.kind === 'commands' ? sq(p.commands.map((x) => x.name).join(' ')) :
+        c.arg.kind === 'routes' ? '"$(command authapi completion --list routes "${profile[@]}" 2>/dev/null)"' : '""';
+      return `    ${c.name}) opts=${sq(c.options.flatMap(flags).join(' '))}; args=${args} ;;`;
+    })
     .join('\n');
   return `# bash completion for authapi (generated by \`authapi completion bash\`)
 # Install: authapi completion bash > ~/.local/share/bash-completion/completions/authapi
 #      or: source <(authapi completion bash)   # in ~/.bashrc
 _authapi() {
-  local cur prev cmd i opts args
+  local cur prev cmd i w opts args
+  local -a profile=()
   COMPREPLY=()
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev=""
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  local commands="${cmds.map((c) => c.name).join(' ')}"
-  local global="${GLOBAL.flatMap(flags).join(' ')}"
-  local valueopts=" ${[...new Set(valueOpts)].join(' ')} "
+  # bash splits --opt=value at "=" (COMP_WORDBREAKS): the option is the word before it.
+  if [[ "$prev" == "=" && COMP_CWORD -gt 1 ]]; then prev="\${COMP_WORDS[COMP_CWORD-2]}"; fi
+  [[ "$cur" == "=" ]] && cur=""
+  local commands=${sq(p.commands.map((c) => c.name).join(' '))}
+  local global=${sq(p.globals.flatMap(flags).join(' '))}
+  local valueopts=${sq(` ${valueOpts.join(' ')} `)}
+  # The command is the first word that is not an option or an option's value,
+  # wherever the global options are; --profile is remembered for the route list.
   cmd=""
   for (( i=1; i<COMP_CWORD; i++ )); do
-    case "\${COMP_WORDS[i]}" in
-      -*) [[ "$valueopts" == *" \${COMP_WORDS[i]} "* ]] && (( i++ )) ;;
-      *) cmd="\${COMP_WORDS[i]}"; break ;;
+    w="\${COMP_WORDS[i]}"
+    case "$w" in
+      -*)
+        if [[ "$valueopts" == *" $w "* ]]; then
+          (( i++ ))
+          [[ "\${COMP_WORDS[i]}" == "=" ]] && (( i++ ))
+          [[ "$w" == -p || "$w" == --profile ]] && profile=(--profile "\${COMP_WORDS[i]}")
+        fi ;;
+      *) [[ -z "$cmd" ]] && cmd="$w" ;;
     esac
   done
   case "$prev" in
-    -p|--profile) COMPREPLY=( $(compgen -W "$(command authapi configure --list 2>/dev/null)" -- "$cur") ); return ;;
-    ${FILE_OPTIONS.join('|')}|-o|-d) COMPREPLY=( $(compgen -f -- "\${cur#@}") ); [[ "$cur" == @* ]] && COMPREPLY=( "\${COMPREPLY[@]/#/@}" ); return ;;
+    ${ofKind('profile')}) COMPREPLY=( $(compgen -W "$(command authapi completion --list profiles 2>/dev/null)" -- "$cur") ); return ;;
+    ${ofKind('file')}) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+    ${ofKind('dir')}) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -d -- "$cur") ); return ;;
+    ${ofKind('data')}) [[ "$cur" == @* ]] && COMPREPLY=( $(compgen -f -P @ -- "\${cur#@}") ); return ;;
 ${choiceCases}
   esac
   if [[ "$prev" == -* && "$valueopts" == *" $prev "* ]]; then return; fi
@@ -112,92 +148,262 @@ complete -o bashdefault -o default -F _authapi authapi
 `;
 }
 
-const zq = (s: string) => s.replace(/[[\]:'\\]/g, ' ').replace(/\s+/g, ' ').trim();
+/** Text inside an _arguments [description]: backslash, brackets and colons escaped. */
+const zDesc = (s: string) => s.replace(/([\\[\]:])/g, '\\$1');
 
-export function zshScript(cmds: CmdInfo[]): string {
-  const optSpec = (o: OptInfo) => {
-    const value = o.takesValue ? (o.choices?.length ? `:value:(${o.choices.join(' ')})` : FILE_OPTIONS.includes(o.long ?? '') ? ':file:_files' : ':value:') : '';
-    return flags(o).map((f) => `'${f}[${zq(o.description)}]${value}'`).join(' ');
-  };
-  const cases = cmds
+function zshAction(o: OptInfo): string {
+  switch (o.kind) {
+    case 'none':
+      return '';
+    case 'choices':
+      return `:${o.long!.slice(2)}:(${o.choices!.join(' ')})`;
+    case 'profile':
+      return ':profile:_authapi_profiles';
+    case 'file':
+      return ':file:_files';
+    case 'dir':
+      return ':directory:_files -/';
+    case 'data':
+      return ':data:_authapi_data';
+    case 'text':
+      return `:${o.long!.slice(2)}: `;
+  }
+}
+
+function zshSpecs(o: OptInfo): string[] {
+  const rep = o.repeatable ? '*' : '';
+  const excl = !o.repeatable && o.short && o.long ? `(${o.short} ${o.long})` : '';
+  const action = zshAction(o);
+  return flags(o).map((f) => {
+    const eq = takesValue(o) && f.startsWith('--') ? '=' : '';
+    return sq(`${rep}${excl}${f}${eq}[${zDesc(o.description)}]${action}`);
+  });
+}
+
+export function zshScript(p: ProgramInfo): string {
+  const otherValue = p.globals.filter(takesValue).flatMap(flags).filter((f) => f !== '-p' && f !== '--profile').join('|');
+  const globals = p.globals.flatMap(zshSpecs).join('\n    ');
+  const cases = p.commands
     .map((c) => {
-      const args = c.args.length ? ` '1:argument:(${c.args.join(' ')})'` : '';
-      return `    ${c.name}) _arguments ${[...c.options, ...GLOBAL].map(optSpec).join(' ')}${args} ;;`;
+      const arg =
+        c.arg.kind === 'words' ? ` '1:${c.name === 'completion' ? 'shell' : 'argument'}:(${c.arg.words.join(' ')})'` :
+        c.arg.kind === 'routes' ? " '1:target:_authapi_routes'" :
+        c.arg.kind === 'commands' ? ` '1:command:(${p.commands.map((x) => x.name).join(' ')})'` : '';
+      const own = c.options.flatMap(zshSpecs).join(' ');
+      return `    (${c.name}) _arguments -s $globals ${own}${arg} && ret=0 ;;`;
     })
     .join('\n');
   return `#compdef authapi
 # zsh completion for authapi (generated by \`authapi completion zsh\`)
 # Install: authapi completion zsh > "\${fpath[1]}/_authapi"   or: source <(authapi completion zsh)
-_authapi() {
+_authapi_profiles() {
+  local -a names
+  names=(\${(f)"$(_call_program profiles authapi completion --list profiles 2>/dev/null)"})
+  _describe -t profiles 'profile' names
+}
+_authapi_routes() {
+  local -a routes prof
+  local i
+  # --profile before the command (saved by _authapi) or after it (in $words).
+  [[ -n $_authapi_profile ]] && prof=(--profile $_authapi_profile)
+  for (( i = 1; i < $#words; i++ )); do
+    case $words[i] in
+      (-p|--profile) prof=(--profile $words[i+1]) ;;
+      (--profile=*) prof=($words[i]) ;;
+    esac
+  done
+  routes=(\${(f)"$(_call_program routes authapi completion --list routes $prof 2>/dev/null)"})
+  _describe -t routes 'route' routes
+}
+_authapi_data() {
+  if compset -P '@'; then _files; else _message 'a string, @file, or @- for stdin'; fi
+}
+_authapi_commands() {
   local -a commands
   commands=(
-${cmds.map((c) => `    '${c.name}:${zq(c.summary)}'`).join('\n')}
+${p.commands.map((c) => `    ${sq(`${c.name.replace(/:/g, '\\:')}:${c.summary}`)}`).join('\n')}
   )
-  if (( CURRENT == 2 )); then
-    _describe 'command' commands
-    return
+  _describe -t commands 'command' commands
+}
+_authapi() {
+  local curcontext="$curcontext" ret=1
+  local -a globals
+  globals=(
+    ${globals}
+  )
+  # The command is the first word that is not a global option or its value, wherever
+  # the global options are; --profile is remembered for the route list.
+  local i=2 cmd=0 _authapi_profile=
+  while (( i < CURRENT )); do
+    case $words[i] in
+      (-p|--profile) _authapi_profile=$words[i+1]; (( i += 2 )); continue ;;
+      (--profile=*) _authapi_profile=\${words[i]#--profile=} ;;
+${otherValue ? `      (${otherValue}) (( i += 2 )); continue ;;\n` : ''}      (-*) ;;
+      (*) cmd=$i; break ;;
+    esac
+    (( i++ ))
+  done
+  if (( cmd == 0 )); then
+    _arguments -s $globals '1:command:_authapi_commands' && ret=0
+    return ret
   fi
-  local cmd=$words[2]
-  shift words
-  (( CURRENT-- ))
-  case $cmd in
+  words=("\${(@)words[cmd,-1]}")
+  (( CURRENT -= cmd - 1 ))
+  curcontext="\${curcontext%:*:*}:authapi-$words[1]:"
+  case $words[1] in
 ${cases}
   esac
+  return ret
 }
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _authapi "$@"; else compdef _authapi authapi; fi
 `;
 }
 
-const fq = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-export function fishScript(cmds: CmdInfo[]): string {
+export function fishScript(p: ProgramInfo): string {
+  const globalValue = p.globals.filter(takesValue).flatMap(flags);
   const lines = [
     '# fish completion for authapi (generated by `authapi completion fish`)',
     '# Install: authapi completion fish > ~/.config/fish/completions/authapi.fish',
     'complete -c authapi -f',
+    '# The command: the first word that is not a global option or its value.',
+    'function __authapi_command',
+    '    set -l tokens (commandline -opc)',
+    '    set -e tokens[1]',
+    '    set -l skip 0',
+    '    for t in $tokens',
+    '        if test $skip = 1',
+    '            set skip 0',
+    '            continue',
+    '        end',
+    '        switch $t',
+    `            case ${globalValue.join(' ')}`,
+    '                set skip 1',
+    "            case '-*'",
+    "            case '*'",
+    '                echo $t',
+    '                return 0',
+    '        end',
+    '    end',
+    '    return 1',
+    'end',
+    'function __authapi_using',
+    '    set -l c (__authapi_command); or return 1',
+    '    test "$c" = $argv[1]',
+    'end',
+    'function __authapi_profile_args',
+    '    set -l tokens (commandline -opc)',
+    '    for i in (seq (count $tokens))',
+    '        switch $tokens[$i]',
+    '            case -p --profile',
+    '                set -l next (math $i + 1)',
+    '                test $next -le (count $tokens); and printf "%s\\n" --profile $tokens[$next]',
+    "            case '--profile=*'",
+    '                echo $tokens[$i]',
+    '        end',
+    '    end',
+    'end',
+    'function __authapi_data',
+    '    set -l cur (commandline -ct)',
+    "    string match -q -- '@*' $cur; or return",
+    '    for f in (__fish_complete_path (string sub -s 2 -- $cur))',
+    '        echo @$f',
+    '    end',
+    'end',
   ];
-  const names = cmds.map((c) => c.name).join(' ');
-  for (const c of cmds) lines.push(`complete -c authapi -n "not __fish_seen_subcommand_from ${names}" -a ${c.name} -d ${fq(c.summary)}`);
+  const fq = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const opt = (o: OptInfo, cond: string) => {
     const parts = ['complete -c authapi'];
-    if (cond) parts.push(`-n "${cond}"`);
+    if (cond) parts.push(`-n ${fq(cond)}`);
     if (o.short) parts.push(`-s ${o.short.slice(1)}`);
     if (o.long) parts.push(`-l ${o.long.slice(2)}`);
-    if (o.takesValue) parts.push(FILE_OPTIONS.includes(o.long ?? '') ? '-r -F' : '-r');
-    if (o.choices?.length) parts.push(`-a ${fq(o.choices.join(' '))}`);
+    switch (o.kind) {
+      case 'file':
+      case 'dir':
+        parts.push('-r -F');
+        break;
+      case 'choices':
+        parts.push(`-x -a ${fq(o.choices!.join(' '))}`);
+        break;
+      case 'profile':
+        parts.push(`-x -a ${fq('(authapi completion --list profiles 2>/dev/null)')}`);
+        break;
+      case 'data':
+        parts.push(`-x -a ${fq('(__authapi_data)')}`);
+        break;
+      case 'text':
+        parts.push('-x');
+        break;
+    }
     parts.push(`-d ${fq(o.description)}`);
     return parts.join(' ');
   };
-  for (const o of GLOBAL) lines.push(opt(o, ''));
-  for (const c of cmds) {
-    const cond = `__fish_seen_subcommand_from ${c.name}`;
+  for (const c of p.commands) lines.push(`complete -c authapi -n 'not __authapi_command' -a ${c.name} -d ${fq(c.summary)}`);
+  for (const o of p.globals) lines.push(opt(o, ''));
+  for (const c of p.commands) {
+    const cond = `__authapi_using ${c.name}`;
     for (const o of c.options) lines.push(opt(o, cond));
-    if (c.args.length) lines.push(`complete -c authapi -n "${cond}" -a ${fq(c.args.join(' '))}`);
+    if (c.arg.kind === 'words') lines.push(`complete -c authapi -n ${fq(cond)} -a ${fq(c.arg.words.join(' '))}`);
+    if (c.arg.kind === 'commands') lines.push(`complete -c authapi -n ${fq(cond)} -a ${fq(p.commands.map((x) => x.name).join(' '))}`);
+    if (c.arg.kind === 'routes') lines.push(`complete -c authapi -n ${fq(cond)} -a ${fq('(authapi completion --list routes (__authapi_profile_args) 2>/dev/null)')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The words `call` completes for a profile: the template's routes (`/items/` for `/items/{id}`). */
+export function routeWords(paths: string[]): string[] {
+  const words = paths.map((p) => {
+    const brace = p.indexOf('{');
+    if (brace < 0) return p.replace(/^\//, '') || '/';
+    return p.slice(0, brace) || '/';
+  });
+  return [...new Set(words)];
+}
+
+async function listWords(ctx: Context, what: List): Promise<string[]> {
+  if (what === 'profiles') return Object.keys((await ctx.readConfig()).profiles);
+  // The routes of the stack the profile's API comes from: the packaged template (the
+  // emulator runs it, and it is what is deployed). Any profile problem: no words.
+  await ctx.profile();
+  const local = await import('../local/index.js');
+  const built = await local.loadStack({ templatePath: local.defaultTemplatePath() });
+  return routeWords(built.model.apis.flatMap((a) => a.routes.map((r) => r.path)));
 }
 
 /**
  * The command, describing the command list it is given (a getter: the list includes
  * this command, and the module that holds the list imports this one, not the reverse).
  */
-export const completionCommandFor = (commands: () => readonly CommandSpec<unknown>[]) => defineCommand<Record<string, never>>({
+export const completionCommandFor = (commands: () => readonly CommandSpec<any>[]) => defineCommand<{ list?: List }>({
   name: 'completion',
-  args: '<shell>',
+  args: '[shell]',
   summary: 'print a shell completion script (bash, zsh or fish)',
+  description:
+    'Print a completion script for bash, zsh or fish, generated from the options authapi itself parses. ' +
+    'It completes commands (after global options too), options and their choices, profile names after --profile, ' +
+    'files after -o and -d @, and the routes of the profile\'s API for `call` (from the template).',
+  exitCodes: [0, 1, 2],
   examples: [
     'authapi completion bash > ~/.local/share/bash-completion/completions/authapi',
     'source <(authapi completion bash)                        # or this, in ~/.bashrc',
     'authapi completion zsh > "${fpath[1]}/_authapi"',
     'authapi completion fish > ~/.config/fish/completions/authapi.fish',
   ],
-  define() {},
-  async run(ctx: Context, _opts, args) {
-    const shell = args[0] as Shell;
+  define(cmd: Command) {
+    // Used by the scripts when a TAB is pressed; not for people.
+    cmd.addOption(new Option('--list <what>', 'print completion words').choices([...LISTS]).hideHelp());
+  },
+  async run(ctx: Context, opts, args) {
+    if (opts.list) {
+      if (args[0] !== undefined) throw new UsageError('--list takes no shell');
+      for (const w of await listWords(ctx, opts.list)) ctx.io.out(`${w}\n`);
+      return;
+    }
+    const shell = args[0] as Shell | undefined;
+    if (shell === undefined) throw new UsageError('which shell?', `use one of: ${SHELLS.join(', ')} (e.g. authapi completion bash)`);
     if (!SHELLS.includes(shell)) throw new UsageError(`unknown shell ${JSON.stringify(args[0])}`, `use one of: ${SHELLS.join(', ')}`);
-    // `call` completes the routes of the packaged template (loaded only here).
-    const local = await import('../local/index.js');
-    const cmds = describeCommands([...commands()], { call: local.callWords(await local.templateRoutes()) });
-    ctx.io.out(shell === 'bash' ? bashScript(cmds) : shell === 'zsh' ? zshScript(cmds) : fishScript(cmds));
+    // The very program authapi parses with, built from the list this command is part of.
+    const { buildProgram } = await import('../program.js');
+    const info = describeProgram(buildProgram(commands(), ctx.io, async () => {}));
+    ctx.io.out(shell === 'bash' ? bashScript(info) : shell === 'zsh' ? zshScript(info) : fishScript(info));
   },
 });

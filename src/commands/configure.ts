@@ -33,6 +33,7 @@ export const configureCommand = defineCommand<ConfigureOptions>({
     'Create or update a profile. Values come from flags, from stack outputs (--from-outputs), ' +
     'or, when a person is at the terminal and values are missing, from a short wizard. ' +
     'Existing values are kept unless given again. The file is written atomically with mode 0600.',
+  exitCodes: [0, 1, 2, 3, 6, 130],
   examples: [
     'authapi configure                                         # wizard (at a terminal)',
     'sam list stack-outputs --stack-name authapi --output json > outputs.json',

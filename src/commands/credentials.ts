@@ -29,6 +29,7 @@ export const credentialsCommand = defineCommand<CredentialsOptions>({
     'process: the AWS credential_process format (one line, Version 1, RFC 3339 Expiration); in ~/.aws/config: ' +
     '"credential_process = authapi credentials --format process --profile prod".\n\n' +
     'The output is a secret: do not paste it anywhere.',
+  exitCodes: [0, 1, 2, 3, 6, 7, 130],
   examples: [
     'authapi credentials --format json | jq -r .Expiration',
     'eval "$(authapi credentials --format env)" && aws sts get-caller-identity',

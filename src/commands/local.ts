@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { liveClaim, releaseClaim, writeClaim } from './local-claim.js';
 import { defineCommand } from './spec.js';
+import { shellArg } from '../util/shell-arg.js';
 
 export interface LocalOptions {
   port?: string;
@@ -40,6 +41,8 @@ export const localCommand = defineCommand<LocalOptions>({
     'Seeds demouser unless --user is given, writes the "local" profile (or --profile), prints its endpoints ' +
     '(stderr; --json: one JSON line on stdout) and runs until Ctrl-C. Users, signing keys, identities and ' +
     'credentials persist in the state dir, so a login survives a restart. SMS MFA codes are printed on stderr.',
+  exitCodes: [0, 1, 2],
+  exitNote: 'It runs until stopped: Ctrl-C or SIGTERM stop it cleanly, exit 0.',
   examples: [
     'authapi local                                      # port chosen by the system, state in ~/.local/share/authapi/local',
     'authapi local --port 4566 --user alice:Secret123   # fixed port, your own user instead of demouser',
@@ -206,7 +209,7 @@ function jsonInfo(info: import('../local/index.js').LocalInfo, profile: string, 
 function summary(info: import('../local/index.js').LocalInfo, profile: string, users: LocalUser[] | undefined, stateDir: string | undefined): string {
   // Passwords are never printed, not even the demo user's (it is in the README).
   const who = users ? users.map((u) => u.username).join(', ') : 'demouser (the demo user of the README)';
-  const p = profile === 'default' ? '' : ` --profile ${profile}`;
+  const p = profile === 'default' ? '' : ` --profile ${shellArg(profile)}`;
   const first = info.apis[0];
   const apiLines = info.apis.flatMap((a) => [
     `  API          ${a.url}   (${a.logicalId}${a === first ? ', the profile\'s' : ''})`,

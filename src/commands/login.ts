@@ -19,6 +19,7 @@ export const loginCommand = defineCommand<LoginOptions>({
     '(NEW_PASSWORD_REQUIRED), MFA (authenticator app or SMS) and setting up an authenticator app when the pool requires MFA (at a terminal). The password comes from a hidden ' +
     'prompt, --password-stdin (one line) or AUTHAPI_PASSWORD; without a terminal authapi never prompts. ' +
     'Tokens and temporary AWS credentials are kept in the OS keychain (or a 0600 file you allow).',
+  exitCodes: [0, 1, 2, 3, 6, 7, 130],
   examples: [
     'authapi login -u demouser                                  # prompts for the password',
     'printf "%s\\n" "$PASSWORD" | authapi login -u demouser --password-stdin',

@@ -19,6 +19,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
     'Revoke the refresh token (RevokeToken) and delete the stored tokens and AWS credentials of the ' +
     'profile (--all: of every profile, and stop the credentials agent). The local copy is wiped even when the server cannot be reached; ' +
     'then the exit code is 6 and the message says the revoke failed. Logging out twice is not an error.',
+  exitCodes: [0, 1, 2, 3, 6, 7, 130],
   examples: [
     'authapi logout',
     'authapi logout --profile local',

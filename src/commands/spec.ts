@@ -14,6 +14,10 @@ export interface CommandSpec<Opts = Record<string, unknown>> {
   description?: string;
   /** Shown under "Examples:" in --help; one command line each, with an optional "# comment". */
   examples: string[];
+  /** The exit codes this command can return (its --help lists these only). */
+  exitCodes: readonly number[];
+  /** A line under them, for a command with a rule of its own. */
+  exitNote?: string;
   /** Adds the command's options (and subcommand-specific parsing) to commander. */
   define(cmd: Command): void;
   run(ctx: Context, opts: Opts, args: string[]): Promise<void>;

@@ -10,6 +10,7 @@ import { validateProfile, type Profile } from '../config/profile.js';
 import { redactedProfile } from '../config/display.js';
 import type { Context } from '../context.js';
 import { defineCommand } from './spec.js';
+import { shellArg } from '../util/shell-arg.js';
 import { loginCommand } from '../auth/login-command.js';
 
 export interface StatusOptions {
@@ -62,6 +63,7 @@ export interface StatusReport {
 export const statusCommand = defineCommand<StatusOptions>({
   name: 'status',
   summary: 'show the profile in use, what is configured, and who is logged in',
+  exitCodes: [0, 1, 2, 3, 6, 7, 130],
   examples: [
     'authapi status',
     'authapi status --json --profile local | jq .login.user.username',
@@ -98,7 +100,7 @@ export const statusCommand = defineCommand<StatusOptions>({
     if (opts.json) ctx.io.out(JSON.stringify(report) + '\n');
     else ctx.io.out(formatStatus(report));
     if (!report.configured) {
-      ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${ctx.profileName}\``);
+      ctx.io.info(`authapi: profile "${ctx.profileName}" is not usable — run \`authapi configure --profile ${shellArg(ctx.profileName)}\``);
       throw new SilentExit(ExitCode.USAGE);
     }
     // Not logged in (or unreadable) and no allowed store works: that, with what to do

@@ -1,6 +1,7 @@
 // The config file: one JSON document holding every profile. Read leniently
 // (profiles are validated when used, so one bad profile does not block the others),
 // written atomically with mode 0600. A corrupt file is reported, never overwritten.
+import { shellArg } from '../util/shell-arg.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -54,22 +55,24 @@ export async function writeConfig(path: string, data: ConfigData): Promise<void>
 }
 
 /** The named profile, validated; ConfigError naming file, profile and key otherwise. */
-export function getProfile(data: ConfigData, name: string, path: string): Profile {
+/** `chosenBy`: the environment variable that named the profile, if one did (AUTHAPI_PROFILE). */
+export function getProfile(data: ConfigData, name: string, path: string, chosenBy?: string): Profile {
   const raw = data.profiles[name];
   if (raw === undefined) {
     const known = Object.keys(data.profiles);
+    const by = chosenBy ? `, chosen by ${chosenBy},` : '';
     throw new ConfigError(
-      `no profile "${name}" in ${path}${known.length ? ` (profiles: ${known.join(', ')})` : ''}`,
+      `no profile "${name}"${by} in ${path}${known.length ? ` (profiles: ${known.join(', ')})` : ''}`,
       name === 'local'
         ? 'start the local stack with `authapi local`, which writes the "local" profile'
-        : `run \`authapi configure --profile ${name}\` (or pick another with --profile)`,
+        : `run \`authapi configure --profile ${shellArg(name)}\` (or pick another with --profile${chosenBy ? `, or change ${chosenBy}` : ''})`,
     );
   }
   const { profile, problems } = validateProfile(raw);
   if (!profile) {
     throw new ConfigError(
       `profile "${name}" in ${path}: ${problems.join('; ')}`,
-      `fix it with \`authapi configure --profile ${name}\``,
+      `fix it with \`authapi configure --profile ${shellArg(name)}\``,
     );
   }
   return profile;

@@ -22,7 +22,7 @@ export async function promptProfile(ctx: Context, current: Partial<Profile>): Pr
     const validate = (v: string) => checkValue(key, v) ?? true;
     if (key === 'apiKey') {
       const answer = await password(
-        { message: `${LABELS[key]}${current.apiKey ? ' (Enter keeps the current one)' : ''}:`, mask: '*',
+        { message: `${LABELS[key]}${current.apiKey ? ' (Enter keeps the current one)' : ''}:`, mask: false,
           validate: (v) => (v === '' && current.apiKey ? true : validate(v)) },
         context,
       );

@@ -37,7 +37,8 @@ export interface SendOptions {
   socket?: Socket;
 }
 
-const REASONS: Record<string, string> = {
+/** Words for the error codes of a failed connection: node:net's, and undici's (batch). */
+export const REASONS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   ENOTFOUND: 'host not found',
@@ -46,6 +47,8 @@ const REASONS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
 };
 
 export function describeTransportError(err: NodeJS.ErrnoException, where: string): TransportError {

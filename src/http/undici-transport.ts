@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { HttpResponse } from './client.js';
-import { TransportError } from './client.js';
+import { REASONS, TransportError } from './client.js';
 import type { SignedRequest } from './sign.js';
 
 export interface PoolTransport {
@@ -12,14 +12,6 @@ export interface PoolTransport {
   send(req: SignedRequest, opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResponse>;
   close(): Promise<void>;
 }
-
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-};
 
 /**
  * `timeoutMs` bounds the wait for the answer's headers and then for each chunk of

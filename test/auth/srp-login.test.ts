@@ -133,7 +133,7 @@ describe('challenges', () => {
       newPassword: async (info) => { asked.push(info); return { password: 'NewPASS456' }; },
     }));
     expect(out.challenges).toEqual(['NEW_PASSWORD_REQUIRED']);
-    expect(asked).toEqual([{ requiredAttributes: [] }]);
+    expect(asked).toEqual([{ requiredAttributes: [], attempt: 1, refused: undefined }]);
     // The new password is now the password.
     expect((await login(s, 'newbie', 'NewPASS456')).challenges).toEqual([]);
   });

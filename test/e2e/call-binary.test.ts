@@ -118,7 +118,7 @@ describe('batch (binary)', () => {
     const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `r${i}`, path: i % 2 ? 'require-auth' : `/echo/item ${i}`, query: { n: String(i) } }));
     lines.splice(10, 0, '{oops');
     const r = await run(['batch', '--concurrency', '4', '--ordered'], lines.join('\n') + '\n');
-    // stderr is not a terminal: one summary line, because a line failed.
+    // Not a terminal: one summary line, because a line failed.
     expect(r.stderr).toMatch(/^authapi: batch: 41\/41 done: 40 2xx, 1 not sent \([\d.]+\/s\)\n$/);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(out).toHaveLength(41);

@@ -290,6 +290,8 @@ describe('batch against a usage plan', () => {
     const [one] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(one).toMatchObject({ status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' } });
     expect(Object.keys(one).slice(0, 4)).toEqual(['id', 'status', 'statusText', 'headers']);
+    const short = await runBinary(['batch', '-i'], { env: strictEnv, input: '{"path":"no-auth"}\n' });
+    expect(JSON.parse(short.stdout)).toMatchObject({ status: 200, statusText: 'OK' });
   });
 
   it('in a real terminal the status line never shares a line with results printed there', async (t) => {
@@ -312,5 +314,85 @@ describe('batch against a usage plan', () => {
     } finally {
       tmux.kill();
     }
+  });
+});
+
+describe('help and messages', () => {
+  it('the main help has the whole exit-code table and every environment variable authapi reads', async () => {
+    const r = await runBinary(['--help'], { env });
+    expect(r.code).toBe(0);
+    for (const m of ['0  success', '1  unexpected error', '2  bad usage', '3  authentication', '4  HTTP 4xx', '5  HTTP 5xx', '6  network', '7  throttled', '130 interrupted']) expect(r.stdout).toContain(m);
+    // Every variable the sources read (the emulator's aside; one the CLI only sets).
+    const { execFileSync } = await import('node:child_process');
+    const src = execFileSync('grep', ['-rhoE', "env(\\.|\\[')[A-Z_]{3,}|'(AUTHAPI|AWS)_[A-Z_]+'", join(import.meta.dirname, '..', '..', 'src'), '--include=*.ts', '--exclude-dir=local'], { encoding: 'utf8' });
+    const names = new Set(src.split('\n').filter(Boolean).map((l) => l.replace(/^env(\.|\[')/, '').replace(/'/g, '')));
+    names.delete('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED');
+    names.delete('AWS_IAM'); // an API Gateway auth type in `local`'s summary, not a variable
+    expect(names.size).toBeGreaterThan(10);
+    const envSection = r.stdout.slice(r.stdout.indexOf('Environment:'), r.stdout.indexOf('Exit codes:'));
+    for (const n of names) expect(envSection, n).toContain(n);
+  });
+
+  it('each command lists only the exit codes it can return; defaults unquoted; 0 = no timeout; descriptions capitalised', async () => {
+    const call = (await runBinary(['call', '--help'], { env })).stdout;
+    expect(call).toMatch(/Exit codes:\n {2}0 +success\n {2}1 .*\n {2}2 .*\n {2}3 .*\n {2}4 .*\n {2}5 .*\n {2}6 .*\n {2}7 .*\n {2}130 +interrupted/);
+    expect(call).toContain('(0 = no\n');
+    expect(call).toContain('(default: 30)');
+    expect(call).not.toContain('(default: "30")');
+    const completion = (await runBinary(['completion', '--help'], { env })).stdout;
+    expect(completion.slice(completion.indexOf('Exit codes:')).trimEnd()).toBe('Exit codes:\n  0   success\n  1   unexpected error (a bug)\n  2   bad usage, input or config');
+    const local = (await runBinary(['local', '--help'], { env })).stdout;
+    expect(local).toContain('(default: 0)');
+    expect(local).toContain('Ctrl-C or SIGTERM stop it cleanly, exit 0.');
+    expect(local).not.toMatch(/^ {2}130/m);
+    const main = (await runBinary(['--help'], { env })).stdout;
+    const commands = main.slice(main.indexOf('Commands:'), main.indexOf('Examples:')).split('\n').slice(1).filter((l) => /^ {2}\S/.test(l));
+    expect(commands.length).toBeGreaterThan(8);
+    for (const l of commands) expect(l, l).toMatch(/^ {2}\S.*?\s{2,}[A-Z]/);
+    const options = call.slice(call.indexOf('Options:'), call.indexOf('Examples:')).split('\n').filter((l) => /^ {2}-/.test(l));
+    for (const l of options) expect(l, l).toMatch(/\s{2,}[A-Z]/);
+  });
+
+  it("--profile '' is a usage error; a profile AUTHAPI_PROFILE names and nobody wrote says so; suggestions quote their arguments", async () => {
+    for (const argv of [['call', 'no-auth', '--profile', ''], ['status', '--profile=']]) {
+      const r = await runBinary(argv, { env });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toBe('authapi: --profile needs a profile name — list them with `authapi configure --list`\n');
+    }
+    const byEnv = await runBinary(['call', 'no-auth'], { env: { ...env, AUTHAPI_PROFILE: 'nope' } });
+    expect(byEnv.code).toBe(2);
+    expect(byEnv.stderr).toMatch(/^authapi: no profile "nope", chosen by AUTHAPI_PROFILE, in .*config\.json \(profiles: .*\) — run `authapi configure --profile nope` \(or pick another with --profile, or change AUTHAPI_PROFILE\)\n$/);
+    const spaced = await runBinary(['status', '--profile', 'my team'], { env });
+    expect(spaced.stderr).toContain("run `authapi configure --profile 'my team'`");
+  });
+
+  it('-v on an ordinary failure prints no stack trace; login -v traces the Identity Pool calls too', async () => {
+    const wrong = await run(['login', '-u', 'demouser', '--password-stdin', '-v'], 'wrongPASS1\n');
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    expect(wrong.stderr).toMatch(/caused by: \w+: Incorrect username or password\.\n/);
+    const ok = await run(['login', '-u', 'demouser', '--password-stdin', '-v'], 'demoPASS123\n');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/debug: POST http:\/\/127\.0\.0\.1:\d+\/ AWSCognitoIdentityService\.GetCredentialsForIdentity\n/);
+    expect(ok.stderr).toMatch(/debug: ← 200 AWSCognitoIdentityService\.GetCredentialsForIdentity in \d+ ms\n/);
+  });
+
+  it('--dry-run -v prints the request once', async () => {
+    const r = await run(['call', 'require-auth', '--dry-run', '-v']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^GET \/prod\/require-auth HTTP\/1\.1\n/);
+    expect(r.stderr).not.toContain('GET /prod/require-auth HTTP/1.1');
+  });
+
+  it('a local-stack profile whose emulator is not running: "is `authapi local` running?"', async () => {
+    const d = tempDir();
+    const dead = { ...profileFor(stack), apiUrl: 'http://127.0.0.1:9/prod', endpoints: { cognitoIdp: 'http://127.0.0.1:9', cognitoIdentity: 'http://127.0.0.1:9', sts: 'http://127.0.0.1:9' } };
+    writeProfiles(d, { local: dead });
+    const r = await runBinary(['call', 'require-auth', '--profile', 'local'], { env: { ...env, AUTHAPI_CONFIG_DIR: d } });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/ — is `authapi local` running\? This profile points at the local stack \(127\.0\.0\.1:9\)\n$/);
+    const unsigned = await runBinary(['call', 'no-auth', '--unsigned', '--profile', 'local'], { env: { ...env, AUTHAPI_CONFIG_DIR: d } });
+    expect(unsigned.code).toBe(6);
+    expect(unsigned.stderr).toMatch(/is `authapi local` running\?/);
   });
 });

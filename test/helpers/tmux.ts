@@ -9,7 +9,9 @@ export function hasTmux(): boolean {
 
 export class TmuxSession {
   readonly name = `authapi-${randomBytes(4).toString('hex')}`;
-  private readonly socket = `authapi-test-${process.pid}`;
+  // A tmux server per session: a new session on a server still shutting down from the
+  // last one's kill() fails ("server exited unexpectedly").
+  private readonly socket = `authapi-test-${process.pid}-${this.name}`;
 
   constructor(command: string, env: Record<string, string> = {}) {
     const exports = Object.entries(env).map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}';`).join(' ');
