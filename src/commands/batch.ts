@@ -93,7 +93,8 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
   const origin = new URL(profile.apiUrl).origin;
   const transport = deps.createTransport
     ? await deps.createTransport(origin, concurrency, timeout * 1000)
-    : (await import('../http/undici-transport.js')).createPoolTransport(origin, concurrency, timeout * 1000);
+    : (await import('../http/undici-transport.js')).createPoolTransport(origin, concurrency, timeout * 1000,
+      (await import('../http/network.js')).networkFor(new URL(origin), ctx.env, (line) => ctx.io.debug(line)));
   const creds = new CredentialCache(ctx, deps.getCredentials);
   const quota = new RetryQuota();
   const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };

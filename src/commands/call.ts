@@ -117,6 +117,18 @@ export async function readBody(ctx: Context, data: string): Promise<Buffer> {
   return Buffer.from(data, 'utf8');
 }
 
+/**
+ * The proxy and trusted CAs for this target (src/http/network.ts). Without any proxy
+ * variable or AWS_CA_BUNDLE — the usual case — that module is not even loaded.
+ */
+async function networkFor(ctx: Context, t: { protocol: string; hostname: string; port: string }) {
+  const env = ctx.env;
+  if (!(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY || env.AWS_CA_BUNDLE)) return {};
+  const network = (await import('../http/network.js')).networkFor(t, env, (line) => ctx.io.debug(line));
+  if (network.proxy?.secret) ctx.io.redactor.add(network.proxy.secret, network.proxy.authorization);
+  return network;
+}
+
 export async function runCall(ctx: Context, opts: CallOptions, target: string, deps: CallDeps): Promise<void> {
   // Everything that can be wrong with the input is rejected before any side effect.
   const profile = await ctx.profile();
@@ -154,14 +166,16 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   }
 
   const url = targetUrl(t);
+  const { proxy, ca } = await networkFor(ctx, t);
   // Connect while the request is signed: the handshake overlaps the agent round trip
   // (or the keychain). The first attempt takes the connection if it is still fit.
-  const early = preconnect(t);
+  // Through a proxy each attempt opens its own (a CONNECT tunnel costs what it costs).
+  const early = proxy ? undefined : preconnect(t, undefined, ca);
   const result = await execute({
     method: p.method,
     label: () => `${p.method} ${url}${signer.guest ? ' (guest)' : ''}`,
     sign,
-    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early.take(req) }),
+    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early?.take(req), proxy, ca }),
     clock: ctx.clock,
     signal: ctx.signal,
     maxAttempts: p.maxAttempts,
@@ -177,7 +191,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     refreshCredentials: () => signer.refresh(),
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
-  }).finally(() => early.close());
+  }).finally(() => early?.close());
   const res = result.response;
   ctx.io.debug(`${res.status} ${res.statusText} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, ${result.ms} ms`);
 

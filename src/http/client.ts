@@ -7,7 +7,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { NetworkError } from '../errors.js';
 import { ResponseParser, serializeRequest, type Http1Response } from './http1.js';
+import type { Proxy } from './proxy.js';
 import type { SignedRequest } from './sign.js';
+import { CERTIFICATE_HINT, certificateProblem } from './trust.js';
 
 export interface HttpResponse {
   status: number;
@@ -22,8 +24,8 @@ export interface HttpResponse {
 export class TransportError extends NetworkError {
   readonly code: string;
   readonly timedOut: boolean;
-  constructor(message: string, code: string, timedOut: boolean, cause?: unknown) {
-    super(message, timedOut ? 'raise --timeout, or check that the API is reachable' : 'check the API URL (`authapi configure --show`) and your network', { cause });
+  constructor(message: string, code: string, timedOut: boolean, cause?: unknown, hint?: string) {
+    super(message, hint ?? (timedOut ? 'raise --timeout, or check that the API is reachable' : 'check the API URL (`authapi configure --show`) and your network'), { cause });
     this.code = code;
     this.timedOut = timedOut;
   }
@@ -35,6 +37,12 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** A connection opened ahead of time (preconnect) to send this request on. */
   socket?: Socket;
+  /** The proxy to go through (proxy.ts proxyFor); undefined: connect directly. */
+  proxy?: Proxy;
+  /** CAs to trust instead of Node's defaults (trust.ts caFor: AWS_CA_BUNDLE). */
+  ca?: string[];
+  /** How a socket error is reported (the proxied path names the proxy). */
+  describeError?: (err: NodeJS.ErrnoException) => TransportError;
 }
 
 const REASONS: Record<string, string> = {
@@ -50,6 +58,8 @@ const REASONS: Record<string, string> = {
 
 export function describeTransportError(err: NodeJS.ErrnoException, where: string): TransportError {
   const code = err.code ?? 'EUNKNOWN';
+  const cert = certificateProblem(code);
+  if (cert) return new TransportError(`cannot reach ${where}: ${cert}`, code, false, err, CERTIFICATE_HINT);
   const reason = REASONS[code] ?? err.message;
   return new TransportError(`cannot reach ${where}: ${reason}${REASONS[code] ? ` (${code})` : ''}`, code, false, err);
 }
@@ -58,15 +68,21 @@ const unbracket = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1');
 
 type Endpoint = Pick<SignedRequest, 'protocol' | 'hostname' | 'port'>;
 
-/** A new connection to the endpoint: TCP, or TLS with SNI (never for an IP literal) and HTTP/1.1 by ALPN. */
-function connect(to: Endpoint): Socket {
+/**
+ * A new connection to the endpoint: TCP, or TLS with SNI (never for an IP literal) and
+ * HTTP/1.1 by ALPN — on `over` (a proxy's CONNECT tunnel) when given.
+ */
+function connect(to: Endpoint, ca?: string[], over?: Socket): Socket {
   const net = process.getBuiltinModule('node:net') as typeof import('node:net');
   const host = unbracket(to.hostname);
   if (to.protocol === 'https:') {
     const tls = process.getBuiltinModule('node:tls') as typeof import('node:tls');
-    return tls.connect({ host, port: Number(to.port || 443), ...(net.isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'] });
+    return tls.connect({
+      host, port: Number(to.port || 443), ...(net.isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'],
+      ...(ca ? { ca } : {}), ...(over ? { socket: over } : {}),
+    });
   }
-  return net.connect({ host, port: Number(to.port || 80) });
+  return over ?? net.connect({ host, port: Number(to.port || 80) });
 }
 
 /** Methods whose requests have no body by definition: no Content-Length unless one is sent. */
@@ -74,6 +90,7 @@ const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'
 
 /** One request and its response on a connection of its own (or the one given), closed afterwards. */
 export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpResponse> {
+  if (opts.proxy && !opts.socket) return sendThroughProxy(req, opts.proxy, opts);
   const where = req.port ? `${req.hostname}:${req.port}` : req.hostname;
   return new Promise<HttpResponse>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(opts.signal.reason);
@@ -86,7 +103,7 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
     } catch (err) {
       return reject(err);
     }
-    const socket = opts.socket ?? connect(req);
+    const socket = opts.socket ?? connect(req, opts.ca);
     const parser = new ResponseParser(req.method);
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -125,9 +142,29 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
     };
     socket.on('end', closed);
     socket.on('close', closed);
-    socket.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(describeTransportError(err, where))));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(opts.describeError?.(err) ?? describeTransportError(err, where))));
     socket.write(bytes);
   });
+}
+
+/**
+ * Through a proxy: an http:// request goes to the proxy in absolute form (the proxy
+ * forwards it; errors name the proxy); an https:// one through a CONNECT tunnel with
+ * TLS to the target inside it. One timeout covers the tunnel and the exchange.
+ */
+async function sendThroughProxy(req: SignedRequest, proxy: Proxy, opts: SendOptions): Promise<HttpResponse> {
+  const { openTunnel, connectToProxy, proxyError } = await import('./tunnel.js');
+  const host = unbracket(req.hostname);
+  if (req.protocol === 'http:') {
+    const authority = req.port ? `${req.hostname}:${req.port}` : req.hostname;
+    const headers = proxy.authorization ? { ...req.headers, 'proxy-authorization': proxy.authorization } : req.headers;
+    return send({ ...req, path: `http://${authority}${req.path}`, headers },
+      { ...opts, proxy: undefined, socket: connectToProxy(proxy, opts.ca), describeError: (err) => proxyError(proxy, err) });
+  }
+  const started = Date.now();
+  const raw = await openTunnel(proxy, host, Number(req.port || 443), { ca: opts.ca, timeoutMs: opts.timeoutMs, signal: opts.signal });
+  const left = opts.timeoutMs ? Math.max(1, opts.timeoutMs - (Date.now() - started)) : opts.timeoutMs;
+  return send(req, { ...opts, proxy: undefined, timeoutMs: left, socket: connect(req, opts.ca, raw) });
 }
 
 /**
@@ -146,10 +183,10 @@ export interface EarlyConnection {
 
 export const EARLY_CONNECTION_MAX_AGE_MS = 5_000;
 
-export function preconnect(target: Endpoint, now: () => number = Date.now): EarlyConnection {
+export function preconnect(target: Endpoint, now: () => number = Date.now, ca?: string[]): EarlyConnection {
   const host = unbracket(target.hostname);
   const openedAt = now();
-  let socket: Socket | undefined = connect(target);
+  let socket: Socket | undefined = connect(target, ca);
   let broken = false;
   const onBroken = () => (broken = true);
   socket.on('error', onBroken);

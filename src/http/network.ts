@@ -1,0 +1,37 @@
+// The network settings of one request, from the environment: the proxy it goes
+// through (proxy.ts) and the CAs it trusts (trust.ts). One place, so that every
+// client authapi uses — `call`'s own, `batch`'s undici pool, the User Pool's JSON
+// calls, the JWKS fetch and the AWS SDK clients — reads them the same way.
+import { anyProxyEnv, proxyFor, type Proxy } from './proxy.js';
+import { caFor } from './trust.js';
+
+export interface Network {
+  proxy?: Proxy;
+  ca?: string[];
+}
+
+/** `debug` gets one line saying which way the request goes (the proxy's password masked). */
+export function networkFor(url: URL | { protocol: string; hostname: string; port: string }, env: NodeJS.ProcessEnv, debug?: (line: string) => void): Network {
+  const proxy = anyProxyEnv(env) ? proxyFor(url, env) : undefined;
+  if (anyProxyEnv(env)) debug?.(proxy ? `${url.hostname}: through the proxy ${proxy.display} (${proxy.source})` : `${url.hostname}: no proxy (NO_PROXY)`);
+  return { proxy, ca: caFor(env) };
+}
+
+/** Whether anything in the environment changes how connections are made. */
+export function customNetwork(env: NodeJS.ProcessEnv): boolean {
+  return anyProxyEnv(env) || Boolean(env.AWS_CA_BUNDLE);
+}
+
+/**
+ * The AWS SDK's requestHandler options for this environment: agents that route each
+ * connection through the proxy NO_PROXY leaves it to, and trust AWS_CA_BUNDLE; plus
+ * connect and request timeouts. undefined when nothing is set (the SDK's defaults).
+ */
+export async function sdkRequestHandler(env: NodeJS.ProcessEnv, timeouts: { connectMs: number; requestMs: number }): Promise<Record<string, unknown>> {
+  const base = { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs };
+  if (!customNetwork(env)) return base;
+  const { routingAgent } = await import('./tunnel.js');
+  const ca = caFor(env);
+  const route = (protocol: string) => (hostname: string, port: number) => proxyFor({ protocol, hostname, port: String(port) }, env);
+  return { ...base, httpAgent: routingAgent('http', route('http:'), ca), httpsAgent: routingAgent('https', route('https:'), ca) };
+}
