@@ -117,14 +117,14 @@ export async function readBody(ctx: Context, data: string): Promise<Buffer> {
   return Buffer.from(data, 'utf8');
 }
 
-/**
- * The proxy and trusted CAs for this target (src/http/network.ts). Without any proxy
- * variable or AWS_CA_BUNDLE — the usual case — that module is not even loaded.
- */
+/** Whether the environment asks for a proxy, or a CA bundle for an https:// target (src/http/network.ts reads them). */
+function customNetwork(env: NodeJS.ProcessEnv, t: { protocol: string }): boolean {
+  return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY || (env.AWS_CA_BUNDLE && t.protocol === 'https:'));
+}
+
+/** The proxy and trusted CAs for this target; only loaded when the environment sets any. */
 async function networkFor(ctx: Context, t: { protocol: string; hostname: string; port: string }) {
-  const env = ctx.env;
-  if (!(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY || env.AWS_CA_BUNDLE)) return {};
-  const network = (await import('../http/network.js')).networkFor(t, env, (line) => ctx.io.debug(line));
+  const network = (await import('../http/network.js')).networkFor(t, ctx.env, (line) => ctx.io.debug(line));
   if (network.proxy?.secret) ctx.io.redactor.add(network.proxy.secret, network.proxy.authorization);
   return network;
 }
@@ -166,7 +166,8 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   }
 
   const url = targetUrl(t);
-  const { proxy, ca } = await networkFor(ctx, t);
+  // The usual case (no proxy, no CA bundle) takes no extra step before the preconnect.
+  const { proxy, ca } = customNetwork(ctx.env, t) ? await networkFor(ctx, t) : ({} as Awaited<ReturnType<typeof networkFor>>);
   // Connect while the request is signed: the handshake overlaps the agent round trip
   // (or the keychain). The first attempt takes the connection if it is still fit.
   // Through a proxy each attempt opens its own (a CONNECT tunnel costs what it costs).

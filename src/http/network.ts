@@ -14,7 +14,9 @@ export interface Network {
 export function networkFor(url: URL | { protocol: string; hostname: string; port: string }, env: NodeJS.ProcessEnv, debug?: (line: string) => void): Network {
   const proxy = anyProxyEnv(env) ? proxyFor(url, env) : undefined;
   if (anyProxyEnv(env)) debug?.(proxy ? `${url.hostname}: through the proxy ${proxy.display} (${proxy.source})` : `${url.hostname}: no proxy (NO_PROXY)`);
-  return { proxy, ca: caFor(env) };
+  // CAs matter only to a TLS connection: to an https:// target, or to an https:// proxy.
+  const tls = url.protocol === 'https:' || proxy?.protocol === 'https:';
+  return { proxy, ca: tls ? caFor(env) : undefined };
 }
 
 /** Whether anything in the environment changes how connections are made. */

@@ -14,6 +14,9 @@ export function caFor(env: NodeJS.ProcessEnv): string[] | undefined {
   const bundle = env.AWS_CA_BUNDLE;
   if (!bundle) return undefined;
   const extra = env.NODE_EXTRA_CA_CERTS;
+  // The same file in both (as some machines set them): Node trusts it already, and a
+  // `ca` option would cost a parse of every root certificate on each connection.
+  if (extra && extra === bundle) return undefined;
   const key = `${bundle}\0${extra ?? ''}`;
   if (cached?.key === key) return cached.ca;
   const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
