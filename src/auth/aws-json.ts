@@ -91,14 +91,14 @@ export async function postAwsJson(
   const env = opts.env ?? process.env;
   // client.ts (node:net/tls and our HTTP/1.1), as `call` uses: no node:http to load,
   // and the same proxy, CA, timeout and retry rules as every other request.
-  const [{ send }, { execute }, { resolveMaxAttempts }, { networkFor }] = await Promise.all([
+  const [{ send }, { execute }, { resolveMaxAttempts }, { networkFor, serviceTimeoutMs }] = await Promise.all([
     import('../http/client.js'),
     import('../http/execute.js'),
     import('../http/retry.js'),
     import('../http/network.js'),
   ]);
   const { proxy, ca } = networkFor(url, env, opts.debug);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? serviceTimeoutMs(env, DEFAULT_TIMEOUT_MS);
   const attempts = opts.maxAttempts ?? resolveMaxAttempts(undefined, env);
   const request = (): SignedRequest => ({
     method: 'POST',

@@ -10,7 +10,7 @@ import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError 
 import { AwsServiceError } from './aws-json.js';
 import { loginCommand } from './login-command.js';
 import { loadModule } from './lazy-load.js';
-import { sdkRequestHandler } from '../http/network.js';
+import { sdkRequestHandler, serviceTimeoutMs } from '../http/network.js';
 import { CERTIFICATE_HINT, certificateProblem } from '../http/trust.js';
 import { DEFAULT_MAX_ATTEMPTS, resolveMaxAttempts } from '../http/retry.js';
 
@@ -71,7 +71,10 @@ export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiO
     // attempts as `call` makes; the proxy, AWS_CA_BUNDLE and timeouts of src/http/network.ts.
     retryMode: 'standard',
     maxAttempts: typeof maxAttempts === 'number' ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
-    requestHandler: await sdkRequestHandler(env, { connectMs: IDENTITY_CONNECT_TIMEOUT_MS, requestMs: IDENTITY_REQUEST_TIMEOUT_MS }),
+    requestHandler: await sdkRequestHandler(env, {
+      connectMs: Math.min(IDENTITY_CONNECT_TIMEOUT_MS, serviceTimeoutMs(env, IDENTITY_CONNECT_TIMEOUT_MS) || IDENTITY_CONNECT_TIMEOUT_MS),
+      requestMs: serviceTimeoutMs(env, IDENTITY_REQUEST_TIMEOUT_MS),
+    }),
   });
   const send = async <T>(command: unknown): Promise<T> => {
     try {
@@ -106,6 +109,16 @@ function fromSdkError(err: unknown, signal?: AbortSignal): unknown {
   if (status !== undefined && e.name && e.$fault) return new AwsServiceError(e.name, e.message ?? e.name, status);
   // The proxy's own words (src/http/tunnel.ts): they name it.
   if (err instanceof NetworkError) return err;
+  // The SDK could not parse the answer: say what came (status, type), never its text.
+  const response = (err as { $response?: { statusCode?: number; headers?: Record<string, string> } }).$response;
+  if (e?.name === 'SyntaxError' || /Deserialization error/i.test(e?.message ?? '')) {
+    const type = response?.headers?.['content-type'] ?? 'no Content-Type';
+    if ((response?.statusCode ?? 0) >= 500) {
+      return new NetworkError(`the Identity Pool failed (HTTP ${response!.statusCode}, ${type})`, 'try again in a moment', { cause: err });
+    }
+    return new NetworkError(`the Identity Pool answered with something that is not JSON (HTTP ${response?.statusCode ?? '?'}, ${type})`,
+      'is the identity endpoint right? (`authapi configure --show`)', { cause: err });
+  }
   const cert = certificateProblem(e?.code);
   if (cert) return new NetworkError(`cannot reach the Identity Pool: ${cert}`, CERTIFICATE_HINT, { cause: err });
   const code = e?.code ?? e?.name ?? 'error';

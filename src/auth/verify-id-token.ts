@@ -24,12 +24,12 @@ export const JWKS_TIMEOUT_MS = 5_000;
  */
 export async function fetchJwks(profile: Profile, env: NodeJS.ProcessEnv): Promise<{ keys: unknown[] }> {
   const url = new URL(jwksUrl(profile));
-  const [{ send }, { networkFor }] = await Promise.all([import('../http/client.js'), import('../http/network.js')]);
+  const [{ send }, { networkFor, serviceTimeoutMs }] = await Promise.all([import('../http/client.js'), import('../http/network.js')]);
   const { proxy, ca } = networkFor(url, env);
   const res = await send({
     method: 'GET', protocol: url.protocol === 'http:' ? 'http:' : 'https:', hostname: url.hostname, port: url.port,
     path: `${url.pathname}${url.search}`, headers: { host: url.host, accept: 'application/json' }, signature: '',
-  }, { timeoutMs: JWKS_TIMEOUT_MS, proxy, ca });
+  }, { timeoutMs: serviceTimeoutMs(env, JWKS_TIMEOUT_MS), proxy, ca });
   if (res.status !== 200) throw new Error(`the JWKS at ${url.href} answered ${res.status} ${res.statusText}`.trim());
   let jwks: unknown;
   try {

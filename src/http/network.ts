@@ -4,6 +4,7 @@
 // calls, the JWKS fetch and the AWS SDK clients — reads them the same way.
 import { anyProxyEnv, proxyFor, type Proxy } from './proxy.js';
 import { caFor } from './trust.js';
+import { ConfigError } from '../errors.js';
 
 export interface Network {
   proxy?: Proxy;
@@ -36,4 +37,19 @@ export async function sdkRequestHandler(env: NodeJS.ProcessEnv, timeouts: { conn
   const ca = caFor(env);
   const route = (protocol: string) => (hostname: string, port: number) => proxyFor({ protocol, hostname, port: String(port) }, env);
   return { ...base, httpAgent: routingAgent('http', route('http:'), ca), httpsAgent: routingAgent('https', route('https:'), ca) };
+}
+
+/**
+ * The per-attempt timeout of the requests authapi makes for itself (User Pool,
+ * Identity Pool, JWKS), in ms: AUTHAPI_TIMEOUT seconds when set (0: none), else
+ * `fallbackMs`. `call` and `batch` have --timeout.
+ */
+export function serviceTimeoutMs(env: NodeJS.ProcessEnv, fallbackMs: number): number {
+  const v = env.AUTHAPI_TIMEOUT;
+  if (v === undefined || v.trim() === '') return fallbackMs;
+  const seconds = Number(v);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new ConfigError(`AUTHAPI_TIMEOUT=${JSON.stringify(v)}: expected seconds (0 for none)`, 'unset it, or set a number of seconds');
+  }
+  return seconds * 1000;
 }
