@@ -8,6 +8,7 @@ import { UsageError, type UserError } from '../errors.js';
 import { addOptions, defineCommand, type OptionSpec } from './spec.js';
 import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
 import { createSigner, sessionSignWithAgent, type SignWithAgent } from '../http/signer.js';
+import { fileSink, stdoutSink, type OutputSink } from '../util/output-sink.js';
 
 export interface CallOptions {
   request?: string;
@@ -129,6 +130,28 @@ async function networkFor(ctx: Context, t: { protocol: string; hostname: string;
   return network;
 }
 
+/** Answers the retry rules read (throttling, gateway errors, expired or skewed signatures): never streamed. */
+const KEPT_FOR_RETRY = new Set([403, 429, 502, 503, 504]);
+
+/** The -o file as a sink; a failure to write it is the user's (exit 2), said once. */
+function outputFileSink(path: string): OutputSink {
+  const file = fileSink(path);
+  return {
+    async write(chunk) {
+      try {
+        await file.write(chunk);
+      } catch (err) {
+        throw new UsageError(`-o ${path}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'choose a writable path');
+      }
+    },
+    commit: () => file.commit(),
+    abort: () => file.abort(),
+    get lastByte() {
+      return file.lastByte;
+    },
+  };
+}
+
 export async function runCall(ctx: Context, opts: CallOptions, target: string, deps: CallDeps): Promise<void> {
   // Everything that can be wrong with the input is rejected before any side effect.
   const profile = await ctx.profile();
@@ -172,11 +195,18 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   // (or the keychain). The first attempt takes the connection if it is still fit.
   // Through a proxy each attempt opens its own (a CONNECT tunnel costs what it costs).
   const early = proxy ? undefined : preconnect(t, undefined, ca);
+  // A large body is streamed to stdout or the -o file, never held whole; an answer the
+  // retry rules read (403, 429, 502–504) stays in memory (API Gateway's are small).
+  let sink: OutputSink | undefined;
+  const streamBody = (head: { status: number }) => {
+    if (KEPT_FOR_RETRY.has(head.status)) return undefined;
+    return (sink ??= opts.output !== undefined ? outputFileSink(opts.output) : stdoutSink(ctx.io.stdout));
+  };
   const result = await execute({
     method: p.method,
     label: () => `${p.method} ${url}${signer.guest ? ' (guest)' : ''}`,
     sign,
-    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early?.take(req), proxy, ca }),
+    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early?.take(req), proxy, ca, streamBody }),
     clock: ctx.clock,
     signal: ctx.signal,
     maxAttempts: p.maxAttempts,
@@ -192,6 +222,9 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     refreshCredentials: () => signer.refresh(),
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
+  }).catch(async (err: unknown) => {
+    await sink?.abort();
+    throw err;
   }).finally(() => early?.close());
   const res = result.response;
   ctx.io.debug(`${res.status} ${res.statusText} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, ${result.ms} ms`);
@@ -201,7 +234,14 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
     ctx.io.stderr.write(ctx.io.redactor.redact(lines.join('\n')) + '\n\n');
   }
-  if (opts.output !== undefined) {
+  if (res.streamed !== undefined && sink) {
+    try {
+      await sink.commit();
+    } catch (err) {
+      throw new UsageError(`-o ${opts.output}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `the API answered ${res.status}; choose a writable path`);
+    }
+    if (opts.output === undefined && ctx.io.stdoutIsTTY && sink.lastByte !== 0x0a) ctx.io.out('\n');
+  } else if (opts.output !== undefined) {
     const { writeOutputFile } = await import('../util/output-file.js');
     try {
       await writeOutputFile(opts.output, res.body);

@@ -18,6 +18,8 @@ export interface HttpResponse {
   /** Header names as the server spelled them, with values, in order. */
   rawHeaders: string[];
   body: Buffer;
+  /** Set when the body went to SendOptions.streamBody's sink (then `body` is empty): its length. */
+  streamed?: number;
 }
 
 /** A failure to get any response (refused, reset, DNS, TLS, timeout). */
@@ -43,7 +45,24 @@ export interface SendOptions {
   ca?: string[];
   /** How a socket error is reported (the proxied path names the proxy). */
   describeError?: (err: NodeJS.ErrnoException) => TransportError;
+  /**
+   * Where a large body goes instead of memory: asked once the body of an answer
+   * outgrows `streamAfterBytes`; undefined keeps it in memory (e.g. an answer the
+   * retry rules must read). The response then has an empty `body` and `streamed` set.
+   */
+  streamBody?: (head: HttpResponseHead) => BodySink | undefined;
+  streamAfterBytes?: number;
 }
+
+export type HttpResponseHead = Omit<HttpResponse, 'body' | 'streamed'>;
+
+/** A destination for a streamed body: each write resolves when the bytes are taken. */
+export interface BodySink {
+  write(chunk: Buffer): Promise<void> | void;
+}
+
+/** A body up to this size is kept in memory (and a broken one retried); beyond, it is streamed. */
+export const STREAM_AFTER_BYTES = 1 << 20;
 
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -123,16 +142,63 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
         finish(() => reject(new TransportError(`no answer from ${where} within ${secs} s (timeout)`, 'ETIMEOUT', true)));
       }, opts.timeoutMs);
     }
+    // Streaming (opts.streamBody): once a final answer's body outgrows the threshold,
+    // its bytes go to the caller's sink as they come, the socket paused while the sink
+    // is busy, and the timeout becomes one for silence rather than for the whole body.
+    let sink: BodySink | undefined;
+    let streamed = 0;
+    let pending: Buffer[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    let sinkFailed: unknown;
+    const threshold = opts.streamAfterBytes ?? STREAM_AFTER_BYTES;
+    const maybeStream = () => {
+      if (sink || !opts.streamBody || parser.keptBytes <= threshold) return;
+      const head = parser.head;
+      const chosen = head && opts.streamBody(head);
+      if (!chosen) return;
+      sink = chosen;
+      parser.streamTo((b) => pending.push(b));
+      if (timer && opts.timeoutMs) {
+        clearTimeout(timer);
+        timer = undefined;
+        socket.setTimeout(opts.timeoutMs, () => finish(() => reject(partial(`no data for ${opts.timeoutMs! / 1000} s (timeout)`))));
+      }
+    };
+    const partial = (why: string, cause?: unknown) =>
+      new NetworkError(`the answer from ${where} broke off after ${streamed} bytes of its body had been written: ${why}`, 'the output is incomplete; run the call again', { cause });
+    const flush = () => {
+      if (!sink || pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      socket.pause();
+      const target = sink;
+      writing = writing.then(async () => {
+        for (const b of batch) {
+          await target.write(b);
+          streamed += b.length;
+        }
+      }).then(() => {
+        if (!settled) socket.resume();
+      }, (err: unknown) => {
+        sinkFailed ??= err;
+        finish(() => reject(err));
+      });
+    };
     const settle = (read: () => Http1Response | undefined) => {
       let res: Http1Response | undefined;
       try {
         res = read();
       } catch (err) {
         const e = err as Error;
-        finish(() => reject(new TransportError(`unreadable answer from ${where}: ${e.message}`, 'EPROTO', false, e)));
+        finish(() => reject(sink ? partial(e.message, e) : new TransportError(`unreadable answer from ${where}: ${e.message}`, 'EPROTO', false, e)));
         return;
       }
-      if (res) finish(() => resolve(res));
+      maybeStream();
+      flush();
+      if (res) {
+        const done = res;
+        finish(() => void writing.then(() => (sinkFailed ? reject(sinkFailed) : resolve(sink ? { ...done, streamed } : done)), reject));
+      }
     };
     socket.on('data', (chunk: Buffer) => settle(() => parser.push(chunk)));
     const closed = () => {
@@ -142,7 +208,7 @@ export function send(req: SignedRequest, opts: SendOptions = {}): Promise<HttpRe
     };
     socket.on('end', closed);
     socket.on('close', closed);
-    socket.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(opts.describeError?.(err) ?? describeTransportError(err, where))));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(() => reject(sink ? partial(err.code ?? err.message, err) : opts.describeError?.(err) ?? describeTransportError(err, where))));
     socket.write(bytes);
   });
 }

@@ -6,7 +6,8 @@
 // refresh keeps the session, and the next run refreshes with it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
 import { closedPort } from '../helpers/proxies.js';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
@@ -130,6 +131,23 @@ describe('call: faults from the API', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/content-type: text\/html/i);
     expect(JSON.parse(r.stdout)).toHaveProperty('message');
+  });
+
+  it('-o: a large body is streamed to the file and appears whole; one that breaks off leaves the old file untouched (exit 6, not retried)', async () => {
+    const out = join(tempDir(), 'body.bin');
+    const big = Buffer.alloc(8 << 20, 'z');
+    faults.inject(NO_AUTH, { status: 200, body: big, contentType: 'application/octet-stream' });
+    const ok = await authapi(['--profile', 'huge', 'call', 'no-auth', '--guest', '-o', out]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(out).equals(big)).toBe(true);
+    const before = faults.hits(NO_AUTH);
+    faults.inject(NO_AUTH, { resetAfterBytes: 4 << 20 });
+    const broken = await authapi(['--profile', 'huge', 'call', 'no-auth', '--guest', '-o', out]);
+    expect(broken.code).toBe(6);
+    expect(oneLine(broken)).toMatch(/^authapi: the answer from 127\.0\.0\.1:\d+ broke off after \d+ bytes of its body had been written: .* — the output is incomplete; run the call again$/);
+    expect(faults.hits(NO_AUTH) - before).toBe(1);
+    expect(readFileSync(out).equals(big)).toBe(true);
+    expect(readdirSync(dirname(out))).toEqual(['body.bin']); // no temp file left behind
   });
 
   it('a huge body (64 MiB) arrives whole', async () => {

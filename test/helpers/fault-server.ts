@@ -21,7 +21,9 @@ export type Fault =
   /** Any answer. */
   | { status: number; body?: string | Buffer; contentType?: string; headers?: Record<string, string> }
   /** Forwarded to the upstream, but the answer's Content-Type replaced. */
-  | { contentType: string };
+  | { contentType: string }
+  /** 200 promising twice this many bytes; this many come, then the connection is reset. */
+  | { resetAfterBytes: number };
 
 export interface FaultServer {
   url: string;
@@ -77,6 +79,11 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
       if (fault === 'truncated-json') return send(200, '{"AuthenticationResult":{"IdToken":"eyJhbGciOi', 'application/x-amz-json-1.1');
       if (fault === 'invalid-json') return send(200, 'OK but not JSON', 'application/x-amz-json-1.1');
       if ('html' in fault) return send(fault.html, `<!DOCTYPE html>\n<html><head><title>${fault.html} Error</title></head><body><h1>${fault.html}</h1><p>The server is unavailable.</p></body></html>\n`, 'text/html');
+      if ('resetAfterBytes' in fault) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(fault.resetAfterBytes * 2) });
+        res.write(Buffer.alloc(fault.resetAfterBytes, 'y'), () => setTimeout(() => req.socket.resetAndDestroy(), 20));
+        return;
+      }
       if ('status' in fault) return send(fault.status, fault.body ?? '', fault.contentType ?? 'application/json', fault.headers);
       return forward(req, res, body, fault.contentType);
     });
