@@ -1,8 +1,11 @@
-// One HTTP exchange for `call`: HTTP/1.1 (http1.ts) on a node:net or node:tls socket.
-// Chosen by measurement (DESIGN.md, "Measured"; bench/call.bench.mjs): undici's import
-// alone costs more than a whole signed GET, node:http ~5 ms more than this, and a
-// single call gains nothing from a pool. `batch` uses undici. The whole body is
-// buffered: API Gateway caps payloads at 10 MB.
+// One HTTP exchange for `call` (and for the User Pool's JSON calls and the JWKS
+// fetch): HTTP/1.1 (http1.ts) on a node:net or node:tls socket. Chosen by measurement
+// (README, "Measured"; bench/call.bench.mjs): undici's import alone costs more than a
+// whole signed GET, node:http ~5 ms more than this, and a single call gains nothing
+// from a pool. `batch` uses undici. A body up to STREAM_AFTER_BYTES is kept in memory;
+// a larger one goes to the caller's sink as it arrives (streamBody). Through a proxy
+// (proxy.ts), http:// requests go in absolute form and https:// ones through a
+// CONNECT tunnel (tunnel.ts); AWS_CA_BUNDLE arrives as `ca` (trust.ts).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { NetworkError } from '../errors.js';
