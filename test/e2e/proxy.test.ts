@@ -10,6 +10,8 @@ import { closedPort, startTinyproxy, type Tinyproxy } from '../helpers/proxies.j
 import { skipWithout } from '../helpers/tools.js';
 import { profileFor } from './call-stack.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
 const noTinyproxy = skipWithout('tinyproxy', 'proxy.test', 'apt-get install tinyproxy', ['-v']);
 
@@ -27,10 +29,13 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 const viaProxy = (extra: NodeJS.ProcessEnv = {}) => env({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, ...extra });
 
-/** Runs the binary and returns what it did and the proxy's request lines logged meanwhile. */
-async function run(args: string[], e: NodeJS.ProcessEnv, input?: string) {
+const PRELOAD = pathToFileURL(resolve(import.meta.dirname, 'helpers', 'shift-clock.mjs')).href;
+const serverOffset = { ms: 0 };
+
+/** Runs the binary (living `offsetMs` ahead) and returns what it did and the proxy's request lines logged meanwhile. */
+async function run(args: string[], e: NodeJS.ProcessEnv, input?: string, offsetMs = 0) {
   const before = proxy.requests().length;
-  const r = await runBinary(args, { env: e, input });
+  const r = await runBinary(args, { env: { ...e, AUTHAPI_TEST_CLOCK_OFFSET_MS: String(offsetMs) }, input, execArgv: ['--import', PRELOAD] });
   // tinyproxy logs a request as it handles it: by the time the binary exits, it is there.
   await new Promise((resolve) => setTimeout(resolve, 50));
   return { ...r, proxied: proxy.requests().slice(before) };
@@ -38,7 +43,7 @@ async function run(args: string[], e: NodeJS.ProcessEnv, input?: string) {
 
 beforeAll(async () => {
   if (noTinyproxy) return;
-  stack = await startLocal({ port: 0 });
+  stack = await startLocal({ port: 0, clock: { now: () => Date.now() + serverOffset.ms } });
   const ca = makeTestCa();
   caFile = ca.caFile;
   const origin = new URL(stack.info.apiUrl).origin;
@@ -53,7 +58,7 @@ beforeAll(async () => {
     apiUrl: `https://${tlsAuthority}/prod`,
     endpoints: { cognitoIdp: `https://${tlsAuthority}`, cognitoIdentity: `https://${tlsAuthority}`, sts: `https://${tlsAuthority}` },
   };
-  writeProfiles(dir, { plain, tls, plainguest: plain, tlsguest: tls });
+  writeProfiles(dir, { plain, tls, plainguest: plain, tlsguest: tls, refreshing: tls });
   // Both profiles logged in directly, so no test depends on another having run.
   for (const profile of ['plain', 'tls']) {
     const r = await runBinary(['--profile', profile, 'login', '-u', 'demouser', '--password-stdin'], { env: env(), input: 'demoPASS123\n' });
@@ -123,6 +128,25 @@ describe.skipIf(noTinyproxy)('through tinyproxy (binary)', () => {
     // The SDK writes its own requests: for http:// it gets a tunnel rather than absolute form.
     expect(plainGuest.proxied.length).toBeGreaterThan(0);
     expect(plainGuest.proxied.every((line) => line === `CONNECT ${plainAuthority}`)).toBe(true);
+  });
+
+  it('refresh (an hour later) and logout (RevokeToken) go through the proxy', async () => {
+    const login = await run(['--profile', 'refreshing', 'login', '-u', 'demouser', '--password-stdin'], env(), 'demoPASS123\n');
+    expect(login.code, login.stderr).toBe(0);
+    serverOffset.ms = 61 * 60_000;
+    try {
+      const later = await run(['--profile', 'refreshing', 'call', 'require-auth'], viaProxy(), undefined, 61 * 60_000);
+      expect(later.code, later.stderr).toBe(0);
+      // REFRESH_TOKEN_AUTH and the Identity Pool exchange tunnelled, then the call itself.
+      expect(later.proxied.length).toBeGreaterThanOrEqual(3);
+      expect(later.proxied.every((line) => line === `CONNECT ${tlsAuthority}`)).toBe(true);
+      const logout = await run(['--profile', 'refreshing', 'logout'], viaProxy(), undefined, 61 * 60_000);
+      expect(logout.code, logout.stderr).toBe(0);
+      expect(logout.stderr).toContain('refresh token revoked');
+      expect(logout.proxied).toEqual([`CONNECT ${tlsAuthority}`]);
+    } finally {
+      serverOffset.ms = 0;
+    }
   });
 
   it('NO_PROXY: a listed host is reached directly, the others still through the proxy', async () => {
