@@ -151,8 +151,26 @@ export class ResponseParser {
   private emit(chunk: Buffer): void {
     if (this.sink) this.sink(chunk);
     else {
-      this.body.push(chunk);
+      // A transient chunk's memory is reused by the next read: keep a copy.
+      this.body.push(this.transient ? Buffer.from(chunk) : chunk);
       this.bodyBytes += chunk.length;
+    }
+  }
+
+  private transient = false;
+
+  /**
+   * push() for a chunk whose memory the socket reuses for its next read (a socket
+   * read into one fixed buffer, client.ts): the parser copies what it keeps; what it
+   * hands to a sink must be consumed before the socket reads again.
+   */
+  pushTransient(chunk: Buffer): Http1Response | undefined {
+    this.transient = true;
+    try {
+      return this.push(chunk);
+    } finally {
+      this.transient = false;
+      if (this.buf.length && this.buf.buffer === chunk.buffer) this.buf = Buffer.from(this.buf);
     }
   }
 

@@ -21,8 +21,8 @@ export function stdoutSink(stdout: Writable): OutputSink {
   return {
     write(chunk) {
       if (chunk.length) last = chunk[chunk.length - 1];
-      if (stdout.write(chunk)) return;
-      return new Promise<void>((resolve) => stdout.once('drain', resolve));
+      // Resolved once written, not merely queued: the chunk's memory is reused after.
+      return new Promise<void>((resolve, reject) => stdout.write(chunk, (err) => (err ? reject(err) : resolve())));
     },
     commit: async () => {},
     abort: async () => {},

@@ -59,6 +59,13 @@ async function authapi(args: string[], opts: { input?: string; offsetMs?: number
   return { ...r, stderr, lines: stderr.split('\n').filter(Boolean) };
 }
 
+/** Bytes that differ from their neighbours, so a chunk out of place or overwritten shows. */
+function patterned(n: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 7 + (i >> 16)) & 0xff;
+  return b;
+}
+
 /** One line on stderr, no stack trace. */
 function oneLine(r: { stderr: string; lines: string[] }): string {
   expect(r.lines, r.stderr).toHaveLength(1);
@@ -135,7 +142,7 @@ describe('call: faults from the API', () => {
 
   it('-o: a large body is streamed to the file and appears whole; one that breaks off leaves the old file untouched (exit 6, not retried)', async () => {
     const out = join(tempDir(), 'body.bin');
-    const big = Buffer.alloc(8 << 20, 'z');
+    const big = patterned(8 << 20);
     faults.inject(NO_AUTH, { status: 200, body: big, contentType: 'application/octet-stream' });
     const ok = await authapi(['--profile', 'huge', 'call', 'no-auth', '--guest', '-o', out]);
     expect(ok.code, ok.stderr).toBe(0);
@@ -151,11 +158,12 @@ describe('call: faults from the API', () => {
   });
 
   it('a huge body (64 MiB) arrives whole', async () => {
-    const big = Buffer.alloc(64 << 20, 'x');
+    const big = patterned(64 << 20);
     faults.inject(NO_AUTH, { status: 200, body: big, contentType: 'application/octet-stream' });
     const r = await authapi(['--profile', 'huge', 'call', 'no-auth', '--guest']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdoutBytes.length).toBe(big.length);
+    expect(r.stdoutBytes.equals(big)).toBe(true); // every byte in place: no read buffer reused too early
   });
 });
 
