@@ -43,6 +43,43 @@ try {
   console.log(`peak RSS: node -e '' ${(rssFloor / 1024).toFixed(1)} MiB · call ${(rssCall / 1024).toFixed(1)} MiB (medians of 7)`);
   const r3 = rssCall / rssFloor;
   result({ measure: "call peak RSS vs node -e ''", ratio: r3, target: '≤ 1.5×', pass: r3 <= 1.5, detail: `${(rssCall / 1024).toFixed(1)} vs ${(rssFloor / 1024).toFixed(1)} MiB` });
+  // What a proxy costs (informational: it costs what it costs). The same call through
+  // tinyproxy (absolute form, plain HTTP to the local stack) vs direct; both run
+  // through env(1) so they pay the same exec.
+  const proxy = await startTinyproxy();
+  if (proxy) {
+    try {
+      const [direct, proxied] = interleaved([['env', process.execPath, BIN, 'call', 'require-auth'],
+        ['env', `HTTP_PROXY=http://127.0.0.1:${proxy.port}`, process.execPath, BIN, 'call', 'require-auth']], { runs: Number(process.env.RUNS ?? 30), warmup: 3, env: stack.env });
+      const r4 = proxied.wall / direct.wall;
+      console.log(`through tinyproxy: ${ms(proxied.wall)} (cpu ${ms(proxied.cpu)}) vs direct ${ms(direct.wall)} (cpu ${ms(direct.cpu)})`);
+      result({ measure: 'call through an HTTP proxy (tinyproxy) vs direct', ratio: r4, target: '— (informational)', pass: true, detail: `${ms(proxied.wall)} vs ${ms(direct.wall)}; cpu ${(proxied.cpu / direct.cpu).toFixed(2)}×` });
+    } finally {
+      proxy.stop();
+    }
+  } else console.log('tinyproxy not installed: the proxied call is not measured');
 } finally {
   await stack.stop();
+}
+
+/** tinyproxy on a free port (undefined when it is not installed). */
+async function startTinyproxy() {
+  const { spawn, spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const net = await import('node:net');
+  if (spawnSync('tinyproxy', ['-v'], { stdio: 'ignore' }).error) return undefined;
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise((r) => s.close(r));
+  const dir = mkdtempSync(join(tmpdir(), 'authapi-bench-proxy-'));
+  writeFileSync(join(dir, 'conf'), `Port ${port}\nListen 127.0.0.1\nTimeout 30\nLogLevel Error\nLogFile "${join(dir, 'log')}"\nMaxClients 64\nAllow 127.0.0.1\n`);
+  const child = spawn('tinyproxy', ['-d', '-c', join(dir, 'conf')], { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false)));
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return { port, stop: () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); } };
 }

@@ -37,8 +37,16 @@ if [ -z "${AUTHAPI_IN_KEYRING_SESSION:-}" ]; then
   # AUTHAPI_QUIET_DBUS=1: the daemon's own warnings are not shown (the demo into a log).
   daemon=""
   [ "${AUTHAPI_QUIET_DBUS:-}" = 1 ] && daemon="--dbus-daemon=$(cd "$(dirname "$0")" && pwd)/quiet-dbus-daemon.sh"
+  # A session bus without D-Bus activation: if gnome-keyring stops, a client must not
+  # get a fresh daemon started locked (with no default keyring) in its place; the
+  # watchdog below starts it again, unlocked.
+  config=""
+  if [ -r /usr/share/dbus-1/session.conf ]; then
+    grep -v '<standard_session_servicedirs' /usr/share/dbus-1/session.conf >"$keyring_home/session.conf"
+    config="--config-file=$keyring_home/session.conf"
+  fi
   AUTHAPI_IN_KEYRING_SESSION=1 AUTHAPI_KEYRING_HOME="$keyring_home" AUTHAPI_KEYRING_PASSWORD="$password" \
-    dbus-run-session ${daemon:+"$daemon"} -- "$0" "$@"
+    dbus-run-session ${config:+"$config"} ${daemon:+"$daemon"} -- "$0" "$@"
   exit $?
 fi
 
@@ -55,6 +63,50 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # environment assignments (GNOME_KEYRING_CONTROL…) that clients may use.
 eval "$(printf '%s' "$AUTHAPI_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL 2>/dev/null || true
+
+# A watchdog, as systemd is for gnome-keyring on a desktop. gnome-keyring aborts now and
+# then when a client goes away in the middle of a request (an upstream race:
+# "gkd_secret_service_get_pkcs11_session: assertion 'client' failed"), and a test
+# suite opens thousands of short-lived connections. When the unlocked daemon we
+# started is gone — dead, or replaced on the bus by one that D-Bus activation started
+# locked — it is started again, unlocked, with --replace; its keyring file keeps
+# every item. The watchdog ends with the session.
+secrets_owner() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ { print $2 }'
+}
+keyring_password="$AUTHAPI_KEYRING_PASSWORD"
+# The daemon forks: wait (bounded) until it owns its bus name.
+daemon_pid=""
+i=0
+while [ -z "$daemon_pid" ] && [ "$i" -lt 200 ]; do
+  daemon_pid="$(secrets_owner)"
+  [ -n "$daemon_pid" ] || sleep 0.025
+  i=$((i + 1))
+done
+if [ -n "$daemon_pid" ] && command -v dbus-send >/dev/null 2>&1; then
+  (
+    trap 'exit 0' TERM INT
+    while sleep 0.2; do
+      now="$(secrets_owner)"
+      [ -n "$now" ] && [ "$now" = "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null && continue
+      printf '%s' "$keyring_password" | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1 || true
+      daemon_pid=""
+      i=0
+      while [ -z "$daemon_pid" ] && [ "$i" -lt 200 ]; do
+        daemon_pid="$(secrets_owner)"
+        [ -n "$daemon_pid" ] || sleep 0.025
+        i=$((i + 1))
+      done
+      echo "with-keyring: gnome-keyring-daemon had stopped; restarted it unlocked (pid ${daemon_pid:-?})" >&2
+    done
+  ) &
+  watchdog=$!
+fi
+unset keyring_password
 unset AUTHAPI_KEYRING_PASSWORD AUTHAPI_IN_KEYRING_SESSION AUTHAPI_KEYRING_HOME
 if [ -n "$had_data_home" ]; then export XDG_DATA_HOME="$saved_data_home"; else unset XDG_DATA_HOME; fi
-"$@"
+rc=0
+"$@" || rc=$?
+[ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null || true
+exit $rc

@@ -10,6 +10,9 @@ const PATTERNS: [RegExp, string][] = [
   [/(x-amz-security-token["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${MASK}`],
   [/(x-api-key["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${MASK}`],
   [/(X-Amz-Signature=)[0-9a-f]+/gi, `$1${MASK}`],
+  // Credentials in a URL (a proxy's: http://user:password@host) and the header made of them.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK}@`],
+  [/(proxy-authorization["']?\s*[:=]\s*["']?(?:basic\s+)?)[^\s"',;]+/gi, `$1${MASK}`],
   // JWTs (three base64url parts) and JWE-like refresh tokens (five parts).
   [/\beyJ[\w-]{8,}(?:\.[\w-]*){2,4}/g, MASK],
   [/("(?:password|Password|SecretKey|SecretAccessKey|SessionToken|secretAccessKey|sessionToken|RefreshToken|IdToken|AccessToken|refreshToken|idToken|accessToken|apiKey|clientSecret|PASSWORD|SRP_A|SECRET_HASH|PASSWORD_CLAIM_SIGNATURE)"\s*:\s*")[^"]*/g, `$1${MASK}`],

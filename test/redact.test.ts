@@ -18,4 +18,12 @@ describe('Redactor', () => {
     expect(r.redact('{"SecretKey":"abc/def+ghi","AccessKeyId":"ASIA1"}')).toBe('{"SecretKey":"***","AccessKeyId":"ASIA1"}');
     expect(r.redact('{"PASSWORD":"hunter22"}')).toBe('{"PASSWORD":"***"}');
   });
+
+  it('masks the password in a URL (a proxy\'s) and a Proxy-Authorization header', () => {
+    const r = new Redactor();
+    expect(r.redact('via http://alice:s3cret-Pw@proxy.corp:3128 (HTTPS_PROXY)')).toBe('via http://alice:***@proxy.corp:3128 (HTTPS_PROXY)');
+    expect(r.redact('HTTPS_PROXY=https://u:p%40ss@10.0.0.1')).toBe('HTTPS_PROXY=https://u:***@10.0.0.1');
+    expect(r.redact('Proxy-Authorization: Basic YWxpY2U6czNjcmV0')).toBe('Proxy-Authorization: Basic ***');
+    expect(r.redact('http://proxy.corp:3128 and https://example.com/a:b@c')).toBe('http://proxy.corp:3128 and https://example.com/a:b@c');
+  });
 });

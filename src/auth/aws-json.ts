@@ -1,10 +1,16 @@
-// One AWS JSON 1.1 call (`POST /`, `X-Amz-Target: <Service>.<Op>`) over node:http(s),
-// for the unsigned Cognito User Pool operations. Built-ins only: undici's import alone
-// costs more than the whole login exchange (DESIGN.md, "Measured"). Errors come back
-// as AwsServiceError with Cognito's own type and message (AWS-WIRE.md: `__type`,
+// One AWS JSON 1.1 call (`POST /`, `X-Amz-Target: <Service>.<Op>`) for the unsigned
+// Cognito User Pool operations, on `call`'s own HTTP/1.1 client (src/http/client.ts):
+// built-ins only (undici's import alone costs more than the whole login exchange),
+// with the proxy, CA bundle, per-attempt timeout and the SDK standard-mode retries
+// (src/http/retry.ts) every other request of authapi gets. Errors come back
+// as AwsServiceError with Cognito's own type and message (the body's `__type`,
 // falling back to the x-amzn-ErrorType header); the caller decides what they mean.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { systemClock, type Clock } from '../clock.js';
 import { InterruptedError, NetworkError } from '../errors.js';
+import type { HttpResponse } from '../http/client.js';
+import type { Verdict } from '../http/retry.js';
+import type { SignedRequest } from '../http/sign.js';
 import { VERSION } from '../version.js';
 
 export class AwsServiceError extends Error {
@@ -21,20 +27,57 @@ export class AwsServiceError extends Error {
 
 export interface AwsJsonOptions {
   signal?: AbortSignal;
-  /** Whole-request timeout; Cognito answers in well under a second. */
+  /** Timeout of each attempt; Cognito answers in well under a second. */
   timeoutMs?: number;
   /** --verbose trace (the IO redacts secrets in it). */
   debug?: (line: string) => void;
+  /** Proxy variables, AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Backoff sleeps (tests inject a manual clock). */
+  clock?: Clock;
+  maxAttempts?: number;
+  random?: () => number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
+/** Error codes the AWS SDKs' standard retry mode treats as throttling (retried with the longer base delay). */
+const THROTTLING = new Set([
+  'TooManyRequestsException', 'ThrottlingException', 'Throttling', 'ThrottledException', 'RequestThrottledException',
+  'RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException', 'RequestThrottled', 'BandwidthLimitExceeded',
+  'EC2ThrottledException', 'PriorRequestNotComplete', 'TransactionInProgressException',
+]);
+
 /** `__type` may be namespaced ("com.amazonaws…#NotAuthorizedException"); the header ends with ":". */
-export function errorTypeOf(body: Record<string, unknown> | undefined, headers: IncomingMessage['headers']): string {
+export function errorTypeOf(body: Record<string, unknown> | undefined, headers: IncomingHttpHeaders): string {
   const fromBody = typeof body?.__type === 'string' ? body.__type : undefined;
   const header = headers['x-amzn-errortype'];
   const fromHeader = typeof header === 'string' ? header.split(':')[0] : undefined;
   return (fromBody ?? fromHeader ?? 'UnknownError').split('#').pop() || 'UnknownError';
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = text ? JSON.parse(text) : {};
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // not JSON: the caller says so
+  }
+  return undefined;
+}
+
+/**
+ * The SDK standard mode's verdict on a JSON 1.1 answer: throttling codes (Cognito
+ * says 400 TooManyRequestsException, not 429) and 500 are retried too, on top of
+ * what retry.ts retries for an idempotent request (429, 502, 503, 504, network).
+ */
+function classifyAwsJson(res: HttpResponse): Verdict | undefined {
+  if (res.status === 500) return { retry: true, kind: 'transient', reason: '500 Internal Server Error' };
+  if (res.status === 400 || res.status === 429) {
+    const type = errorTypeOf(parseObject(res.body.toString('utf8', 0, 4096)), res.headers);
+    if (THROTTLING.has(type)) return { retry: true, kind: 'throttle', reason: `${res.status} ${type}` };
+  }
+  return undefined;
 }
 
 export async function postAwsJson(
@@ -45,55 +88,58 @@ export async function postAwsJson(
 ): Promise<Record<string, unknown>> {
   const url = new URL(endpoint);
   const body = Buffer.from(JSON.stringify(payload), 'utf8');
-  // Loaded here, not at the top: the cached-credentials path imports this module's
-  // neighbours and must not pay for TLS it does not use. getBuiltinModule, not an
-  // ESM import: on Node 24 `import 'node:http'` also loads Node's bundled undici.
-  const send = url.protocol === 'http:'
-    ? process.getBuiltinModule('node:http').request
-    : process.getBuiltinModule('node:https').request;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  opts.debug?.(`POST ${url.origin}${url.pathname} ${target}`);
-  const started = performance.now();
-
-  const { status, headers, text } = await new Promise<{ status: number; headers: IncomingMessage['headers']; text: string }>(
-    (resolve, reject) => {
-      if (opts.signal?.aborted) return reject(opts.signal.reason ?? new InterruptedError());
-      const req = send(url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-amz-json-1.1',
-          'X-Amz-Target': target,
-          'Content-Length': body.length,
-          'User-Agent': `authapi/${VERSION}`,
-        },
-        signal: opts.signal,
-        timeout: timeoutMs,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      });
-      req.on('timeout', () => req.destroy(new NetworkError(`${url.host} did not answer within ${Math.round(timeoutMs / 1000)} s`)));
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (err instanceof NetworkError) return reject(err);
-        if (err.name === 'AbortError' || opts.signal?.aborted) return reject(opts.signal?.reason ?? new InterruptedError());
-        reject(new NetworkError(`cannot reach ${url.host}: ${err.code ?? err.message}`, 'check the network and the profile\'s endpoints', { cause: err }));
-      });
-      req.end(body);
+  const env = opts.env ?? process.env;
+  // client.ts (node:net/tls and our HTTP/1.1), as `call` uses: no node:http to load,
+  // and the same proxy, CA, timeout and retry rules as every other request.
+  const [{ send }, { execute }, { resolveMaxAttempts }, { networkFor, serviceTimeoutMs }] = await Promise.all([
+    import('../http/client.js'),
+    import('../http/execute.js'),
+    import('../http/retry.js'),
+    import('../http/network.js'),
+  ]);
+  const { proxy, ca } = networkFor(url, env, opts.debug);
+  const timeoutMs = opts.timeoutMs ?? serviceTimeoutMs(env, DEFAULT_TIMEOUT_MS);
+  const attempts = opts.maxAttempts ?? resolveMaxAttempts(undefined, env);
+  const request = (): SignedRequest => ({
+    method: 'POST',
+    protocol: url.protocol === 'http:' ? 'http:' : 'https:',
+    hostname: url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    headers: {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': target,
+      'user-agent': `authapi/${VERSION}`,
     },
-  );
-  opts.debug?.(`← ${status} ${target} in ${Math.round(performance.now() - started)} ms`);
+    body,
+    signature: '', // unsigned: these operations take no AWS credentials
+  });
+  const result = await execute({
+    method: 'POST',
+    // The SDKs retry these operations (none changes state twice when repeated).
+    idempotent: true,
+    classify: classifyAwsJson,
+    sign: request,
+    transport: (req) => send(req, { timeoutMs, signal: opts.signal, proxy, ca }),
+    clock: opts.clock ?? systemClock,
+    signal: opts.signal,
+    maxAttempts: typeof attempts === 'number' ? attempts : 3,
+    skew: { offsetMs: 0 },
+    label: `POST ${url.origin}${url.pathname} ${target}`,
+    trace: opts.debug,
+    random: opts.random,
+  }).catch((err: unknown) => {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new InterruptedError();
+    throw err;
+  });
+  const { status, headers } = result.response;
+  const text = result.response.body.toString('utf8');
+  opts.debug?.(`← ${status} ${target} in ${result.ms} ms${result.attempts > 1 ? ` (${result.attempts} attempts)` : ''}`);
 
-  let parsed: Record<string, unknown> | undefined;
-  try {
-    const value: unknown = text ? JSON.parse(text) : {};
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Record<string, unknown>;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseObject(text);
   if (status >= 200 && status < 300) {
-    if (!parsed) throw new NetworkError(`${url.host} answered ${target} with something that is not JSON`, 'is the endpoint right?');
+    if (!parsed) throw new NetworkError(`${url.host} answered ${target} with something that is not JSON (${describeBody(headers, text)})`, 'is the endpoint right?');
     return parsed;
   }
   const type = errorTypeOf(parsed, headers);
@@ -102,6 +148,14 @@ export async function postAwsJson(
     (typeof parsed?.message === 'string' && parsed.message) ||
     (typeof parsed?.Message === 'string' && parsed.Message) ||
     (typeof headerMessage === 'string' && headerMessage) ||
-    `HTTP ${status}`;
+    (parsed ? `HTTP ${status}` : `HTTP ${status}, ${describeBody(headers, text)}`);
   throw new AwsServiceError(type, message, status);
+}
+
+/** A few words on an answer that is not the JSON expected: its type and size, never its text (it may echo secrets). */
+function describeBody(headers: IncomingHttpHeaders, text: string): string {
+  const type = typeof headers['content-type'] === 'string' ? headers['content-type'].split(';')[0] : 'no Content-Type';
+  if (!text) return `empty, ${type}`;
+  const looksHtml = /^\s*<(!doctype|html)/i.test(text);
+  return `${looksHtml ? 'an HTML page' : text.trimStart().startsWith('{') ? 'truncated or invalid JSON' : 'not JSON'}, ${type}, ${text.length} bytes`;
 }

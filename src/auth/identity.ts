@@ -10,6 +10,9 @@ import { AuthError, ConfigError, InterruptedError, NetworkError, ThrottledError 
 import { AwsServiceError } from './aws-json.js';
 import { loginCommand, loginHint } from './login-command.js';
 import { loadModule } from '../util/lazy-load.js';
+import { sdkRequestHandler, serviceTimeoutMs } from '../http/network.js';
+import { CERTIFICATE_HINT, certificateProblem } from '../http/trust.js';
+import { DEFAULT_MAX_ATTEMPTS, resolveMaxAttempts } from '../http/retry.js';
 
 import type { AwsCredentials } from './credentials.js';
 
@@ -40,7 +43,13 @@ export interface IdentityApiOptions {
   signal?: AbortSignal;
   /** --verbose: a line for each call and its outcome (as the User Pool calls get). */
   debug?: (line: string) => void;
+  /** Proxy variables, AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS (default: the process's). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** Per attempt: the connection, then the whole answer (the User Pool's JSON calls use the same total). */
+export const IDENTITY_CONNECT_TIMEOUT_MS = 10_000;
+export const IDENTITY_REQUEST_TIMEOUT_MS = 15_000;
 
 /** Builds the SDK-backed API for a profile: region from the identity pool id, endpoint from the profile. */
 export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiOptions = {}): Promise<IdentityPoolApi> {
@@ -48,13 +57,22 @@ export async function createIdentityPoolApi(profile: Profile, opts: IdentityApiO
   // otherwise land on our users' stderr on every refresh: authapi supports Node 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const sdk = await loadModule<typeof import('@aws-sdk/client-cognito-identity')>('@aws-sdk/client-cognito-identity');
+  const env = opts.env ?? process.env;
+  const maxAttempts = resolveMaxAttempts(undefined, env);
   const client: CognitoIdentityClientLike = opts.client ?? new sdk.CognitoIdentityClient({
     region: regionOfPool(profile.identityPoolId),
     endpoint: profile.endpoints?.cognitoIdentity,
     // GetId and GetCredentialsForIdentity are unsigned (smithy noAuth): no AWS
     // credentials are needed, and the default provider chain must not be consulted.
     credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-    maxAttempts: 3,
+    // The SDK's standard retry mode (throttling, 5xx, network errors), as many
+    // attempts as `call` makes; the proxy, AWS_CA_BUNDLE and timeouts of src/http/network.ts.
+    retryMode: 'standard',
+    maxAttempts: typeof maxAttempts === 'number' ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
+    requestHandler: await sdkRequestHandler(env, {
+      connectMs: Math.min(IDENTITY_CONNECT_TIMEOUT_MS, serviceTimeoutMs(env, IDENTITY_CONNECT_TIMEOUT_MS) || IDENTITY_CONNECT_TIMEOUT_MS),
+      requestMs: serviceTimeoutMs(env, IDENTITY_REQUEST_TIMEOUT_MS),
+    }),
   });
   const where = profile.endpoints?.cognitoIdentity ?? `https://cognito-identity.${regionOfPool(profile.identityPoolId)}.amazonaws.com`;
   const send = async <T>(command: unknown): Promise<T> => {
@@ -95,6 +113,20 @@ function fromSdkError(err: unknown, signal?: AbortSignal): unknown {
   const e = err as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
   const status = e?.$metadata?.httpStatusCode;
   if (status !== undefined && e.name && e.$fault) return new AwsServiceError(e.name, e.message ?? e.name, status);
+  // The proxy's own words (src/http/tunnel.ts): they name it.
+  if (err instanceof NetworkError) return err;
+  // The SDK could not parse the answer: say what came (status, type), never its text.
+  const response = (err as { $response?: { statusCode?: number; headers?: Record<string, string> } }).$response;
+  if (e?.name === 'SyntaxError' || /Deserialization error/i.test(e?.message ?? '')) {
+    const type = response?.headers?.['content-type'] ?? 'no Content-Type';
+    if ((response?.statusCode ?? 0) >= 500) {
+      return new NetworkError(`the Identity Pool failed (HTTP ${response!.statusCode}, ${type})`, 'try again in a moment', { cause: err });
+    }
+    return new NetworkError(`the Identity Pool answered with something that is not JSON (HTTP ${response?.statusCode ?? '?'}, ${type})`,
+      'is the identity endpoint right? (`authapi configure --show`)', { cause: err });
+  }
+  const cert = certificateProblem(e?.code);
+  if (cert) return new NetworkError(`cannot reach the Identity Pool: ${cert}`, CERTIFICATE_HINT, { cause: err });
   const code = e?.code ?? e?.name ?? 'error';
   return new NetworkError(`cannot reach the Identity Pool: ${code}${e?.message ? ` (${e.message})` : ''}`,
     'check the network and the profile\'s endpoints', { cause: err });

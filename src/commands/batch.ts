@@ -128,7 +128,8 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
   const origin = new URL(profile.apiUrl).origin;
   const transport = deps.createTransport
     ? await deps.createTransport(origin, settings.concurrency, settings.timeoutMs)
-    : (await import('../http/undici-transport.js')).createPoolTransport(origin, settings.concurrency, settings.timeoutMs);
+    : (await import('../http/undici-transport.js')).createPoolTransport(origin, settings.concurrency, settings.timeoutMs,
+      (await import('../http/network.js')).networkFor(new URL(origin), ctx.env, (line) => ctx.io.debug(line)));
   const creds = new CredentialCache(ctx, deps.getCredentials);
   const quota = new RetryQuota();
   let skewSaved = false;

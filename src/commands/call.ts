@@ -8,6 +8,7 @@ import { UsageError, type UserError } from '../errors.js';
 import { addOptions, defineCommand, type OptionSpec } from './spec.js';
 import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
 import { createSigner, sessionSignWithAgent, type SignWithAgent } from '../http/signer.js';
+import { fileSink, stdoutSink, type OutputSink } from '../util/output-sink.js';
 
 export interface CallOptions {
   request?: string;
@@ -134,6 +135,40 @@ export async function readBody(ctx: Context, data: string): Promise<Buffer> {
   return Buffer.from(data, 'utf8');
 }
 
+/** Whether the environment asks for a proxy, or a CA bundle for an https:// target (src/http/network.ts reads them). */
+function customNetwork(env: NodeJS.ProcessEnv, t: { protocol: string }): boolean {
+  return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY || (env.AWS_CA_BUNDLE && t.protocol === 'https:'));
+}
+
+/** The proxy and trusted CAs for this target; only loaded when the environment sets any. */
+async function networkFor(ctx: Context, t: { protocol: string; hostname: string; port: string }) {
+  const network = (await import('../http/network.js')).networkFor(t, ctx.env, (line) => ctx.io.debug(line));
+  if (network.proxy?.secret) ctx.io.redactor.add(network.proxy.secret, network.proxy.authorization);
+  return network;
+}
+
+/** Answers the retry rules read (throttling, gateway errors, expired or skewed signatures): never streamed. */
+const KEPT_FOR_RETRY = new Set([403, 429, 502, 503, 504]);
+
+/** The -o file as a sink; a failure to write it is the user's (exit 2), said once. */
+function outputFileSink(path: string): OutputSink {
+  const file = fileSink(path);
+  return {
+    async write(chunk) {
+      try {
+        await file.write(chunk);
+      } catch (err) {
+        throw new UsageError(`-o ${path}: cannot write the response (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'choose a writable path');
+      }
+    },
+    commit: () => file.commit(),
+    abort: () => file.abort(),
+    get lastByte() {
+      return file.lastByte;
+    },
+  };
+}
+
 export async function runCall(ctx: Context, opts: CallOptions, target: string, deps: CallDeps): Promise<void> {
   // Everything that can be wrong with the input is rejected before any side effect.
   const profile = await ctx.profile();
@@ -166,14 +201,24 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   }
 
   const url = targetUrl(t);
+  // The usual case (no proxy, no CA bundle) takes no extra step before the preconnect.
+  const { proxy, ca } = customNetwork(ctx.env, t) ? await networkFor(ctx, t) : ({} as Awaited<ReturnType<typeof networkFor>>);
   // Connect while the request is signed: the handshake overlaps the agent round trip
   // (or the keychain). The first attempt takes the connection if it is still fit.
-  const early = preconnect(t);
+  // Through a proxy each attempt opens its own (a CONNECT tunnel costs what it costs).
+  const early = proxy ? undefined : preconnect(t, undefined, ca);
+  // A large body is streamed to stdout or the -o file, never held whole; an answer the
+  // retry rules read (403, 429, 502–504) stays in memory (API Gateway's are small).
+  let sink: OutputSink | undefined;
+  const streamBody = (head: { status: number }) => {
+    if (KEPT_FOR_RETRY.has(head.status)) return undefined;
+    return (sink ??= opts.output !== undefined && opts.output !== '-' ? outputFileSink(opts.output) : stdoutSink(ctx.io.stdout));
+  };
   const result = await execute({
     method: p.method,
     label: () => `${p.method} ${url}${!signer ? ' (unsigned)' : signer.guest ? ' (guest)' : ''}`,
     sign,
-    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early.take(req) }),
+    transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early?.take(req), proxy, ca, streamBody }),
     clock: ctx.clock,
     signal: ctx.signal,
     maxAttempts: p.maxAttempts,
@@ -189,7 +234,10 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     refreshCredentials: signer ? () => signer.refresh() : undefined,
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
-  }).finally(() => early.close());
+  }).catch(async (err: unknown) => {
+    await sink?.abort();
+    throw err;
+  }).finally(() => early?.close());
   const res = result.response;
   ctx.io.debug(`${res.status} ${res.statusText} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}, ${result.ms} ms`);
 
@@ -199,12 +247,20 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     ctx.io.stderr.write(ctx.io.redactor.redact(lines.join('\n')) + '\n\n');
   }
   // `-o -` is stdout, as in curl.
-  if (opts.output !== undefined && opts.output !== '-') {
+  const toFile = opts.output !== undefined && opts.output !== '-';
+  if (res.streamed !== undefined && sink) {
+    try {
+      await sink.commit();
+    } catch (err) {
+      throw outputError(opts.output ?? '-', err as NodeJS.ErrnoException, res.status);
+    }
+    if (!toFile && ctx.io.stdoutIsTTY && sink.lastByte !== 0x0a) ctx.io.out('\n');
+  } else if (toFile) {
     const { writeOutputFile } = await import('../util/output-file.js');
     try {
-      await writeOutputFile(opts.output, res.body);
+      await writeOutputFile(opts.output!, res.body);
     } catch (err) {
-      throw outputError(opts.output, err as NodeJS.ErrnoException, res.status);
+      throw outputError(opts.output!, err as NodeJS.ErrnoException, res.status);
     }
   } else if (res.body.length > 0) {
     ctx.io.out(res.body);

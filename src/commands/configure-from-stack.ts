@@ -10,6 +10,8 @@ import type { Context } from '../context.js';
 import { AuthError, NetworkError, UsageError } from '../errors.js';
 import type { Profile } from '../config/profile.js';
 import { profileFromOutputs, type StackOutput } from '../config/outputs.js';
+import { sdkRequestHandler } from '../http/network.js';
+import { CERTIFICATE_HINT, certificateProblem } from '../http/trust.js';
 
 interface AwsLikeError {
   name?: string;
@@ -19,7 +21,11 @@ interface AwsLikeError {
 }
 
 function translate(err: unknown, what: string): Error {
+  // The proxy or a certificate (src/http/tunnel.ts, trust.ts) already said what is wrong.
+  if (err instanceof NetworkError) return err;
   const e = err as AwsLikeError;
+  const cert = certificateProblem(e?.code);
+  if (cert) return new NetworkError(`${what}: ${cert}`, CERTIFICATE_HINT);
   const name = e?.name ?? '';
   const msg = e?.message ?? String(err);
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(msg)) {
@@ -45,7 +51,9 @@ export async function profileFromStack(ctx: Context, stackName: string, region: 
     import('@aws-sdk/credential-providers'),
   ]);
   const credentials = fromNodeProviderChain();
-  const common = { credentials, ...(region ? { region } : {}), maxAttempts: 3 };
+  // Through the proxy NO_PROXY leaves, trusting AWS_CA_BUNDLE (src/http/network.ts).
+  const requestHandler = await sdkRequestHandler(ctx.env, { connectMs: 10_000, requestMs: 30_000 });
+  const common = { credentials, ...(region ? { region } : {}), maxAttempts: 3, requestHandler };
 
   const cfn = new CloudFormationClient(common);
   let outputs: StackOutput[];

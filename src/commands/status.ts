@@ -5,7 +5,7 @@
 // on stdout. Exit 2 when the profile is missing or invalid, 3 when it is configured but
 // not logged in (or the session expired), so scripts can test it.
 import type { Command } from 'commander';
-import { SilentExit, ExitCode, UserError } from '../errors.js';
+import { SilentExit, ExitCode, NetworkError, UserError } from '../errors.js';
 import { validateProfile, type Profile } from '../config/profile.js';
 import { redactedProfile } from '../config/display.js';
 import type { Context } from '../context.js';
@@ -80,6 +80,7 @@ export const statusCommand = defineCommand<StatusOptions>({
     const data = await ctx.readConfig();
     const raw = data.profiles[ctx.profileName];
     const report: StatusReport = { profile: ctx.profileName, configPath: ctx.configPath, configured: false };
+    let unreachable: NetworkError | undefined;
     let profile: Profile | undefined;
     if (raw === undefined) {
       report.problems = [`no profile "${ctx.profileName}" in ${ctx.configPath}`];
@@ -91,7 +92,8 @@ export const statusCommand = defineCommand<StatusOptions>({
       report.settings = redactedProfile(raw as Partial<Profile>);
     }
     if (profile) {
-      const { login, store } = await loginStatus(ctx, profile, Boolean(opts.verify));
+      const { login, store, verifyUnreachable } = await loginStatus(ctx, profile, Boolean(opts.verify));
+      unreachable = verifyUnreachable;
       report.login = login;
       report.store = store;
       report.agent = await agentStatus(ctx);
@@ -121,6 +123,8 @@ export const statusCommand = defineCommand<StatusOptions>({
       ctx.io.info(`authapi: ${why} (profile "${ctx.profileName}") — ${next}`);
       throw new SilentExit(ExitCode.AUTH);
     }
+    // --verify could not fetch the keys (network, proxy, certificate): the report is printed, the exit says so.
+    if (unreachable) throw unreachable;
   },
 });
 
@@ -131,7 +135,7 @@ async function agentStatus(ctx: Context): Promise<NonNullable<StatusReport['agen
   return pid === undefined ? { state: 'not-running' } : { state: 'running', pid };
 }
 
-async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Promise<{ login: LoginStatus; store: StoreStatus }> {
+async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Promise<{ login: LoginStatus; store: StoreStatus; verifyUnreachable?: NetworkError }> {
   const { describeBackends } = await import('../auth/store/choose.js');
   const { readSessionView } = await import('../auth/session-view.js');
   const { SessionUnreadableError } = await import('../auth/session-errors.js');
@@ -162,13 +166,15 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
   let claims = decodeClaims(user.tokens.idToken);
   let label: 'verified' | 'unverified' = 'unverified';
   let verifyProblem: string | undefined;
+  let verifyUnreachable: NetworkError | undefined;
   if (verify) {
     try {
       const { verifyIdToken } = await import('../auth/verify-id-token.js');
-      claims = await verifyIdToken(profile, user.tokens.idToken, ctx.clock.now());
+      claims = await verifyIdToken(profile, user.tokens.idToken, ctx.clock.now(), ctx.env);
       label = 'verified';
     } catch (err) {
       verifyProblem = err instanceof Error ? err.message : String(err);
+      if (err instanceof NetworkError) verifyUnreachable = err;
     }
   }
   login.user = {
@@ -183,7 +189,7 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
   login.tokensExpireAt = iso(user.tokens.expiresAt);
   login.credentialsExpireAt = iso(view.credentials.user?.expiration);
   if (user.expired) login.expiredReason = user.expired;
-  return { login, store };
+  return { login, store, verifyUnreachable };
 }
 
 export function formatStatus(r: StatusReport): string {

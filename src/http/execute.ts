@@ -36,6 +36,10 @@ export interface ExecuteOptions {
   /** A human name for the request in traces, e.g. "GET https://…/prod/no-auth" (built only when tracing). */
   label: string | (() => string);
   random?: () => number;
+  /** Retry network errors and 502/503/504 even though the method is not idempotent (the SDKs' JSON APIs). */
+  idempotent?: boolean;
+  /** A verdict of the caller's own on an answer (e.g. a service's throttling codes); undefined: the default rules. */
+  classify?(res: HttpResponse): Verdict | undefined;
 }
 
 export interface ExecuteResult {
@@ -75,7 +79,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
       trace(`< ${err.message} after ${Math.round(elapsedMs() - t0)} ms`);
-      const v = classifyError(err, opts.method);
+      const v = classifyError(err, opts.method, opts.idempotent);
       if (!v.retry || !(await mayRetry(v, err.timedOut))) throw err;
       continue;
     }
@@ -101,7 +105,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
         continue;
       }
     }
-    const v = classifyResponse(res, opts.method, opts.clock.now());
+    const v = opts.classify?.(res) ?? classifyResponse(res, opts.method, opts.clock.now(), opts.idempotent);
     if (v.retry && (await mayRetry(v, false))) continue;
     if (res.status < 400) opts.quota?.release(taken);
     return { response: res, attempts, ms: Math.round(elapsedMs() - start), verdict: v, exhausted: v.retry };

@@ -129,22 +129,73 @@ function parseHead(text: string, method: string): Head {
  */
 export class ResponseParser {
   private buf: Buffer = Buffer.alloc(0);
-  private head?: Head;
+  private head_?: Head;
   private body: Buffer[] = [];
+  private bodyBytes = 0;
+  /** Set once the body is streamed: body bytes go here instead of being kept. */
+  private sink?: (chunk: Buffer) => void;
   private done?: Http1Response;
 
   constructor(private readonly method: string) {}
 
+  /** The final answer's status line and headers, once read (before its body is complete). */
+  get head(): Omit<Http1Response, 'body'> | undefined {
+    const h = this.head_;
+    return h && { status: h.status, statusText: h.statusText, headers: h.headers, rawHeaders: h.rawHeaders };
+  }
+
+  /** Body bytes kept so far (0 once streaming). */
+  get keptBytes(): number {
+    return this.bodyBytes;
+  }
+
+  /**
+   * From now on, body bytes go to `sink` (the ones kept so far first), and the
+   * response's `body` is empty: a large answer is never held whole.
+   */
+  streamTo(sink: (chunk: Buffer) => void): void {
+    this.sink = sink;
+    for (const b of this.body) sink(b);
+    this.body = [];
+    this.bodyBytes = 0;
+  }
+
+  private emit(chunk: Buffer): void {
+    if (this.sink) this.sink(chunk);
+    else {
+      // A transient chunk's memory is reused by the next read: keep a copy.
+      this.body.push(this.transient ? Buffer.from(chunk) : chunk);
+      this.bodyBytes += chunk.length;
+    }
+  }
+
+  private transient = false;
+
+  /**
+   * push() for a chunk whose memory the socket reuses for its next read (a socket
+   * read into one fixed buffer, client.ts): the parser copies what it keeps; what it
+   * hands to a sink must be consumed before the socket reads again.
+   */
+  pushTransient(chunk: Buffer): Http1Response | undefined {
+    this.transient = true;
+    try {
+      return this.push(chunk);
+    } finally {
+      this.transient = false;
+      if (this.buf.length && this.buf.buffer === chunk.buffer) this.buf = Buffer.from(this.buf);
+    }
+  }
+
   /** Whether any byte of an answer has arrived. */
   get started(): boolean {
-    return this.head !== undefined || this.buf.length > 0;
+    return this.head_ !== undefined || this.buf.length > 0;
   }
 
   push(chunk: Buffer): Http1Response | undefined {
     if (this.done) return this.done;
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     for (;;) {
-      if (!this.head) {
+      if (!this.head_) {
         const end = this.buf.indexOf('\r\n\r\n');
         if (end < 0) {
           if (this.buf.length > MAX_HEAD_BYTES) throw new Http1ParseError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
@@ -155,7 +206,7 @@ export class ResponseParser {
         this.buf = this.buf.subarray(end + 4);
         // 100 Continue, 103 Early Hints…: the real answer follows (101 is never asked for).
         if (head.status < 200 && head.status !== 101) continue;
-        this.head = head;
+        this.head_ = head;
       }
       return this.readBody();
     }
@@ -163,22 +214,22 @@ export class ResponseParser {
 
   end(): Http1Response {
     if (this.done) return this.done;
-    if (this.head?.framing.kind === 'close') return this.finish();
-    throw new Http1ParseError(this.head ? 'the connection closed before the response body was complete' : 'the connection closed before a complete response head');
+    if (this.head_?.framing.kind === 'close') return this.finish();
+    throw new Http1ParseError(this.head_ ? 'the connection closed before the response body was complete' : 'the connection closed before a complete response head');
   }
 
   private readBody(): Http1Response | undefined {
-    const f = this.head!.framing;
+    const f = this.head_!.framing;
     switch (f.kind) {
       case 'none':
         return this.finish();
       case 'close':
-        if (this.buf.length) this.body.push(this.buf);
+        if (this.buf.length) this.emit(this.buf);
         this.buf = Buffer.alloc(0);
         return undefined;
       case 'length': {
         const take = Math.min(f.remaining, this.buf.length);
-        if (take) this.body.push(this.buf.subarray(0, take));
+        if (take) this.emit(this.buf.subarray(0, take));
         f.remaining -= take;
         this.buf = this.buf.subarray(take);
         return f.remaining === 0 ? this.finish() : undefined;
@@ -209,7 +260,7 @@ export class ResponseParser {
       }
       if (this.chunkLeft > 0) {
         const take = Math.min(this.chunkLeft, this.buf.length);
-        if (take) this.body.push(this.buf.subarray(0, take));
+        if (take) this.emit(this.buf.subarray(0, take));
         this.chunkLeft -= take;
         this.buf = this.buf.subarray(take);
         if (this.chunkLeft > 0) return undefined;
@@ -239,7 +290,7 @@ export class ResponseParser {
   }
 
   private finish(): Http1Response {
-    const h = this.head!;
+    const h = this.head_!;
     this.done = { status: h.status, statusText: h.statusText, headers: h.headers, rawHeaders: h.rawHeaders, body: Buffer.concat(this.body) };
     return this.done;
   }

@@ -53,7 +53,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export function classifyResponse(res: HttpResponse, method: string, now: number): Verdict {
+export function classifyResponse(res: HttpResponse, method: string, now: number, idempotent = isIdempotent(method)): Verdict {
   if (res.status === 429) {
     if (isQuotaExceeded(res)) return { retry: false, kind: 'quota', reason: '429 Limit Exceeded (quota; not retried)' };
     const retryAfterMs = parseRetryAfter(header(res, 'retry-after'), now);
@@ -63,7 +63,7 @@ export function classifyResponse(res: HttpResponse, method: string, now: number)
     return { retry: true, kind: 'throttle', reason: '429 Too Many Requests', retryAfterMs };
   }
   if (res.status === 502 || res.status === 503 || res.status === 504) {
-    if (!isIdempotent(method)) return { retry: false, kind: 'transient', reason: `${res.status} (${method} is not idempotent; not retried)` };
+    if (!idempotent) return { retry: false, kind: 'transient', reason: `${res.status} (${method} is not idempotent; not retried)` };
     const retryAfterMs = parseRetryAfter(header(res, 'retry-after'), now);
     if (retryAfterMs !== undefined && retryAfterMs > MAX_BACKOFF_MS) return { retry: false, kind: 'transient', reason: `${res.status} with a long Retry-After` };
     return { retry: true, kind: 'transient', reason: `${res.status} ${res.statusText}`.trim(), retryAfterMs };
@@ -71,9 +71,13 @@ export function classifyResponse(res: HttpResponse, method: string, now: number)
   return { retry: false };
 }
 
-export function classifyError(err: unknown, method: string): Verdict {
+/** Proxy answers no retry can change: it wants (other) credentials, or forbids the tunnel. */
+const PERMANENT = new Set(['EPROXYAUTH', 'EPROXYREFUSED']);
+
+export function classifyError(err: unknown, method: string, idempotent = isIdempotent(method)): Verdict {
   if (!(err instanceof TransportError)) return { retry: false };
-  if (!isIdempotent(method)) return { retry: false, kind: 'network', reason: `${err.code} (${method} is not idempotent; not retried)` };
+  if (PERMANENT.has(err.code)) return { retry: false, kind: 'network', reason: `${err.code} (not retried)` };
+  if (!idempotent) return { retry: false, kind: 'network', reason: `${err.code} (${method} is not idempotent; not retried)` };
   return { retry: true, kind: 'network', reason: err.timedOut ? 'timeout' : err.code };
 }
 

@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
-async function createTemp(path: string, mode: number): Promise<{ tmp: string; fh: import('node:fs/promises').FileHandle }> {
+export async function createTemp(path: string, mode: number): Promise<{ tmp: string; fh: import('node:fs/promises').FileHandle }> {
   for (let attempt = 0; ; attempt++) {
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
     try {

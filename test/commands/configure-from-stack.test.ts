@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { APIGatewayClient, CreateApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { runBinary, tempDir } from '../helpers/cli.js';
+import { skipWithout } from '../helpers/tools.js';
+import { startTestProxy } from '../helpers/proxies.js';
+
+// moto_server comes with a Python install (pip install 'moto[server]'); CI checks for it first.
+const noMoto = skipWithout('moto_server', 'configure-from-stack.test', "pip install 'moto[server]'", ['--help']);
 
 let moto: ChildProcess | undefined;
 let endpoint = '';
@@ -45,6 +50,7 @@ const OUTPUTS = {
 };
 
 beforeAll(async () => {
+  if (noMoto) return;
   // moto binds the port it is given; a just-freed port 0 pick avoids fixed ports.
   const port = await freePort();
   endpoint = `http://127.0.0.1:${port}`;
@@ -83,7 +89,7 @@ function env(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-describe('configure --from-stack (binary, moto)', () => {
+describe.skipIf(noMoto)('configure --from-stack (binary, moto)', () => {
   it('writes the profile from the stack outputs and the API key value', async () => {
     const dir = tempDir();
     const r = await runBinary(['configure', '--from-stack', 'authapi-moto', '--region', 'us-east-1', '--profile', 'prod'], { env: env(dir) });
@@ -96,6 +102,23 @@ describe('configure --from-stack (binary, moto)', () => {
     expect(v.code).toBe(0);
     expect(v.stdout + v.stderr).not.toContain(keyValue);
     expect(v.stderr).toMatch(/stack authapi-moto: CREATE_COMPLETE, 6 outputs/);
+  });
+
+  it('goes through HTTP_PROXY (the SDK clients get a tunnelling agent), unless NO_PROXY lists the endpoint', async () => {
+    const proxy = await startTestProxy('forward');
+    try {
+      const dir = tempDir();
+      const r = await runBinary(['configure', '--from-stack', 'authapi-moto', '--region', 'us-east-1', '--profile', 'viaproxy'], { env: env(dir, { HTTP_PROXY: proxy.url }) });
+      expect(r.code, r.stderr).toBe(0);
+      const authority = new URL(endpoint).host;
+      expect(proxy.seen.map((s) => `${s.method} ${s.target}`)).toContain(`CONNECT ${authority}`);
+      const before = proxy.seen.length;
+      const direct = await runBinary(['configure', '--from-stack', 'authapi-moto', '--region', 'us-east-1', '--profile', 'direct'], { env: env(dir, { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }) });
+      expect(direct.code, direct.stderr).toBe(0);
+      expect(proxy.seen.length).toBe(before);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('flags given with it win over the stack', async () => {

@@ -164,7 +164,7 @@ describe('authapi login', () => {
     s = await startStack();
     const r = await login(s, ['-u', 'demouser', '--password-stdin', '--verbose'], { input: 'demoPASS123\n' });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('debug: POST');
+    expect(r.stderr).toContain('debug: > POST');
     expect(r.stderr).toContain('SRP client CPU');
     const session = await readSession(r.store, 'local', s.profile);
     for (const secret of [session!.user!.tokens.idToken, session!.user!.tokens.refreshToken, 'demoPASS123']) {

@@ -48,7 +48,7 @@ describe('authapi logout', () => {
     writeFileSync(join(s.configDir, 'config.json'), JSON.stringify(config));
     const r = await cli(s, ['logout'], store);
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(/^warning: profile local: local session wiped, but revoking the refresh token failed: cannot reach 127\.0\.0\.1:9: ECONNREFUSED — it stays valid on the server until it expires\n$/);
+    expect(r.stderr).toMatch(/^warning: profile local: local session wiped, but revoking the refresh token failed: cannot reach 127\.0\.0\.1:9: connection refused \(ECONNREFUSED\) — it stays valid on the server until it expires\n$/);
     expect(store.items.size).toBe(0);
   });
 

@@ -63,6 +63,6 @@ describe('call over HTTPS (binary)', () => {
   it('a certificate it cannot trust is a network error (exit 6) that says so', async () => {
     const r = await runBinary(['call', 'require-auth'], { env });
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(/^authapi: cannot reach localhost:\d+: self[- ]signed certificate/m);
+    expect(r.stderr).toMatch(/^authapi: cannot reach localhost:\d+: its TLS certificate is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\) — if a private CA or a proxy signs it, point AWS_CA_BUNDLE \(or NODE_EXTRA_CA_CERTS\) at that CA's PEM file$/m);
   });
 });

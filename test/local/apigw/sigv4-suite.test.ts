@@ -1,5 +1,5 @@
-// The official AWS SigV4 test suite, read from ../shared/aws-sig-v4-test-suite (never
-// copied here), run through the emulator's verifier with the suite's fixed inputs.
+// The official AWS SigV4 test suite (fixtures in test/fixtures/aws-sig-v4-test-suite,
+// see the README there for where they come from), run through the emulator's verifier with the suite's fixed inputs.
 // Each case must verify, and a one-byte change of the signature must fail with the
 // suite's own canonical request and string to sign.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { LocalRequest } from '../../../src/local/model.js';
 import { verifySigV4 } from '../../../src/local/apigw/sigv4-verify.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const suiteDir = join(repoRoot, '..', 'shared', 'aws-sig-v4-test-suite');
+const suiteDir = join(repoRoot, 'test', 'fixtures', 'aws-sig-v4-test-suite');
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const SUITE_NOW = Date.UTC(2015, 7, 30, 12, 36, 0);
@@ -106,10 +106,10 @@ function optsFor(token: string) {
   };
 }
 
-const cases = existsSync(suiteDir) ? findCases(suiteDir) : [];
+const cases = findCases(suiteDir);
 
 describe('AWS SigV4 test suite through verifySigV4', () => {
-  it('finds the suite beside the repository', () => {
+  it('finds the suite in test/fixtures', () => {
     expect(cases.length).toBeGreaterThan(20);
   });
 
