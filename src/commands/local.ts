@@ -145,6 +145,8 @@ export function profileFromLocalInfo(info: import('../local/index.js').LocalInfo
     apiUrl: info.apiUrl,
     apiKey: info.apiKey,
     endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
+    // The emulator serves managed login (/oauth2/authorize, /login, …) at its root.
+    loginUrl: info.endpoints.cognitoIdp,
   };
 }
 

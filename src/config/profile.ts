@@ -19,12 +19,14 @@ export interface Profile {
   apiUrl: string;
   apiKey: string;
   endpoints?: Endpoints;
+  /** Base URL of the pool's managed login (`https://<prefix>.auth.<region>.amazoncognito.com`), for `login --browser`. */
+  loginUrl?: string;
   /** Secret storage the user chose: the OS keychain (default) or an explicitly allowed 0600 file. */
   store?: 'keychain' | 'file';
 }
 
 export const PROFILE_KEYS = [
-  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store',
+  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store', 'loginUrl',
 ] as const;
 export const REQUIRED_KEYS = ['region', 'userPoolId', 'userPoolClientId', 'identityPoolId', 'apiUrl', 'apiKey'] as const;
 export type RequiredKey = (typeof REQUIRED_KEYS)[number];
@@ -96,6 +98,9 @@ export function validateProfile(raw: unknown): { profile?: Profile; problems: st
   }
   if (obj.store !== undefined && obj.store !== 'keychain' && obj.store !== 'file') {
     problems.push(`store ${JSON.stringify(obj.store)} is not valid; expected "keychain" or "file"`);
+  }
+  if (obj.loginUrl !== undefined && (typeof obj.loginUrl !== 'string' || !isHttpUrl(obj.loginUrl))) {
+    problems.push(`loginUrl ${JSON.stringify(obj.loginUrl)} is not valid; expected the managed login base URL, e.g. https://example.auth.us-east-1.amazoncognito.com`);
   }
   if (obj.endpoints !== undefined) {
     if (typeof obj.endpoints !== 'object' || obj.endpoints === null || Array.isArray(obj.endpoints)) {

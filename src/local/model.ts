@@ -24,6 +24,17 @@ export interface UserPoolClientModel {
   accessTokenValiditySeconds: number;
   idTokenValiditySeconds: number;
   refreshTokenValiditySeconds: number;
+  /** Managed login (OAuth 2.0) settings; absent when AllowedOAuthFlowsUserPoolClient is not true. */
+  oauth?: ClientOAuthModel;
+}
+
+export interface ClientOAuthModel {
+  flows: ('code' | 'implicit' | 'client_credentials')[];
+  scopes: string[];
+  /** Exact strings: Cognito compares redirect URIs character for character. */
+  callbackUrls: string[];
+  logoutUrls: string[];
+  identityProviders: string[];
 }
 
 export interface UserPoolModel {
@@ -43,6 +54,10 @@ export interface UserPoolModel {
   /** AdminCreateUserConfig.AllowAdminCreateUserOnly: SignUp is refused. */
   allowAdminCreateUserOnly: boolean;
   clients: UserPoolClientModel[];
+  /** AWS::Cognito::UserPoolDomain prefixes (or custom domains) of this pool. */
+  domains?: string[];
+  /** AWS::Cognito::UserPoolResourceServer custom scopes, as `<identifier>/<scope>`. */
+  resourceScopes?: string[];
 }
 
 export interface IdentityPoolProviderModel {

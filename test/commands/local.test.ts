@@ -64,6 +64,7 @@ describe('authapi local (in-process)', () => {
       region: 'us-east-1', userPoolId: s.info.userPoolId, userPoolClientId: s.info.userPoolClientId, identityPoolId: s.info.identityPoolId,
       apiUrl: s.info.apiUrl, apiKey: profile.apiKey,
       endpoints: { cognitoIdp: s.info.endpoints.cognitoIdp, cognitoIdentity: s.info.endpoints.cognitoIdentity, sts: s.info.endpoints.sts },
+      loginUrl: s.info.endpoints.cognitoIdp,
     });
     const err = s.stderr();
     expect(err).toContain(`aws --endpoint-url ${s.info.endpoints.sts} --region us-east-1 sts get-caller-identity`);
@@ -149,7 +150,7 @@ describe('authapi local (in-process)', () => {
     writeFileSync(t, readFileSync(join(ROOT, 'infra/template.yaml'), 'utf8').replace('UserPoolId: !Ref UserPool', 'UserPoolId: !Ref Nope'));
     const r = await runInProcess(['local', '--no-state', '--template', t], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolClient\\.Properties\\.UserPoolId .*!Ref Nope`));
+    expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolDomain\\.Properties\\.UserPoolId .*!Ref Nope`));
   });
 
   it('never overwrites the profile of a deployed stack, even when AUTHAPI_PROFILE picks it', async () => {
