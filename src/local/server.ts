@@ -10,6 +10,7 @@ import { MemoryCredentialRegistry, type CredentialRegistry, type IssuedCredentia
 import { defaultTemplatePath } from './default-template.js';
 import { listen, awsJsonError } from './http.js';
 import { CognitoIdentityService, type IdentityPoolState } from './identity-pool/service.js';
+import { ManagedLogin } from './oauth/service.js';
 import { systemClock, type Clock, type LocalRequest, type LocalResponse, type StackModel, type UserPoolModel } from './model.js';
 import { StateDir, STATE_FILES } from './state.js';
 import { isStsRequest, StsService } from './sts/service.js';
@@ -152,6 +153,7 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
       new ApiGatewayService({ stack, api: a, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
     ]),
   );
+  const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock });
   const jwksPath = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/jwks\.json$/;
 
   const route = async (req: LocalRequest): Promise<LocalResponse> => {
@@ -160,6 +162,8 @@ async function start(opts: StartLocalOptions, state: StateDir | undefined): Prom
     if (target?.startsWith('AWSCognitoIdentityService.')) return identityService.handle(req);
     if (target) return awsJsonError('UnknownOperationException', `Unknown operation ${target}`, randomUUID());
     const path = req.url.split('?')[0] ?? '/';
+    const managed = await managedLogin.handle(req);
+    if (managed) return managed;
     const jwks = jwksPath.exec(path);
     if (jwks && (req.method === 'GET' || req.method === 'HEAD')) {
       const keys = idpService.jwks(jwks[1] as string);
