@@ -65,6 +65,7 @@ describe('authapi local (in-process)', () => {
       apiUrl: s.info.apiUrl, apiKey: profile.apiKey,
       endpoints: { cognitoIdp: s.info.endpoints.cognitoIdp, cognitoIdentity: s.info.endpoints.cognitoIdentity, sts: s.info.endpoints.sts },
       loginUrl: s.info.endpoints.cognitoIdp,
+      loginCallbackUrls: [47801, 47802, 47803].map((p) => `http://127.0.0.1:${p}/callback`),
     });
     const err = s.stderr();
     expect(err).toContain(`aws --endpoint-url ${s.info.endpoints.sts} --region us-east-1 sts get-caller-identity`);
