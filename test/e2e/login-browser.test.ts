@@ -76,6 +76,24 @@ describe('login --browser (real binary, emulator, a stand-in browser)', () => {
     for (const out of [r.stderr, call.stderr, status.stdout]) expect(out).not.toMatch(/eyJ[\w-]{20,}/);
   });
 
+  it('logout after a browser sign-in: prints the /logout address; --browser opens it and sees the browser land', async () => {
+    const { env, agentLog } = setup();
+    expect((await runBinary(['login', '--browser'], { env })).code).toBe(0);
+    const out = await runBinary(['logout'], { env });
+    expect(out.code).toBe(0);
+    const logoutUri = encodeURIComponent(`http://127.0.0.1:${ports[0]}/logged-out`);
+    expect(stripFileNotice(out.stderr)).toBe(`authapi: logged out (profile local); refresh token revoked\nauthapi: to end the browser's sign-in too, open:\n  ${stack.url}/logout?client_id=${stack.info.userPoolClientId}&logout_uri=${logoutUri}\n`);
+    // An SRP login afterwards: no browser session to speak of at logout.
+    expect((await runBinary(['login', '-u', 'demouser', '--password-stdin'], { env, input: 'demoPASS123\n' })).code).toBe(0);
+    expect(stripFileNotice((await runBinary(['logout'], { env })).stderr)).toBe('authapi: logged out (profile local); refresh token revoked\n');
+
+    expect((await runBinary(['login', '--browser'], { env })).code).toBe(0);
+    const viaBrowser = await runBinary(['logout', '--browser'], { env: { ...env, OAUTH_AGENT_MODE: 'visit' } });
+    expect(viaBrowser.code).toBe(0);
+    expect(viaBrowser.stderr).toContain("authapi: the browser's sign-in ended");
+    expect(agentLog()).toContainEqual(expect.objectContaining({ landed: `http://127.0.0.1:${ports[0]}/logged-out`, status: 200, body: expect.stringContaining('signed out') }));
+  });
+
   it('a callback with another state is refused: exit 3, the browser told, nothing stored', async () => {
     const { env, agentLog } = setup('wrong-state');
     const r = await runBinary(['login', '--browser'], { env });

@@ -14,6 +14,11 @@ const log = (entry) => process.env.OAUTH_AGENT_LOG && appendFileSync(process.env
 try {
   log({ opened: url });
   if (mode === 'none') process.exit(0);
+  if (mode === 'visit') {
+    const res = await fetch(url);
+    log({ landed: res.url, status: res.status, body: await res.text() });
+    process.exit(0);
+  }
   const origin = new URL(url).origin;
   const authorize = await fetch(url, { redirect: 'manual' });
   const toLogin = new URL(authorize.headers.get('location'), origin);
