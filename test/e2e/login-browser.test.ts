@@ -4,7 +4,7 @@
 // step so each of authapi's checks is seen to fail (state, error, no answer). The
 // real chromium run is test/e2e/login-chromium.test.ts.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,7 @@ describe('login --browser (real binary, emulator, a stand-in browser)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     // The browser was shown the result page, and the listener took one callback.
+    for (let i = 0; i < 100 && !agentLog().some((e) => e.status); i++) await new Promise((r) => setTimeout(r, 20));
     expect(agentLog()).toContainEqual(expect.objectContaining({ status: 200, body: expect.stringContaining('authapi is signed in as demouser') }));
     const call = await runBinary(['call', 'require-auth'], { env });
     expect(call.code).toBe(0);
@@ -91,7 +92,32 @@ describe('login --browser (real binary, emulator, a stand-in browser)', () => {
     const viaBrowser = await runBinary(['logout', '--browser'], { env: { ...env, OAUTH_AGENT_MODE: 'visit' } });
     expect(viaBrowser.code).toBe(0);
     expect(viaBrowser.stderr).toContain("authapi: the browser's sign-in ended");
+    // The stand-in browser writes its line after authapi has answered (and may have exited).
+    for (let i = 0; i < 100 && !agentLog().some((e) => e.landed); i++) await new Promise((r) => setTimeout(r, 20));
     expect(agentLog()).toContainEqual(expect.objectContaining({ landed: `http://127.0.0.1:${ports[0]}/logged-out`, status: 200, body: expect.stringContaining('signed out') }));
+  });
+
+  it('a client with a secret: the code is exchanged with client_secret_basic, and call works', async () => {
+    const file = join(tempDir('authapi-secret-tpl-'), 'template.yaml');
+    writeFileSync(file, readFileSync(join(ROOT, 'infra', 'template.yaml'), 'utf8')
+      .replace('GenerateSecret: false', 'GenerateSecret: true')
+      .replace('CodeUri: functions/', `CodeUri: ${join(ROOT, 'infra', 'functions')}/`));
+    const secretStack = await startLocal({
+      templatePath: file,
+      parameterOverrides: { LoginCallbackUrls: `http://127.0.0.1:${ports[0]}/callback`, LoginLogoutUrls: `http://127.0.0.1:${ports[0]}/logged-out` },
+    });
+    try {
+      expect(secretStack.info.clientSecret).toBeTruthy();
+      const { dir, env } = setup();
+      writeProfiles(dir, { local: { ...profileFromLocalInfo(secretStack.info), loginCallbackUrls: [`http://127.0.0.1:${ports[0]}/callback`] } });
+      const r = await runBinary(['login', '--browser'], { env });
+      expect(r.stderr).toMatch(/logged in as demouser/);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain(secretStack.info.clientSecret!);
+      expect((await runBinary(['call', 'require-auth'], { env })).code).toBe(0);
+    } finally {
+      await secretStack.close();
+    }
   });
 
   it('a callback with another state is refused: exit 3, the browser told, nothing stored', async () => {
@@ -99,6 +125,7 @@ describe('login --browser (real binary, emulator, a stand-in browser)', () => {
     const r = await runBinary(['login', '--browser'], { env });
     expect(r.code).toBe(3);
     expect(stripFileNotice(r.stderr)).toMatch(/authapi: the browser came back with a different state: this is not the answer to this login, so nothing was stored — run the login again\n/);
+    for (let i = 0; i < 100 && !agentLog().some((e) => e.status); i++) await new Promise((r) => setTimeout(r, 20));
     expect(agentLog()).toContainEqual(expect.objectContaining({ status: 400, body: expect.stringContaining('different state') }));
     const status = await runBinary(['call', 'require-auth'], { env });
     expect(status.code).toBe(3);

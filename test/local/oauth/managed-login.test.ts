@@ -219,3 +219,57 @@ describe('refresh, userInfo, revoke, logout', () => {
     expect(d).toMatchObject({ issuer: `https://cognito-idp.us-east-1.amazonaws.com/${s.info.userPoolId}`, token_endpoint: `${s.url}/oauth2/token`, end_session_endpoint: `${s.url}/logout` });
   });
 });
+
+describe('a confidential client', () => {
+  test('the token endpoint takes client_secret_basic or client_secret_post, and refuses a wrong secret', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../../helpers/cli.js');
+    const file = join(tempDir('authapi-oauth-tpl-'), 'template.yaml');
+    // The template beside the real one, so its handler files resolve (CodeUri).
+    const real = join(process.cwd(), 'infra', 'template.yaml');
+    writeFileSync(file, readFileSync(real, 'utf8').replace('GenerateSecret: false', 'GenerateSecret: true').replace('CodeUri: functions/', `CodeUri: ${join(process.cwd(), 'infra', 'functions')}/`));
+    const s = await startLocal({ templatePath: file });
+    open.push(s);
+    const secret = s.info.clientSecret!;
+    expect(secret).toBeTruthy();
+    const { verifier, challenge } = pkce();
+    const { r } = await signIn(s, { code_challenge: challenge, code_challenge_method: 'S256' });
+    const code = codeOf(r);
+    const body = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
+    const basic = (id: string, sec: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${sec}`).toString('base64')}` });
+    const wrong = await post(`${s.url}/oauth2/token`, body, basic(s.info.userPoolClientId, 'nope'));
+    expect([wrong.status, await wrong.json()]).toEqual([400, { error: 'invalid_client' }]);
+    const none = await post(`${s.url}/oauth2/token`, { ...body, client_id: s.info.userPoolClientId });
+    expect(await none.json()).toEqual({ error: 'invalid_client' });
+    const ok = await post(`${s.url}/oauth2/token`, body, basic(s.info.userPoolClientId, secret));
+    expect(ok.status).toBe(200);
+    const t = (await ok.json()) as Record<string, string>;
+    // Refresh with client_secret_post: the pool's SECRET_HASH is computed for the user.
+    const refreshed = await post(`${s.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: t.refresh_token!, client_id: s.info.userPoolClientId, client_secret: secret });
+    expect(refreshed.status).toBe(200);
+  });
+
+  test('client_credentials: custom scopes only, for a client that allows it', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../../helpers/cli.js');
+    const file = join(tempDir('authapi-oauth-tpl-'), 'template.yaml');
+    const server = `  Orders:\n    Type: AWS::Cognito::UserPoolResourceServer\n    Properties:\n      UserPoolId: !Ref UserPool\n      Identifier: orders\n      Name: orders\n      Scopes:\n        - ScopeName: read\n          ScopeDescription: read\n        - ScopeName: write\n          ScopeDescription: write\n\n  MachineClient:\n    Type: AWS::Cognito::UserPoolClient\n    Properties:\n      UserPoolId: !Ref UserPool\n      GenerateSecret: true\n      AllowedOAuthFlowsUserPoolClient: true\n      AllowedOAuthFlows: [client_credentials]\n      AllowedOAuthScopes: [orders/read]\n\n  UserPoolSmsRole:`;
+    writeFileSync(file, readFileSync(join(process.cwd(), 'infra', 'template.yaml'), 'utf8').replace('  UserPoolSmsRole:', server).replace('CodeUri: functions/', `CodeUri: ${join(process.cwd(), 'infra', 'functions')}/`));
+    const s = await startLocal({ templatePath: file });
+    open.push(s);
+    const m2m = s.stack.userPools[0]!.clients.find((c) => c.logicalId === 'MachineClient')!;
+    const auth = { authorization: `Basic ${Buffer.from(`${m2m.clientId}:${m2m.clientSecret}`).toString('base64')}` };
+    const ok = await post(`${s.url}/oauth2/token`, { grant_type: 'client_credentials' }, auth);
+    expect(ok.status).toBe(200);
+    const t = (await ok.json()) as Record<string, string>;
+    expect(t.id_token).toBeUndefined();
+    expect(t.refresh_token).toBeUndefined();
+    expect(claims(t.access_token!)).toMatchObject({ sub: m2m.clientId, client_id: m2m.clientId, scope: 'orders/read', token_use: 'access' });
+    const bad = await post(`${s.url}/oauth2/token`, { grant_type: 'client_credentials', scope: 'orders/write' }, auth);
+    expect([bad.status, await bad.json()]).toEqual([400, { error: 'invalid_scope' }]);
+    const code = await post(`${s.url}/oauth2/token`, { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT }, auth);
+    expect(await code.json()).toEqual({ error: 'unauthorized_client' });
+  });
+});
