@@ -273,3 +273,28 @@ describe('a confidential client', () => {
     expect(await code.json()).toEqual({ error: 'unauthorized_client' });
   });
 });
+
+describe('MFA on the sign-in page', () => {
+  test('an SMS user gets the code page; a wrong code keeps the page, the right one signs in', async () => {
+    const { AdminSetUserMFAPreferenceCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+    const lines: string[] = [];
+    const s = await startLocal({ log: (l) => lines.push(l) });
+    open.push(s);
+    const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: s.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
+    await idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser', UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }] }));
+    await idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+    idp.destroy();
+    const { r, tx } = await signIn(s);
+    expect(r.status).toBe(200);
+    const page = await r.text();
+    expect(page).toContain('We have sent a code by SMS to +*******0123');
+    expect(page).toContain('autocomplete="one-time-code"');
+    const code = /code (\d{6})/.exec(lines.find((l) => l.startsWith('SMS to'))!)![1]!;
+    const wrong = await post(`${s.url}/login`, { tx, code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toMatch(/id="error">Invalid code/);
+    const ok = await post(`${s.url}/login`, { tx, code });
+    expect(ok.status).toBe(302);
+    codeOf(ok);
+  });
+});
