@@ -11,24 +11,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { profileFromLocalInfo } from '../../src/commands/local.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import { BIN, ROOT, runBinary, runInProcess, tempDir, writeProfiles } from '../helpers/cli.js';
+import { freeLoopbackPort } from '../helpers/oauth-free-port.js';
 
 const AGENT = join(ROOT, 'test', 'helpers', 'oauth-form-agent.mjs');
 
-/** A port nothing listens on (bound to 0 and released), for the registered callback URLs. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 let stack: LocalStack;
 let ports: number[];
 const blockers: Server[] = [];
 
 beforeAll(async () => {
-  ports = [await freePort(), await freePort()];
+  ports = [await freeLoopbackPort()];
+  while (ports.length < 2) {
+    const p = await freeLoopbackPort();
+    if (!ports.includes(p)) ports.push(p);
+  }
   stack = await startLocal({
     port: 0,
     parameterOverrides: {

@@ -4,7 +4,6 @@
 // only: a password user, a user who must set a new password, a TOTP user. Each time
 // authapi must finish and `call require-auth` must succeed with the stored session.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   AdminCreateUserCommand, AdminSetUserMFAPreferenceCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient, VerifySoftwareTokenCommand,
@@ -14,6 +13,7 @@ import { profileFromLocalInfo } from '../../src/commands/local.js';
 import { totpCode } from '../../src/local/cognito-idp/totp.js';
 import { startLocal, type LocalStack } from '../../src/local/index.js';
 import { ROOT, runBinary, tempDir, writeProfiles } from '../helpers/cli.js';
+import { freeLoopbackPort } from '../helpers/oauth-free-port.js';
 import { srpLogin } from '../local/srp-login.js';
 
 const CHROMIUM = process.env.OAUTH_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,13 +21,6 @@ const LAUNCHER = join(ROOT, 'test', 'helpers', 'oauth-chromium.mjs');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for this test`);
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 let stack: LocalStack;
 let callbackUrls: string[];
@@ -35,7 +28,7 @@ let totpSecret: string;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  callbackUrls = [`http://127.0.0.1:${await freePort()}/callback`];
+  callbackUrls = [`http://127.0.0.1:${await freeLoopbackPort()}/callback`];
   stack = await startLocal({ parameterOverrides: { LoginCallbackUrls: callbackUrls.join(','), LoginLogoutUrls: callbackUrls[0]!.replace('callback', 'logged-out') } });
   const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: stack.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
   const pool = stack.info.userPoolId;
