@@ -26,6 +26,8 @@ export interface ManagedLoginOptions {
 
 type Form = URLSearchParams;
 
+const MANAGED_PATHS = new Set(['/oauth2/authorize', '/login', '/error', '/logout', '/oauth2/token', '/oauth2/userInfo', '/oauth2/revoke']);
+
 export class ManagedLogin {
   private readonly grants: Grants;
   private readonly keys: PoolKeys;
@@ -37,8 +39,11 @@ export class ManagedLogin {
 
   /** The response for a managed-login path, or undefined when the path is not one. */
   async handle(req: LocalRequest): Promise<LocalResponse | undefined> {
-    const [path = '/', query = ''] = req.url.split('?', 2) as [string, string?];
-    const q = new URLSearchParams(query);
+    const qmark = req.url.indexOf('?');
+    const path = qmark < 0 ? req.url : req.url.slice(0, qmark);
+    // Every API request passes here first: leave at once when the path is not ours.
+    if (!MANAGED_PATHS.has(path) && !path.endsWith('/openid-configuration')) return undefined;
+    const q = new URLSearchParams(qmark < 0 ? '' : req.url.slice(qmark + 1));
     const get = req.method === 'GET' || req.method === 'HEAD';
     switch (path) {
       case '/oauth2/authorize':
