@@ -9,4 +9,10 @@ export interface LoginOptions {
   mfaType?: 'totp' | 'sms';
   userAttribute?: string[];
   insecureStorage?: boolean;
+  /** --browser (true) / --no-browser (false): managed login with the code flow instead of SRP. */
+  browser?: boolean;
+  port?: string;
+  idp?: string;
+  scope?: string[];
+  timeout?: string;
 }

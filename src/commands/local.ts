@@ -107,7 +107,7 @@ export const localCommand = defineCommand<LocalOptions>({
     try {
       const { info } = stack;
       ctx.io.redactor.add(info.apiKey, info.clientSecret, info.admin.secretAccessKey);
-      await writeProfile(ctx, profileName, info);
+      await writeProfile(ctx, profileName, info, stack.stack.userPools[0]?.clients[0]?.oauth?.callbackUrls);
       await writeClaim(ctx.configDir, profileName, stack.url);
       if (opts.json) ctx.io.out(`${JSON.stringify(jsonInfo(info, profileName, ctx.configPath))}\n`);
       ctx.io.info(summary(info, profileName, users, stateDir));
@@ -179,14 +179,19 @@ export function profileFromLocalInfo(info: import('../local/index.js').LocalInfo
     apiKey: info.apiKey,
     endpoints: { cognitoIdp: info.endpoints.cognitoIdp, cognitoIdentity: info.endpoints.cognitoIdentity, sts: info.endpoints.sts },
     admin: { accessKeyId: info.admin.accessKeyId, secretAccessKey: info.admin.secretAccessKey },
+    // The emulator serves managed login (/oauth2/authorize, /login, …) at its root.
+    loginUrl: info.endpoints.cognitoIdp,
   };
 }
 
-async function writeProfile(ctx: Context, name: string, info: import('../local/index.js').LocalInfo): Promise<void> {
+async function writeProfile(ctx: Context, name: string, info: import('../local/index.js').LocalInfo, callbackUrls?: string[]): Promise<void> {
   const data = await ctx.readConfig();
   const existing = (data.profiles[name] ?? {}) as Partial<Profile>;
+  const loopback = (callbackUrls ?? []).filter((u) => u.startsWith('http://'));
   const candidate: Partial<Profile> = {
     ...profileFromLocalInfo(info),
+    // The loopback redirect URIs the emulated client registers (`login --browser`).
+    ...(loopback.length ? { loginCallbackUrls: loopback } : {}),
     // The user's choice of secret store is theirs; keep it.
     ...(existing.store ? { store: existing.store } : {}),
   };

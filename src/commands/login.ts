@@ -34,8 +34,20 @@ export const loginCommand = defineCommand<LoginOptions>({
       .option('--mfa-code <code>', 'the MFA code (authenticator app or SMS), instead of a prompt')
       .option('--mfa-type <type>', 'if the pool lets you choose: totp or sms')
       .option('--user-attribute <name=value>', 'a value for an attribute the pool requires with a new password (repeatable)', collect);
+    // Managed login (authorization code + PKCE): src/auth/browser-login/.
+    cmd
+      .option('--browser', "sign in through the pool's managed login in a browser (authorization code + PKCE)")
+      .option('--no-browser', 'as --browser, but print the address and read back the one the browser ends on (SSH, containers)')
+      .option('--port <n>', '--browser: listen on this registered callback port')
+      .option('--idp <name>', '--browser: go straight to this identity provider (identity_provider)')
+      .option('--scope <scope>', '--browser: ask for this scope too (repeatable)', collect)
+      .option('--timeout <seconds>', '--browser: how long to wait for the browser (default 300)');
   },
   async run(ctx, opts) {
+    if (opts.browser !== undefined) {
+      const { browserLoginCommand } = await import('../auth/browser-login/command.js');
+      return browserLoginCommand(ctx, opts);
+    }
     if (opts.mfaType !== undefined && opts.mfaType !== 'totp' && opts.mfaType !== 'sms') {
       throw new UsageError(`--mfa-type must be totp or sms, not ${JSON.stringify(opts.mfaType)}`);
     }

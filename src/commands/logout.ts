@@ -9,6 +9,7 @@ import { defineCommand } from './spec.js';
 
 export interface LogoutOptions {
   all?: boolean;
+  browser?: boolean;
   insecureStorage?: boolean;
 }
 
@@ -27,7 +28,8 @@ export const logoutCommand = defineCommand<LogoutOptions>({
   ],
   define(cmd: Command) {
     cmd
-      .option('--all', 'log out of every profile in the config file');
+      .option('--all', 'log out of every profile in the config file')
+      .option('--browser', "also open the managed login's /logout in the browser (ends the browser's own sign-in)");
   },
   async run(ctx, opts) {
     if (opts.insecureStorage) ctx.flags.insecureStorage = true;
@@ -56,6 +58,11 @@ export const logoutCommand = defineCommand<LogoutOptions>({
       }
       if (outcome.revoke === 'revoked' || outcome.revoke === 'not-needed') {
         ctx.io.info(`authapi: logged out (profile ${name})${outcome.revoke === 'revoked' ? '; refresh token revoked' : ''}`);
+        // The browser's managed-login cookie is the browser's to end (src/auth/browser-login/).
+        if (profile.loginUrl) {
+          const browser = await import('../auth/browser-login/browser-logout.js');
+          if ((await browser.takeBrowserSignIn(ctx, name)) || opts.browser) await browser.endBrowserSession(ctx, profile, opts.browser === true && !opts.all);
+        }
         continue;
       }
       const failure = outcome.revoke.failed;

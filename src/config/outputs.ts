@@ -12,6 +12,7 @@ export const OUTPUT_KEYS: Record<string, keyof Profile> = {
   UserPoolClientId: 'userPoolClientId',
   IdentityPoolId: 'identityPoolId',
   ApiUrl: 'apiUrl',
+  LoginUrl: 'loginUrl',
 };
 
 export interface StackOutput {

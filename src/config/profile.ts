@@ -19,6 +19,10 @@ export interface Profile {
   apiUrl: string;
   apiKey: string;
   endpoints?: Endpoints;
+  /** Base URL of the pool's managed login (`https://<prefix>.auth.<region>.amazoncognito.com`), for `login --browser`. */
+  loginUrl?: string;
+  /** The app client's loopback CallbackURLs `login --browser` may listen on, in order (default: the template's). */
+  loginCallbackUrls?: string[];
   /** Secret storage the user chose: the OS keychain (default) or an explicitly allowed 0600 file. */
   store?: 'keychain' | 'file';
   /**
@@ -29,7 +33,7 @@ export interface Profile {
 }
 
 export const PROFILE_KEYS = [
-  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store', 'admin',
+  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store', 'admin', 'loginUrl', 'loginCallbackUrls',
 ] as const;
 export const REQUIRED_KEYS = ['region', 'userPoolId', 'userPoolClientId', 'identityPoolId', 'apiUrl', 'apiKey'] as const;
 export type RequiredKey = (typeof REQUIRED_KEYS)[number];
@@ -102,6 +106,12 @@ export function validateProfile(raw: unknown): { profile?: Profile; problems: st
   if (obj.store !== undefined && obj.store !== 'keychain' && obj.store !== 'file') {
     problems.push(`store ${JSON.stringify(obj.store)} is not valid; expected "keychain" or "file"`);
   }
+  if (obj.loginUrl !== undefined && (typeof obj.loginUrl !== 'string' || !isHttpUrl(obj.loginUrl))) {
+    problems.push(`loginUrl ${JSON.stringify(obj.loginUrl)} is not valid; expected the managed login base URL, e.g. https://example.auth.us-east-1.amazoncognito.com`);
+  }
+  if (obj.loginCallbackUrls !== undefined && (!Array.isArray(obj.loginCallbackUrls) || obj.loginCallbackUrls.length === 0 || !obj.loginCallbackUrls.every(isLoopbackHttpUrl))) {
+    problems.push('loginCallbackUrls must be a list of loopback http URLs, e.g. ["http://127.0.0.1:47801/callback"]');
+  }
   if (obj.endpoints !== undefined) {
     if (typeof obj.endpoints !== 'object' || obj.endpoints === null || Array.isArray(obj.endpoints)) {
       problems.push('endpoints must be an object with cognitoIdp, cognitoIdentity and/or sts URLs');
@@ -119,6 +129,16 @@ export function validateProfile(raw: unknown): { profile?: Profile; problems: st
     }
   }
   return problems.length ? { problems } : { profile: obj as unknown as Profile, problems };
+}
+
+function isLoopbackHttpUrl(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && u.port !== '' && !u.search && !u.hash;
+  } catch {
+    return false;
+  }
 }
 
 function isHttpUrlLoose(v: string): boolean {

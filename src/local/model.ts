@@ -28,6 +28,17 @@ export interface UserPoolClientModel {
   refreshTokenValiditySeconds: number;
   /** RefreshTokenRotation: Feature ENABLED → GetTokensFromRefreshToken hands out a new refresh token. */
   refreshTokenRotation: { enabled: boolean; retryGracePeriodSeconds: number };
+  /** Managed login (OAuth 2.0) settings; absent when AllowedOAuthFlowsUserPoolClient is not true. */
+  oauth?: ClientOAuthModel;
+}
+
+export interface ClientOAuthModel {
+  flows: ('code' | 'implicit' | 'client_credentials')[];
+  scopes: string[];
+  /** Exact strings: Cognito compares redirect URIs character for character. */
+  callbackUrls: string[];
+  logoutUrls: string[];
+  identityProviders: string[];
 }
 
 export interface UserPoolModel {
@@ -47,6 +58,10 @@ export interface UserPoolModel {
   /** AdminCreateUserConfig.AllowAdminCreateUserOnly: SignUp is refused. */
   allowAdminCreateUserOnly: boolean;
   clients: UserPoolClientModel[];
+  /** AWS::Cognito::UserPoolDomain prefixes (or custom domains) of this pool. */
+  domains?: string[];
+  /** AWS::Cognito::UserPoolResourceServer custom scopes, as `<identifier>/<scope>`. */
+  resourceScopes?: string[];
 }
 
 export interface IdentityPoolProviderModel {

@@ -23,6 +23,9 @@ export function routeRequests(
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined && req.url.split('?')[0] === '/') return preflight(req);
     if (target) return awsJsonError('UnknownOperationException', `Unknown operation ${target}`, randomUUID());
     const path = req.url.split('?')[0] ?? '/';
+    // Managed login's pages and endpoints, and each pool's OIDC discovery document.
+    const managed = await services.managedLogin.handle(req);
+    if (managed) return managed;
     const jwks = JWKS_PATH.exec(path);
     if (jwks && (req.method === 'GET' || req.method === 'HEAD')) {
       const keys = idp.jwks(jwks[1] as string);

@@ -6,11 +6,14 @@ import { ApiGatewayService } from './apigw/service.js';
 import { verifySigV4 } from './apigw/sigv4-verify.js';
 import { CognitoIdpService } from './cognito-idp/service.js';
 import { CognitoIdentityService } from './identity-pool/service.js';
+import { ManagedLogin } from './oauth/service.js';
 import type { Clock, StackModel } from './model.js';
 import type { PersistentCredentials, StackPersistence } from './persistence.js';
 import { StsService } from './sts/service.js';
 
 export interface StackServices {
+  /** Cognito's managed login (OAuth 2.0 endpoints and sign-in pages) for the pools with a domain. */
+  managedLogin: ManagedLogin;
   credentials: PersistentCredentials;
   /** The stack's administrator credentials, and the check of the admin calls' signatures. */
   admin: AdminCredentials;
@@ -68,7 +71,8 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
   const gateways = stack.apis.map(
     (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
-  return { credentials, admin, idp: idpService, identity, sts, gateways };
+  const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock });
+  return { credentials, admin, idp: idpService, identity, sts, gateways, managedLogin };
 }
 
 /** Everything that must survive a restart, written once more on close. */

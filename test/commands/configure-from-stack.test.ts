@@ -47,6 +47,7 @@ const OUTPUTS = {
   UserPoolClientId: '6motoclient0123456789abcde',
   IdentityPoolId: 'us-east-1:0a1b2c3d-4e5f-6789-abcd-ef0123456789',
   ApiUrl: 'https://m0t0api123.execute-api.us-east-1.amazonaws.com/prod',
+  LoginUrl: 'https://authapi-moto.auth.us-east-1.amazoncognito.com',
 };
 
 beforeAll(async () => {
@@ -96,12 +97,12 @@ describe.skipIf(noMoto)('configure --from-stack (binary, moto)', () => {
     expect(r.stderr).toBe(`Saved profile "prod" to ${join(dir, 'config.json')}\n`);
     expect(r.code).toBe(0);
     const p = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.prod;
-    expect(p).toEqual({ region: 'us-east-1', userPoolId: OUTPUTS.UserPoolId, userPoolClientId: OUTPUTS.UserPoolClientId, identityPoolId: OUTPUTS.IdentityPoolId, apiUrl: OUTPUTS.ApiUrl, apiKey: keyValue });
+    expect(p).toEqual({ region: 'us-east-1', userPoolId: OUTPUTS.UserPoolId, userPoolClientId: OUTPUTS.UserPoolClientId, identityPoolId: OUTPUTS.IdentityPoolId, apiUrl: OUTPUTS.ApiUrl, apiKey: keyValue, loginUrl: OUTPUTS.LoginUrl });
     // The key never reaches the terminal, even with --verbose.
     const v = await runBinary(['configure', '--from-stack', 'authapi-moto', '--profile', 'p2', '-v'], { env: env(dir, { AWS_REGION: 'us-east-1' }) });
     expect(v.code).toBe(0);
     expect(v.stdout + v.stderr).not.toContain(keyValue);
-    expect(v.stderr).toMatch(/stack authapi-moto: CREATE_COMPLETE, 6 outputs/);
+    expect(v.stderr).toMatch(/stack authapi-moto: CREATE_COMPLETE, 7 outputs/);
   });
 
   it('goes through HTTP_PROXY (the SDK clients get a tunnelling agent), unless NO_PROXY lists the endpoint', async () => {

@@ -19,6 +19,7 @@ const SAM_OUTPUTS = [
   { OutputKey: 'IdentityPoolId', OutputValue: 'eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100' },
   { OutputKey: 'ApiUrl', OutputValue: 'https://q1w2e3r4t5.execute-api.eu-west-1.amazonaws.com/prod' },
   { OutputKey: 'ApiKeyId', OutputValue: 'a1b2c3d4e5' },
+  { OutputKey: 'LoginUrl', OutputValue: 'https://authapi-0f0e0d0c.auth.eu-west-1.amazoncognito.com' },
 ];
 
 function setup() {
@@ -54,6 +55,8 @@ describe('authapi configure', () => {
     expect(ok.code).toBe(0);
     const p = JSON.parse(readFileSync(file, 'utf8')).profiles.prod;
     expect(p).toMatchObject({ region: 'eu-west-1', userPoolId: 'eu-west-1_Zz9Yy8Xx7', identityPoolId: 'eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100' });
+    // The managed login's base address, for login --browser.
+    expect(p.loginUrl).toBe('https://authapi-0f0e0d0c.auth.eu-west-1.amazoncognito.com');
   });
 
   it('reads `aws cloudformation describe-stacks` JSON from stdin', async () => {

@@ -66,6 +66,8 @@ describe('authapi local (in-process)', () => {
       apiUrl: s.info.apiUrl, apiKey: profile.apiKey,
       endpoints: { cognitoIdp: s.info.endpoints.cognitoIdp, cognitoIdentity: s.info.endpoints.cognitoIdentity, sts: s.info.endpoints.sts },
       admin: { accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
+      loginUrl: s.info.endpoints.cognitoIdp,
+      loginCallbackUrls: [47801, 47802, 47803].map((p) => `http://127.0.0.1:${p}/callback`),
     });
     // The admin credentials are in the profile only: never in the JSON line or on stderr.
     expect(s.info).not.toHaveProperty('admin');
@@ -199,7 +201,7 @@ describe('authapi local (in-process)', () => {
     writeFileSync(t, readFileSync(join(ROOT, 'infra/template.yaml'), 'utf8').replace('UserPoolId: !Ref UserPool', 'UserPoolId: !Ref Nope'));
     const r = await runInProcess(['local', '--no-state', '--template', t], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolClient\\.Properties\\.UserPoolId .*!Ref Nope`));
+    expect(r.stderr).toMatch(new RegExp(`${t}: Resources\\.UserPoolDomain\\.Properties\\.UserPoolId .*!Ref Nope`));
   });
 
   it('never overwrites the profile of a deployed stack, even when AUTHAPI_PROFILE picks it', async () => {

@@ -2,6 +2,7 @@
 import type { IdentityPoolModel, PasswordPolicy, RoleModel, UserPoolModel } from '../model.js';
 import type { Builder } from './build-model.js';
 import { clientModel } from './client-settings.js';
+import { attachPoolOAuthResources, clientOAuth } from './oauth-settings.js';
 import * as ids from './ids.js';
 import { physicalId } from './resources.js';
 import { asList, isObject } from './values.js';
@@ -47,12 +48,15 @@ export function buildUserPools(b: Builder): UserPoolModel[] {
       clients: [],
     };
   });
+  attachPoolOAuthResources(b, userPools);
   for (const logicalId of b.byType('AWS::Cognito::UserPoolClient')) {
     const where = `Resources.${logicalId}.Properties`;
     const p = b.props(logicalId);
     const pool = userPools.find((u) => u.id === p.UserPoolId);
     if (!pool) return b.fail(`${where}.UserPoolId`, `must be a user pool of this template (e.g. !Ref ${userPools[0]?.logicalId ?? 'UserPool'})`);
-    pool.clients.push({ ...clientModel(logicalId, p, where, b.clientSecret(logicalId), b.fail, b.c), clientId: physicalId(b.naming, 'AWS::Cognito::UserPoolClient', logicalId) });
+    const client = { ...clientModel(logicalId, p, where, b.clientSecret(logicalId), b.fail, b.c), clientId: physicalId(b.naming, 'AWS::Cognito::UserPoolClient', logicalId) };
+    const oauth = clientOAuth(p, where, pool, client.clientSecret !== undefined, b.fail);
+    pool.clients.push(oauth ? { ...client, oauth } : client);
   }
   return userPools;
 }

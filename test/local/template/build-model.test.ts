@@ -48,7 +48,16 @@ describe('the real infra/template.yaml', () => {
       idTokenValiditySeconds: 3600,
       refreshTokenValiditySeconds: 30 * 86400,
       refreshTokenRotation: { enabled: false, retryGracePeriodSeconds: 0 },
+      oauth: {
+        flows: ['code'],
+        scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+        callbackUrls: [47801, 47802, 47803].map((p) => `http://127.0.0.1:${p}/callback`),
+        logoutUrls: [47801, 47802, 47803].map((p) => `http://127.0.0.1:${p}/logged-out`),
+        identityProviders: ['COGNITO'],
+      },
     });
+    // The domain prefix comes from the stack id's UUID (unique in the region).
+    expect(pool!.domains).toEqual([expect.stringMatching(/^authapi-[0-9a-f-]{36}$/)]);
 
     const [ip] = model.identityPools;
     expect(ip!.id).toMatch(/^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -220,7 +229,7 @@ describe('templates it cannot use fail with the file and the place', () => {
     expect((err as Error).message).toMatch(re);
   };
   test('unknown Ref, with its line', () => {
-    fails(edited('UserPoolId: !Ref UserPool', 'UserPoolId: !Ref NoSuchPool'), /Resources\.UserPoolClient\.Properties\.UserPoolId \(Ref\) \(line \d+\): !Ref NoSuchPool: no parameter/);
+    fails(edited('UserPoolId: !Ref UserPool', 'UserPoolId: !Ref NoSuchPool'), /Resources\.UserPoolDomain\.Properties\.UserPoolId \(Ref\) \(line \d+\): !Ref NoSuchPool: no parameter/);
   });
   test('unknown attribute', () => {
     fails(edited('!GetAtt UserPool.ProviderName', '!GetAtt UserPool.Nope'), /attribute Nope of AWS::Cognito::UserPool is not supported/);
