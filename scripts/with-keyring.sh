@@ -75,15 +75,18 @@ secrets_owner() {
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ { print $2 }'
 }
+# The daemon forks: wait (bounded, 5 s) until it owns its bus name; prints its pid.
+owner_when_up() {
+  i=0
+  while [ "$i" -lt 200 ]; do
+    pid="$(secrets_owner)"
+    [ -z "$pid" ] || { echo "$pid"; return; }
+    sleep 0.025
+    i=$((i + 1))
+  done
+}
 keyring_password="$AUTHAPI_KEYRING_PASSWORD"
-# The daemon forks: wait (bounded) until it owns its bus name.
-daemon_pid=""
-i=0
-while [ -z "$daemon_pid" ] && [ "$i" -lt 200 ]; do
-  daemon_pid="$(secrets_owner)"
-  [ -n "$daemon_pid" ] || sleep 0.025
-  i=$((i + 1))
-done
+daemon_pid="$(owner_when_up)"
 if [ -n "$daemon_pid" ] && command -v dbus-send >/dev/null 2>&1; then
   (
     trap 'exit 0' TERM INT
@@ -91,13 +94,7 @@ if [ -n "$daemon_pid" ] && command -v dbus-send >/dev/null 2>&1; then
       now="$(secrets_owner)"
       [ -n "$now" ] && [ "$now" = "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null && continue
       printf '%s' "$keyring_password" | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1 || true
-      daemon_pid=""
-      i=0
-      while [ -z "$daemon_pid" ] && [ "$i" -lt 200 ]; do
-        daemon_pid="$(secrets_owner)"
-        [ -n "$daemon_pid" ] || sleep 0.025
-        i=$((i + 1))
-      done
+      daemon_pid="$(owner_when_up)"
       echo "with-keyring: gnome-keyring-daemon had stopped; restarted it unlocked (pid ${daemon_pid:-?})" >&2
     done
   ) &
