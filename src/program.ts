@@ -29,6 +29,10 @@ Environment:
   AUTHAPI_PASSWORD        login: the password (prefer --password-stdin)
   AUTHAPI_MAX_ATTEMPTS    call, batch: attempts per request (AWS_MAX_ATTEMPTS too; default 3)
   AUTHAPI_AGENT=0         no credentials agent
+  BROWSER                 login --browser: the command that opens the sign-in page (default: the platform's opener)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxies, as curl reads them (lower-case too; docs/network.md)
+  AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS  extra certificate authorities to trust
+  AUTHAPI_TIMEOUT         seconds per attempt for the User Pool, Identity Pool and JWKS requests (0 = none)
   AUTHAPI_NO_CODE_CACHE=1 no V8 code cache
   NO_COLOR, FORCE_COLOR, TERM   colour on stderr (also --no-color)
   AWS_PROFILE, AWS_REGION, AWS_ACCESS_KEY_ID, …   configure --from-stack: your own AWS credentials (the AWS CLI's chain)

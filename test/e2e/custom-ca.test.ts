@@ -14,6 +14,7 @@ import { startLocal, type LocalStack } from '../../src/local/index.js';
 
 let stack: LocalStack;
 let front: TlsFront;
+let apiFront: TlsFront;
 let dir: string;
 let caFile: string;
 let frontUrl: string;
@@ -26,15 +27,18 @@ beforeAll(async () => {
   stack = await startLocal({ port: 0 });
   const ca = makeTestCa();
   caFile = ca.caFile;
-  front = await startTlsFront(ca, new URL(stack.info.apiUrl).origin);
+  // The service endpoints and the API listen apart (as on AWS): a front for each.
+  front = await startTlsFront(ca, stack.url);
+  apiFront = await startTlsFront(ca, new URL(stack.info.apiUrl).origin);
   frontUrl = `https://localhost:${front.port}`;
   dir = tempDir('authapi-ca-cli-');
-  const tls = { ...profileFor(stack), apiUrl: `${frontUrl}/prod`, endpoints: { cognitoIdp: frontUrl, cognitoIdentity: frontUrl, sts: frontUrl } };
+  const tls = { ...profileFor(stack), apiUrl: `https://localhost:${apiFront.port}/prod`, endpoints: { cognitoIdp: frontUrl, cognitoIdentity: frontUrl, sts: frontUrl } };
   writeProfiles(dir, { tls, viaextra: tls, guest1: tls, guest2: tls });
 }, 60_000);
 
 afterAll(async () => {
   await front?.close();
+  await apiFront?.close();
   await stack?.close();
 });
 
