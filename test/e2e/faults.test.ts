@@ -28,7 +28,8 @@ const NO_AUTH = /^GET \/prod\/no-auth /;
 
 beforeAll(async () => {
   stack = await startLocal({ port: 0, clock: { now: () => Date.now() + serverOffset.ms } });
-  faults = await startFaultServer(new URL(stack.info.apiUrl).origin);
+  // The service endpoints and, under /prod, the API (which listens apart).
+  faults = await startFaultServer(stack.url, { origin: new URL(stack.info.apiUrl).origin, stagePrefix: new URL(stack.info.apiUrl).pathname });
   dir = tempDir('authapi-faults-');
   const base = profileFromLocalInfo(stack.info);
   const p = { ...base, apiUrl: `${faults.url}/prod`, endpoints: { cognitoIdp: faults.url, cognitoIdentity: faults.url, sts: faults.url } };

@@ -22,6 +22,8 @@ let dir: string;
 let caFile: string;
 let tlsAuthority: string;
 let plainAuthority: string;
+/** The service endpoints' host:port (the API listens apart). */
+let plainServiceAuthority: string;
 const PROXY_PASS = 'pr0xy-Secret';
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -47,11 +49,12 @@ beforeAll(async () => {
   const ca = makeTestCa();
   caFile = ca.caFile;
   const origin = new URL(stack.info.apiUrl).origin;
-  front = await startTlsFront(ca, origin);
+  front = await startTlsFront(ca, stack.url, { origin, stagePrefix: new URL(stack.info.apiUrl).pathname });
   proxy = await startTinyproxy({ auth: { user: 'proxyuser', pass: PROXY_PASS } });
   dir = tempDir('authapi-proxy-');
   tlsAuthority = `localhost:${front.port}`;
   plainAuthority = new URL(origin).host;
+  plainServiceAuthority = new URL(stack.url).host;
   const plain = profileFor(stack);
   const tls = {
     ...plain,
@@ -127,7 +130,7 @@ describe.skipIf(noTinyproxy)('through tinyproxy (binary)', () => {
     expect(plainGuest.code, plainGuest.stderr).toBe(0);
     // The SDK writes its own requests: for http:// it gets a tunnel rather than absolute form.
     expect(plainGuest.proxied.length).toBeGreaterThan(0);
-    expect(plainGuest.proxied.every((line) => line === `CONNECT ${plainAuthority}`)).toBe(true);
+    expect(plainGuest.proxied.every((line) => line === `CONNECT ${plainServiceAuthority}`), plainGuest.proxied.join(', ')).toBe(true);
   });
 
   it('refresh (an hour later) and logout (RevokeToken) go through the proxy', async () => {

@@ -37,13 +37,28 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export async function startFaultServer(upstream: string): Promise<FaultServer> {
-  const up = new URL(upstream);
+
+/** The emulator's API listens apart from its service endpoints: paths under the stage go there. */
+export interface ApiUpstream {
+  origin: string;
+  /** e.g. "/prod" */
+  stagePrefix: string;
+}
+
+export function upstreamFor(path: string | undefined, service: URL, api?: { url: URL; stagePrefix: string }): URL {
+  if (api && path && (path === api.stagePrefix || path.startsWith(`${api.stagePrefix}/`) || path.startsWith(`${api.stagePrefix}?`))) return api.url;
+  return service;
+}
+
+export async function startFaultServer(upstream: string, apiUpstream?: ApiUpstream): Promise<FaultServer> {
+  const service = new URL(upstream);
+  const api = apiUpstream ? { url: new URL(apiUpstream.origin), stagePrefix: apiUpstream.stagePrefix } : undefined;
   const queue: Array<{ match: RegExp; fault: Fault }> = [];
   const seen: string[] = [];
   const sockets = new Set<Socket>();
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, contentType?: string) => {
+    const up = upstreamFor(req.url, service, api);
     const f = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       const headers = { ...answer.headers };
       if (contentType) headers['content-type'] = contentType;

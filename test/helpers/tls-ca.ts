@@ -2,6 +2,7 @@
 // openssl), and an HTTPS front signed by it that hands every request, bytes
 // unchanged, to an upstream HTTP server (the local stack): what a deployed API behind
 // a private CA or a TLS-inspecting proxy looks like to authapi.
+import { upstreamFor, type ApiUpstream } from './fault-server.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -41,11 +42,13 @@ export interface TlsFront {
 }
 
 /** An HTTPS server on 127.0.0.1 (port 0) forwarding to `upstream` (an http:// origin). */
-export async function startTlsFront(ca: TestCa, upstream: string): Promise<TlsFront> {
-  const up = new URL(upstream);
+export async function startTlsFront(ca: TestCa, upstream: string, apiUpstream?: ApiUpstream): Promise<TlsFront> {
+  const service = new URL(upstream);
+  const api = apiUpstream ? { url: new URL(apiUpstream.origin), stagePrefix: apiUpstream.stagePrefix } : undefined;
   const seen: string[] = [];
   const server = createServer({ key: ca.key, cert: ca.cert }, (req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    const up = upstreamFor(req.url, service, api);
     const forward = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(res);
