@@ -1,6 +1,7 @@
 // Cognito's error vocabulary. Every refusal the emulator makes is a CognitoError,
 // turned into AWS's JSON 1.1 error shape in one place (service.ts). The exact
-// messages come from ../../../../shared/AWS-WIRE.md — clients and users grep for them.
+// messages are AWS's, as captured from the service — clients and users grep for them
+// (types: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html).
 
 export class CognitoError extends Error {
   constructor(readonly type: string, message: string) {

@@ -1,5 +1,5 @@
-// The Identity Pool's refusals, with AWS's exact messages (../../../../shared/AWS-WIRE.md,
-// "Identity Pool"). Turned into the JSON 1.1 error shape in one place (service.ts).
+// The Identity Pool's refusals, with AWS's exact messages as captured from the service
+// (error types: https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/CommonErrors.html). Turned into the JSON 1.1 error shape in one place (service.ts).
 export class IdentityError extends Error {
   constructor(readonly type: string, message: string) {
     super(message);

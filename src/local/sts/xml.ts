@@ -1,4 +1,5 @@
-// STS answers in the AWS query protocol's XML (../../../../shared/AWS-WIRE.md, "STS").
+// STS answers in the AWS query protocol's XML, as
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html shows them.
 import type { LocalResponse } from '../model.js';
 
 export const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
