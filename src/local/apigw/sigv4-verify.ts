@@ -342,22 +342,21 @@ interface Checked {
   shortDate: string;
 }
 
-function withPayloadHash(c: Checked, payloadHash: string): SigV4Result | Promise<SigV4Result> {
-  const { req, opts, bag, canonicalHeaders, creds, longDate, shortDate } = c;
-  const target = splitTarget(req.url);
-  const signer = signerFor(opts.service, opts.region);
-  const canonicalRequest = signer.canonicalRequest(
-    {
-      method: req.method.toUpperCase(),
-      path: target.path,
-      query: queryForSigning(parseQuery(target.rawQuery)),
-      headers: bag,
-      protocol: 'http:',
-      hostname: '',
-    } as HttpRequest,
+/** The canonical request of a header or a query signature (the query without its signature). */
+function canonicalRequestOf(
+  opts: VerifyOptions, method: string, path: string, query: Array<[string, string]>, bag: HeaderBag, canonicalHeaders: HeaderBag, payloadHash: string,
+): string {
+  return signerFor(opts.service, opts.region).canonicalRequest(
+    { method: method.toUpperCase(), path, query: queryForSigning(query), headers: bag, protocol: 'http:', hostname: '' } as HttpRequest,
     canonicalHeaders,
     payloadHash,
   );
+}
+
+function withPayloadHash(c: Checked, payloadHash: string): SigV4Result | Promise<SigV4Result> {
+  const { req, opts, bag, canonicalHeaders, creds, longDate, shortDate } = c;
+  const target = splitTarget(req.url);
+  const canonicalRequest = canonicalRequestOf(opts, req.method, target.path, parseQuery(target.rawQuery), bag, canonicalHeaders, payloadHash);
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
   const toSign = stringToSign(longDate, scope, canonicalRequest);
   const key = cachedSigningKey(creds, shortDate, opts.region, opts.service);
@@ -460,20 +459,9 @@ function verifyPresigned(req: LocalRequest, opts: VerifyOptions, index: HeaderIn
     if (value !== undefined) bag[name] = value;
   }
   const canonicalHeaders = getCanonicalHeaders({ headers: bag } as HttpRequest, undefined, new Set(signedHeaders));
-  const signer = signerFor(opts.service, opts.region);
-  const canonicalFor = (payloadHash: string) =>
-    signer.canonicalRequest(
-      {
-        method: req.method.toUpperCase(),
-        path: splitTarget(req.url).path,
-        query: queryForSigning(pairs.filter(([k]) => k !== 'X-Amz-Signature')),
-        headers: bag,
-        protocol: 'http:',
-        hostname: '',
-      } as HttpRequest,
-      canonicalHeaders,
-      payloadHash,
-    );
+  const path = splitTarget(req.url).path;
+  const signedPairs = pairs.filter(([k]) => k !== 'X-Amz-Signature');
+  const canonicalFor = (payloadHash: string) => canonicalRequestOf(opts, req.method, path, signedPairs, bag, canonicalHeaders, payloadHash);
   const scope = `${shortDate}/${opts.region}/${opts.service}/aws4_request`;
 
   const finish = async (): Promise<SigV4Result> => {
