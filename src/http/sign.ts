@@ -84,13 +84,18 @@ export function signRequest(input: SignInput): SignedRequest {
   const finalHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(out)) finalHeaders[k.toLowerCase()] = String(v);
   const signature = /Signature=([0-9a-f]+)/.exec(finalHeaders['authorization'] ?? '')?.[1] ?? '';
+  return onTheWire(input, finalHeaders, body, signature);
+}
+
+/** The request as sent: the target's endpoint and path as typed, these headers and body. */
+function onTheWire(input: Pick<SignInput, 'method' | 'target'>, headers: Record<string, string>, body: Buffer | undefined, signature: string): SignedRequest {
   return {
     method: input.method,
     protocol: input.target.protocol,
     hostname: input.target.hostname,
     port: input.target.port,
     path: wirePath(input.target),
-    headers: finalHeaders,
+    headers,
     body,
     signature,
   };
@@ -107,15 +112,5 @@ export function unsignedRequest(input: Omit<SignInput, 'credentials' | 'now'>): 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v;
   addOwnHeaders(headers, input);
-  const body = input.body && input.body.length > 0 ? input.body : undefined;
-  return {
-    method: input.method,
-    protocol: input.target.protocol,
-    hostname: input.target.hostname,
-    port: input.target.port,
-    path: wirePath(input.target),
-    headers,
-    body,
-    signature: '',
-  };
+  return onTheWire(input, headers, input.body && input.body.length > 0 ? input.body : undefined, '');
 }
