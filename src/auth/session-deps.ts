@@ -7,7 +7,7 @@ import type { Profile } from '../config/profile.js';
 import { createIdentityPoolApi, type IdentityPoolApi } from './identity.js';
 import type { SessionMarker } from './session-marker.js';
 import { openStore, openStoreOfKind } from './store/choose.js';
-import { rememberedFileReason, storePolicy } from './store/policy.js';
+import { fileReasonForLogin } from './store/policy.js';
 import type { SecretStore } from './store/types.js';
 import type { UserPoolTransport } from './user-pool.js';
 
@@ -32,11 +32,7 @@ export function registerSecrets(ctx: Context, ...values: (string | undefined)[])
  */
 export function sessionStore(ctx: Context, profile: Profile, marker: SessionMarker | undefined, deps: SessionDeps = {}): Promise<SecretStore> {
   if (deps.store) return Promise.resolve(deps.store);
-  if (marker?.store === 'file' || marker?.store === 'keychain') {
-    const policy = storePolicy(ctx, profile.store);
-    const allowedBy = policy.order.includes('file') ? policy.fileAllowedBy : rememberedFileReason(ctx);
-    return openStoreOfKind(ctx, marker.store, allowedBy);
-  }
+  if (marker?.store === 'file' || marker?.store === 'keychain') return openStoreOfKind(ctx, marker.store, fileReasonForLogin(ctx, profile.store));
   return openStore(ctx, profile.store);
 }
 

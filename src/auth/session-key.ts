@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { agentEnabled, agentKey } from './agent/link.js';
 import type { CredentialsKind } from './session-data.js';
 import { markerFor, readMarker, type SessionMarker } from './session-marker.js';
-import { rememberedFileReason, storePolicy, warnPlaintextOnce } from './store/policy.js';
+import { fileReasonForLogin, storePolicy, warnPlaintextOnce } from './store/policy.js';
 
 /** The profile's current login, if any (markers of other pools do not count). */
 export async function currentMarker(ctx: Context): Promise<SessionMarker | undefined> {
@@ -24,8 +24,8 @@ export function sessionAgentKey(ctx: Context, kind: CredentialsKind, marker: Ses
  * agent served it and no file was opened.
  */
 export function announceFileStore(ctx: Context, marker: SessionMarker | undefined, profileStore?: 'keychain' | 'file'): void {
-  const policy = storePolicy(ctx, profileStore);
-  if (marker?.store === 'file') warnPlaintextOnce(ctx, policy.order.includes('file') ? policy.fileAllowedBy : rememberedFileReason(ctx));
+  const policy = storePolicy(ctx, profileStore); // a bad AUTHAPI_STORE is refused on every path
+  if (marker?.store === 'file') warnPlaintextOnce(ctx, fileReasonForLogin(ctx, profileStore));
   else if (!marker && policy.order.join() === 'file') warnPlaintextOnce(ctx, policy.fileAllowedBy);
 }
 

@@ -57,7 +57,11 @@ export function warnPlaintextOnce(ctx: Context, allowedBy: string | undefined, f
   ctx.io.warn(plaintextWarning(ctx, allowedBy, failures));
 }
 
-/** Why the file store is in use for a session recorded there at login (session-marker.ts). */
-export function rememberedFileReason(ctx: Context): string {
-  return `the login of profile "${ctx.profileName}" (it was stored there then)`;
+/**
+ * Why the file store is in use for a session recorded there at login (session-marker.ts):
+ * what allows it now, if anything does, else that login.
+ */
+export function fileReasonForLogin(ctx: Context, profileStore?: 'keychain' | 'file'): string | undefined {
+  const policy = storePolicy(ctx, profileStore);
+  return policy.order.includes('file') ? policy.fileAllowedBy : `the login of profile "${ctx.profileName}" (it was stored there then)`;
 }
