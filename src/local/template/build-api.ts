@@ -67,8 +67,12 @@ export function buildApis(b: Builder): RestApiModel[] {
       const auth = isObject(ep.Auth) ? ep.Auth : {};
       const defaults = authOf.get(api.logicalId)!;
       const authorizer = String(auth.Authorizer ?? defaults.DefaultAuthorizer ?? 'NONE');
+      if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM' && !(isObject(defaults.Authorizers) && authorizer in defaults.Authorizers)) {
+        return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported: not AWS_IAM, NONE or one of ${api.logicalId}'s Auth.Authorizers`);
+      }
       if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM') {
-        return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported (the emulator supports AWS_IAM and NONE)`);
+        b.warnings.push(`${ew}.Auth.Authorizer: authorizer ${authorizer} is not emulated yet; ${method} ${String(ep.Path)} is left out`);
+        continue;
       }
       const apiKeyRequired = b.c.bool(auth.ApiKeyRequired ?? defaults.ApiKeyRequired ?? false, `${ew}.Auth.ApiKeyRequired`);
       if (api.routes.some((x) => x.method === method && x.path === ep.Path)) return b.fail(ew, `${method} ${ep.Path} is defined twice`);

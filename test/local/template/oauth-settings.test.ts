@@ -46,7 +46,7 @@ describe('managed-login settings of the template', () => {
     const server = `  Orders:\n    Type: AWS::Cognito::UserPoolResourceServer\n    Properties:\n      UserPoolId: !Ref UserPool\n      Identifier: orders\n      Name: orders\n      Scopes:\n        - ScopeName: read\n          ScopeDescription: read orders\n\n  UserPoolSmsRole:`;
     const t = edited('  UserPoolSmsRole:', server).replace('        - profile\n', '        - profile\n        - orders/read\n');
     const model = build(t);
-    expect(model.userPools[0]!.resourceScopes).toEqual(['orders/read']);
+    expect(model.userPools[0]!.resourceScopes).toEqual(['orders/read', 'authapi/admin']);
     expect(model.userPools[0]!.clients[0]!.oauth!.scopes).toContain('orders/read');
     const m2m = t.replace('        - code\n', '        - client_credentials\n');
     fails(m2m, /client_credentials needs GenerateSecret: true/);
