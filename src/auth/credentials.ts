@@ -28,3 +28,13 @@ export interface GetCredentialsOptions {
    */
   forceRefresh?: boolean;
 }
+
+/** The user pool tokens an authorizer takes: the ID token or the access token. */
+export type TokenKind = 'id' | 'access';
+
+export interface GetTokenOptions {
+  /** The token must stay valid at least this long (default ID_TOKEN_MARGIN_MS). */
+  minValidityMs?: number;
+  /** The API refused the token (expired, revoked): refresh even if it looks valid. */
+  forceRefresh?: boolean;
+}

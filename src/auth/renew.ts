@@ -80,7 +80,7 @@ export async function userCredentials(
 }
 
 /** REFRESH_TOKEN_AUTH; saves the new tokens (and a rotated refresh token) before returning them. */
-async function refreshSessionTokens(
+export async function refreshSessionTokens(
   ctx: Context, profile: Profile, store: SecretStore, session: SessionRecord, deps: SessionDeps,
 ): Promise<UserTokens> {
   const user = session.user;
