@@ -8,6 +8,9 @@ import { UsageError, type UserError } from '../errors.js';
 import { addOptions, defineCommand, type OptionSpec } from './spec.js';
 import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
 import { createSigner, sessionSignWithAgent, type SignWithAgent } from '../http/signer.js';
+import { sessionToken, type GetToken } from '../http/token-source.js';
+import type { AuthMode } from '../config/profile.js';
+import type { ResolvedApi } from '../http/route-auth.js';
 import { fileSink, stdoutSink, type OutputSink } from '../util/output-sink.js';
 
 export interface CallOptions {
@@ -22,12 +25,18 @@ export interface CallOptions {
   output?: string;
   dryRun?: boolean;
   unsigned?: boolean;
+  /** iam | id-token | access-token | none: overrides the route's auth. */
+  auth?: string;
+  /** The profile's API to send to (a name of its `apis`). */
+  api?: string;
 }
 
 export interface CallDeps {
   getCredentials: GetCredentials;
   /** The credentials agent's signing (the default command uses it; tests may leave it out). */
   signWithAgent?: SignWithAgent;
+  /** The user pool token for routes with a Cognito/JWT authorizer (default: the session's). */
+  getToken?: GetToken;
   /** Randomness of the backoff jitter (tests fix it). */
   random?: () => number;
 }
@@ -44,17 +53,26 @@ export const CALL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--retries <n>', description: 'retries after the first attempt (0 disables; default 2)' },
   { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout (- is stdout)' },
   { flags: '--dry-run', description: 'print the request exactly as it would be sent (secrets masked) to stdout and send nothing' },
-  { flags: '--unsigned', description: 'send it without a SigV4 signature (API key only), for routes without IAM auth: no login, and your own Authorization header allowed' },
+  { flags: '--auth <mode>', description: "how to authenticate: iam (SigV4), id-token, access-token (user pool tokens in Authorization) or none; default: what the profile records for the route" },
+  { flags: '--api <name>', description: "the profile's API to call (see `authapi configure --show`); default: the one that declares the route" },
+  { flags: '--unsigned', description: 'same as --auth none: no signature and no token (the API key still, for a REST API that takes one); your own Authorization header allowed' },
 ];
 
 export const callCommand = defineCommand<CallOptions>({
   name: 'call',
   args: '<target>',
-  summary: 'send one signed request to the API (body to stdout, like curl)',
+  summary: 'send one authenticated request to the API (body to stdout, like curl)',
   description:
-    'Send one request to the profile\'s API, signed with SigV4 (service execute-api) and carrying the API key. ' +
-    'TARGET is a route (no-auth, require-auth), a path (/items/1?x=2) or a full URL under the API URL. ' +
-    'You are signed in as yourself when logged in, as a guest with --guest or when nobody is logged in.\n\n' +
+    'Send one request to one of the profile\'s APIs, authenticated the way its route wants: SigV4 (service ' +
+    'execute-api, or lambda for a function URL), the user\'s ID token (a REST API Cognito authorizer), the access token ' +
+    '(raw for a REST authorizer with scopes, "Bearer" for an HTTP API JWT authorizer) or nothing; plus the API key ' +
+    'for a REST API that takes one (never to another API). The profile records each API\'s routes and their auth ' +
+    '(authapi local and configure write it); --auth overrides, a route the profile does not list gets its API\'s default, ' +
+    'and --dry-run or -v say which was chosen and why. ' +
+    'TARGET is a route (no-auth, require-auth, me), a path (/items/1?x=2) or a full URL under one of the APIs; --api NAME ' +
+    'picks the API when several declare the route. ' +
+    'SigV4 signs as yourself when logged in, as a guest with --guest or when nobody is logged in; a token route needs a ' +
+    'login (tokens have no guest), and a token the API refuses (401) is refreshed once and sent again.\n\n' +
     'Encoding: in TARGET a %XX escape you typed is kept as is (not encoded twice); every other character ' +
     'that is not A-Z a-z 0-9 - . _ ~ is percent-encoded (so + in a path is a plus). In TARGET\'s query, + ' +
     'means a space (form rules, as API Gateway reads it). --query values are literal text: everything is encoded, % and + included.\n\n' +
@@ -77,13 +95,19 @@ export const callCommand = defineCommand<CallOptions>({
     'authapi call require-auth --dry-run                # print the signed request (secrets masked), send nothing',
     "authapi call no-auth --unsigned -H 'Authorization: Bearer $TOKEN'   # a route without IAM auth, your own Authorization",
     'authapi call no-auth --guest -o out.json',
+    'authapi call require-token                         # REST Cognito authorizer: the ID token in Authorization',
+    'authapi call require-scope                         # REST Cognito authorizer with scopes: the access token',
+    'authapi call me                                    # HTTP API JWT authorizer: Authorization: Bearer <access token>',
+    'authapi call iam --api http                        # HTTP API with AWS_IAM: SigV4 (execute-api)',
+    'authapi call --api function-url /                  # Lambda function URL (AWS_IAM): SigV4, service lambda',
+    'authapi call /items --auth access-token --dry-run  # override the auth; print what would be sent',
   ],
   define(cmd: Command) {
     addOptions(cmd, CALL_OPTIONS);
   },
   async run(ctx, opts, args) {
     try {
-      await runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials, signWithAgent: sessionSignWithAgent });
+      await runCall(ctx, opts, args[0] ?? '', { getCredentials: sessionCredentials, signWithAgent: sessionSignWithAgent, getToken: sessionToken });
     } catch (err) {
       throw await withLocalHint(ctx, err);
     }
@@ -100,20 +124,40 @@ interface Prepared {
   maxAttempts: number;
 }
 
-async function prepare(ctx: Context, opts: CallOptions, apiKey: string): Promise<Prepared> {
-  const { parseHeaderArgs } = await import('../http/headers.js');
-  const { resolveMaxAttempts } = await import('../http/retry.js');
+function methodOf(opts: CallOptions): string {
   const method = (opts.request ?? (opts.data !== undefined ? 'POST' : 'GET')).toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X ${JSON.stringify(opts.request)}: not an HTTP method`);
-  if (opts.unsigned && opts.guest) throw new UsageError('--unsigned and --guest cannot be combined', 'an unsigned request has no identity, guest or not');
-  const { headers, removed } = parseHeaderArgs(opts.header ?? [], !opts.unsigned);
+  return method;
+}
+
+/** --auth, or --unsigned as its synonym; refused when they disagree. */
+function authOverride(opts: CallOptions, parse: (v: string) => AuthMode): { auth?: AuthMode; authSource?: string } {
+  const auth = opts.auth === undefined ? undefined : parse(opts.auth);
+  if (opts.unsigned && auth !== undefined && auth !== 'none') throw new UsageError(`--unsigned and --auth ${auth} disagree`, '--unsigned is --auth none; give one of them');
+  if (auth) return { auth, authSource: '--auth' };
+  return opts.unsigned ? { auth: 'none', authSource: '--unsigned' } : {};
+}
+
+async function prepare(ctx: Context, opts: CallOptions, method: string, api: ResolvedApi, auth: AuthMode, explicitNone: boolean): Promise<Prepared> {
+  const { parseHeaderArgs } = await import('../http/headers.js');
+  const { resolveMaxAttempts } = await import('../http/retry.js');
+  if (explicitNone && opts.guest) throw new UsageError(`${opts.unsigned ? '--unsigned' : '--auth none'} and --guest cannot be combined`, 'an unsigned request has no identity, guest or not');
+  if (opts.guest && (auth === 'id-token' || auth === 'access-token')) {
+    throw new UsageError(`--guest: this route takes the user's ${auth === 'id-token' ? 'ID' : 'access'} token, and guests have none`, 'log in (authapi login), or choose SigV4 with --auth iam');
+  }
+  const { headers, removed } = parseHeaderArgs(opts.header ?? [], auth === 'iam');
+  if (auth !== 'iam' && auth !== 'none' && headers['authorization'] !== undefined) {
+    throw new UsageError(`-H Authorization refused: this route gets the user's ${auth} in Authorization from authapi`, 'send your own with --auth none');
+  }
+  // A private API reached through a VPC endpoint's DNS name: API Gateway picks the API by this header (signed too).
+  if (api.apiId !== undefined && !removed.has('x-apigw-api-id')) headers['x-apigw-api-id'] ??= api.apiId;
   ctx.io.redactor.add(headers['x-api-key']);
   const { timeoutMs } = await import('../http/timeout.js');
   const timeout = timeoutMs(opts.timeout);
   const maxAttempts = resolveMaxAttempts(opts.retries, ctx.env);
   if (typeof maxAttempts === 'string') throw new UsageError(maxAttempts);
   const body = opts.data === undefined ? undefined : await readBody(ctx, opts.data);
-  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : apiKey, body, timeoutMs: timeout, maxAttempts };
+  return { method, headers, apiKey: removed.has('x-api-key') ? undefined : api.apiKey, body, timeoutMs: timeout, maxAttempts };
 }
 
 export async function readBody(ctx: Context, data: string): Promise<Buffer> {
@@ -172,10 +216,18 @@ function outputFileSink(path: string): OutputSink {
 export async function runCall(ctx: Context, opts: CallOptions, target: string, deps: CallDeps): Promise<void> {
   // Everything that can be wrong with the input is rejected before any side effect.
   const profile = await ctx.profile();
-  const { resolveTarget, parseQueryOption, targetUrl } = await import('../http/target.js');
-  const t = resolveTarget(profile.apiUrl, target, (opts.query ?? []).map(parseQueryOption));
-  const p = await prepare(ctx, opts, profile.apiKey);
+  const [{ resolveTarget, parseQueryOption, targetUrl }, routeAuth] = await Promise.all([import('../http/target.js'), import('../http/route-auth.js')]);
+  const method = methodOf(opts);
+  const override = authOverride(opts, routeAuth.parseAuthMode);
+  const choice = routeAuth.chooseRoute(profile, target, method, { api: opts.api, ...override });
+  const { api, auth } = choice;
+  const t = resolveTarget(api.url, target, (opts.query ?? []).map(parseQueryOption));
+  const p = await prepare(ctx, opts, method, api, auth, override.auth === 'none');
   if (opts.output !== undefined && opts.output !== '-') checkOutputDir(opts.output);
+  const explained = `auth: ${routeAuth.authLabel(api.type, auth)}, ${choice.why}`;
+  if (opts.dryRun) ctx.io.info(explained);
+  else ctx.io.debug(explained);
+  if (opts.guest && auth === 'none' && override.auth === undefined) ctx.io.debug('--guest: this route takes no identity; sent unsigned');
 
   const [{ send, preconnect }, { execute }, skewMod, { describeRequest }] = await Promise.all([
     import('../http/client.js'),
@@ -183,13 +235,26 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     import('../http/clock-skew.js'),
     import('../http/headers.js'),
   ]);
-  const signer = opts.unsigned ? undefined : createSigner(ctx, deps, Boolean(opts.guest));
+  const signer = auth === 'iam' ? createSigner(ctx, deps, Boolean(opts.guest)) : undefined;
+  const service = api.type === 'function-url' ? 'lambda' : undefined;
+  const tokenKind = auth === 'id-token' ? 'id' : auth === 'access-token' ? 'access' : undefined;
+  const getToken = deps.getToken ?? sessionToken;
+  let token: string | undefined;
+  let tokenRefreshFailure: Error | undefined;
   const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };
   if (skew.offsetMs) ctx.io.debug(`using the remembered clock offset of ${Math.round(skew.offsetMs / 1000)} s for profile "${ctx.profileName}"`);
 
   const sign = async (now: number) => {
-    const request = { method: p.method, target: t, headers: p.headers, body: p.body, apiKey: p.apiKey, region: profile.region };
-    const signed = signer ? await signer.sign({ ...request, now }) : (await import('../http/sign.js')).unsignedRequest(request);
+    const request = { method: p.method, target: t, headers: p.headers, body: p.body, apiKey: p.apiKey, region: profile.region, ...(service ? { service } : {}) };
+    let signed;
+    if (signer) signed = await signer.sign({ ...request, now });
+    else {
+      const { unsignedRequest } = await import('../http/sign.js');
+      if (tokenKind) {
+        token ??= await getToken(ctx, tokenKind);
+        signed = unsignedRequest({ ...request, headers: { ...p.headers, authorization: routeAuth.tokenHeader(api.type, token) } });
+      } else signed = unsignedRequest(request);
+    }
     // With --dry-run the request is printed once, on stdout.
     if (ctx.verbose && !opts.dryRun) for (const line of describeRequest(signed).trimEnd().split('\n')) ctx.io.debug(`  ${line}`);
     return signed;
@@ -200,6 +265,20 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     return;
   }
 
+  const { errorForResult, tokenRefusal } = await import('../http/outcome.js');
+  /** The API refused the token: a fresh one (refresh token), once. */
+  const refreshToken = async () => {
+    try {
+      const fresh = await getToken(ctx, tokenKind!, { forceRefresh: true });
+      const changed = fresh !== token;
+      token = fresh;
+      return changed;
+    } catch (err) {
+      ctx.io.debug(`refreshing the token failed: ${(err as Error).message}`);
+      tokenRefreshFailure = err instanceof Error ? err : new Error(String(err));
+      return false;
+    }
+  };
   const url = targetUrl(t);
   // The usual case (no proxy, no CA bundle) takes no extra step before the preconnect.
   const { proxy, ca } = customNetwork(ctx.env, t) ? await networkFor(ctx, t) : ({} as Awaited<ReturnType<typeof networkFor>>);
@@ -216,7 +295,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   };
   const result = await execute({
     method: p.method,
-    label: () => `${p.method} ${url}${!signer ? ' (unsigned)' : signer.guest ? ' (guest)' : ''}`,
+    label: () => `${p.method} ${url}${tokenKind ? ` (${auth})` : !signer ? ' (unsigned)' : signer.guest ? ' (guest)' : ''}`,
     sign,
     transport: (req) => send(req, { timeoutMs: p.timeoutMs, signal: ctx.signal, socket: early?.take(req), proxy, ca, streamBody }),
     clock: ctx.clock,
@@ -231,7 +310,9 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
       }
     },
     // Credentials refused (revoked, expired, a recreated stack): drop them, fetch fresh ones once.
-    refreshCredentials: signer ? () => signer.refresh() : undefined,
+    refreshCredentials: signer ? () => signer.refresh() : tokenKind ? refreshToken : undefined,
+    // A token route's refusal is a 401 (the token is missing, expired or not accepted).
+    ...(tokenKind ? { refusal: tokenRefusal } : {}),
     trace: ctx.verbose ? (line) => ctx.io.debug(line) : undefined,
     random: deps.random,
   }).catch(async (err: unknown) => {
@@ -267,9 +348,11 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     // A person at a terminal gets a clean prompt; pipes get the exact bytes.
     if (ctx.io.stdoutIsTTY && res.body[res.body.length - 1] !== 0x0a) ctx.io.out('\n');
   }
-  const { errorForResult } = await import('../http/outcome.js');
-  const err: UserError | undefined = errorForResult(result, signer?.guestFallback ?? false, signer?.notLoggedIn,
-    { profileName: ctx.profileName, refreshFailure: signer?.refreshFailure });
+  const err: UserError | undefined = errorForResult(result, signer?.guestFallback ?? false, signer?.notLoggedIn, {
+    profileName: ctx.profileName,
+    refreshFailure: signer?.refreshFailure ?? tokenRefreshFailure,
+    ...(tokenKind ? { token: auth as 'id-token' | 'access-token' } : {}),
+  });
   if (err) throw err;
 }
 

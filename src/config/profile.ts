@@ -30,10 +30,42 @@ export interface Profile {
    * admin operations: AdminCreateUser, ListUsers, DescribeUserPool, …). A secret.
    */
   admin?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * The default API's id when `apiUrl` is a VPC endpoint of a private REST API: sent as
+   * `x-apigw-api-id` (and signed), which API Gateway uses to pick the API.
+   */
+  apiId?: string;
+  /** Every API of the stack with its routes' auth (src/config/apis.ts); absent in older profiles. */
+  apis?: Record<string, ApiConfig>;
+}
+
+/** The kinds of API a profile may record. */
+export const API_TYPES = ['rest', 'http', 'function-url'] as const;
+export type ApiType = (typeof API_TYPES)[number];
+
+/** How a request is authenticated: SigV4, a user pool token in Authorization, or nothing. */
+export const AUTH_MODES = ['iam', 'id-token', 'access-token', 'none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/**
+ * One API of the stack. Without `url` it is the profile's `apiUrl` (the default REST
+ * API, which also takes the profile's `apiKey`).
+ */
+export interface ApiConfig {
+  url?: string;
+  type: ApiType;
+  /** The auth of the routes `routes` does not list. */
+  auth: AuthMode;
+  /** Send the profile's API key (REST APIs only; default true for the default API, else false). */
+  apiKey?: boolean;
+  /** A private API's id, sent as `x-apigw-api-id` (REST APIs only). */
+  apiId?: string;
+  /** "METHOD /resource/path" (ANY for every method, {param} and {proxy+} as in the template) → auth. */
+  routes?: Record<string, AuthMode>;
 }
 
 export const PROFILE_KEYS = [
-  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store', 'admin', 'loginUrl', 'loginCallbackUrls',
+  'region', 'userPoolId', 'userPoolClientId', 'clientSecret', 'identityPoolId', 'apiUrl', 'apiKey', 'endpoints', 'store', 'admin', 'loginUrl', 'loginCallbackUrls', 'apiId', 'apis',
 ] as const;
 export const REQUIRED_KEYS = ['region', 'userPoolId', 'userPoolClientId', 'identityPoolId', 'apiUrl', 'apiKey'] as const;
 export type RequiredKey = (typeof REQUIRED_KEYS)[number];
@@ -128,7 +160,55 @@ export function validateProfile(raw: unknown): { profile?: Profile; problems: st
       problems.push('admin must be an object with accessKeyId and secretAccessKey (written by `authapi local`)');
     }
   }
+  if (obj.apiId !== undefined && !isApiId(obj.apiId)) problems.push(`apiId ${JSON.stringify(obj.apiId)} is not valid; expected an API id such as a1b2c3d4e5 (sent as x-apigw-api-id)`);
+  if (obj.apis !== undefined) problems.push(...checkApis(obj.apis));
   return problems.length ? { problems } : { profile: obj as unknown as Profile, problems };
+}
+
+const API_KEYS = ['url', 'type', 'auth', 'apiKey', 'apiId', 'routes'];
+/** A route key: a method (or ANY) and a resource path. */
+export const ROUTE_KEY = /^(ANY|[A-Z]+) (\/[^\s?#]*)$/;
+
+function isApiId(v: unknown): boolean {
+  return typeof v === 'string' && /^[a-z0-9]{1,64}$/.test(v);
+}
+
+/** Problems with `apis`, each naming the key (`apis.http.routes."GET /me"`). */
+function checkApis(apis: unknown): string[] {
+  if (typeof apis !== 'object' || apis === null || Array.isArray(apis)) return ['apis must be an object of API name → {url, type, auth, routes}'];
+  const problems: string[] = [];
+  const modes = AUTH_MODES.map((m) => `"${m}"`).join(', ');
+  let defaults = 0;
+  for (const [name, raw] of Object.entries(apis as Record<string, unknown>)) {
+    const at = `apis.${name}`;
+    if (!/^[A-Za-z0-9][\w.-]{0,63}$/.test(name)) problems.push(`${at}: the name must be letters, digits, - _ or . (it is what --api takes)`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.push(`${at} must be an object {url, type, auth, routes}`);
+      continue;
+    }
+    const a = raw as Record<string, unknown>;
+    for (const k of Object.keys(a)) if (!API_KEYS.includes(k)) problems.push(`unknown key "${at}.${k}" (known: ${API_KEYS.join(', ')})`);
+    if (a.url === undefined) defaults += 1;
+    else if (typeof a.url !== 'string' || !isHttpUrl(a.url)) problems.push(`${at}.url ${JSON.stringify(a.url)} is not valid; expected the API's base URL (http or https, no query)`);
+    if (!(API_TYPES as readonly unknown[]).includes(a.type)) problems.push(`${at}.type ${JSON.stringify(a.type)} is not valid; expected "rest", "http" or "function-url"`);
+    if (!(AUTH_MODES as readonly unknown[]).includes(a.auth)) problems.push(`${at}.auth ${JSON.stringify(a.auth)} is not valid; expected ${modes}`);
+    if (a.apiKey !== undefined && typeof a.apiKey !== 'boolean') problems.push(`${at}.apiKey must be true or false`);
+    if (a.apiKey === true && a.type !== 'rest') problems.push(`${at}.apiKey: only REST APIs take API keys (this one is ${JSON.stringify(a.type)})`);
+    if (a.apiId !== undefined && !isApiId(a.apiId)) problems.push(`${at}.apiId ${JSON.stringify(a.apiId)} is not valid; expected an API id such as a1b2c3d4e5`);
+    if (a.url === undefined && a.type !== 'rest') problems.push(`${at}.url is missing (only the REST API at apiUrl may leave it out)`);
+    if (a.routes !== undefined) {
+      if (typeof a.routes !== 'object' || a.routes === null || Array.isArray(a.routes)) {
+        problems.push(`${at}.routes must be an object of "METHOD /path" → auth`);
+      } else {
+        for (const [route, mode] of Object.entries(a.routes as Record<string, unknown>)) {
+          if (!ROUTE_KEY.test(route)) problems.push(`${at}.routes ${JSON.stringify(route)} is not a route; expected "METHOD /path", e.g. "GET /me"`);
+          else if (!(AUTH_MODES as readonly unknown[]).includes(mode)) problems.push(`${at}.routes.${JSON.stringify(route)}: ${JSON.stringify(mode)} is not valid; expected ${modes}`);
+        }
+      }
+    }
+  }
+  if (defaults > 1) problems.push('apis: only one API may leave out url (the one at apiUrl)');
+  return problems;
 }
 
 function isLoopbackHttpUrl(v: unknown): boolean {

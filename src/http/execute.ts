@@ -31,6 +31,12 @@ export interface ExecuteOptions {
    * drop them everywhere and get fresh ones; true when they are in place.
    */
   refreshCredentials?(): Promise<boolean>;
+  /**
+   * Which answers refuse the credentials (or token) themselves and so call
+   * refreshCredentials once: default credentialRefusal (SigV4); a user pool token's
+   * route passes its own (401).
+   */
+  refusal?(res: HttpResponse): string | undefined;
   quota?: RetryQuota;
   trace?(line: string): void;
   /** A human name for the request in traces, e.g. "GET https://…/prod/no-auth" (built only when tracing). */
@@ -96,7 +102,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
         continue;
       }
     }
-    const refusal = !refreshed && opts.refreshCredentials ? credentialRefusal(res) : undefined;
+    const refusal = !refreshed && opts.refreshCredentials ? (opts.refusal ?? credentialRefusal)(res) : undefined;
     if (refusal !== undefined) {
       refreshed = true;
       trace(`the credentials were refused (${refusal}); dropping them and getting new ones once`);

@@ -89,7 +89,12 @@ const MASK = '***';
 export function redactedHeaderValue(name: string, value: string): string {
   const n = name.toLowerCase();
   if (n === 'x-api-key' || n === 'x-amz-security-token' || n === 'cookie') return MASK;
-  if (n === 'authorization') return value.replace(/Signature=[0-9a-f]+/i, `Signature=${MASK}`).replace(/^(Bearer|Basic)\s+.*/i, `$1 ${MASK}`);
+  if (n === 'authorization') {
+    if (/^AWS4-HMAC-SHA256 /i.test(value)) return value.replace(/Signature=[0-9a-f]+/i, `Signature=${MASK}`);
+    // A scheme is kept (Bearer, Basic); a bare credential (a REST Cognito authorizer's raw token) is masked whole.
+    const scheme = /^([A-Za-z][\w-]*)\s+\S/.exec(value);
+    return scheme ? `${scheme[1]} ${MASK}` : MASK;
+  }
   return value;
 }
 

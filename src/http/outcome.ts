@@ -1,6 +1,6 @@
 // What a final answer means for the exit status (src/errors.ts), shared by `call`
 // (which throws the error) and `batch` (which records the code per line).
-import { AuthError, HttpError, ThrottledError, UserError } from '../errors.js';
+import { AuthError, ExitCode, HttpError, ThrottledError, UserError } from '../errors.js';
 import { loginHint } from '../auth/login-command.js';
 import { credentialRefusal } from './credential-refusal.js';
 import type { ExecuteResult } from './execute.js';
@@ -15,15 +15,35 @@ export function isIamAccessDenied(res: ExecuteResult['response']): boolean {
 }
 
 /**
+ * A route that takes a user pool token answered 401 (API Gateway's
+ * {"message":"Unauthorized"}, or an expired token's own message): the token is
+ * missing, expired or not one this authorizer accepts. undefined for other answers.
+ */
+export function tokenRefusal(res: Pick<ExecuteResult['response'], 'status' | 'body'>): string | undefined {
+  if (res.status !== 401) return undefined;
+  const m = /"[Mm]essage"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(res.body.toString('utf8', 0, 1000));
+  return m ? m[1]! : 'Unauthorized';
+}
+
+/**
  * undefined for 1xx–3xx; otherwise the error to report. `guestFallback`: the
  * request was signed with guest credentials only because nobody is logged in.
  */
 export function errorForResult(
-  r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError, opts: { profileName?: string; refreshFailure?: Error } = {},
+  r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError,
+  opts: { profileName?: string; refreshFailure?: Error; token?: 'id-token' | 'access-token' } = {},
 ): UserError | undefined {
   const res = r.response;
   if (res.status < 400) return undefined;
   const line = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const tokenRefused = opts.token ? tokenRefusal(res) : undefined;
+  if (tokenRefused !== undefined) {
+    // Refused after a refresh (or the refresh failed): only a new login can help.
+    const what = `${line}: the API refused the ${opts.token === 'id-token' ? 'ID' : 'access'} token (${tokenRefused})`;
+    const failure = opts.refreshFailure;
+    if (failure instanceof UserError && failure.exitCode !== ExitCode.AUTH) return new UserError(`${what}; a new one could not be had: ${failure.message}`, failure.exitCode, failure.hint, { cause: failure });
+    return new AuthError(`${what}${failure ? `; a new one could not be had: ${failure.message}` : ' again after a refresh'}`, loginHint(opts.profileName ?? 'default'));
+  }
   const refusal = credentialRefusal(res);
   if (refusal !== undefined) {
     const what = `${line}: the API refused the credentials (${refusal})`;
