@@ -13,6 +13,8 @@ import { ExitCode, SilentExit, UsageError, type ExitCodeValue } from '../errors.
 import { defineCommand } from './spec.js';
 import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
 import type { RunShared } from '../batch/send-line.js';
+import { sessionToken, type GetToken } from '../http/token-source.js';
+import type { PoolTransport } from '../http/undici-transport.js';
 
 export interface BatchOptions {
   concurrency?: string;
@@ -26,6 +28,8 @@ export interface BatchOptions {
 
 export interface BatchDeps {
   getCredentials: GetCredentials;
+  /** User pool tokens for lines whose route takes one (default: the session's). */
+  getToken?: GetToken;
   random?: () => number;
   /** Transport factory (tests may count connections); default: undici Pool. */
   createTransport?: (origin: string, connections: number, timeoutMs: number) => Promise<import('../http/undici-transport.js').PoolTransport>;
@@ -38,19 +42,21 @@ const EXIT_HELP =
 
 export const batchCommand = defineCommand<BatchOptions>({
   name: 'batch',
-  summary: 'send many signed requests: NDJSON on stdin, NDJSON results on stdout',
+  summary: 'send many authenticated requests: NDJSON on stdin, NDJSON results on stdout',
   description:
     'Read one JSON request per line on stdin and write one JSON result per line on stdout, ' +
     'exactly one result for every non-blank input line.\n\n' +
     'Input fields: "path" or "target" (as for `authapi call`), and optionally "id", "method", ' +
     '"headers" ({"Name": "value"}), "query" ({"k": "v" or ["v1", "v2"]}, literal text), "body" (a string, ' +
-    'or any JSON value sent as application/json) or "bodyBase64", and "guest": true.\n\n' +
+    'or any JSON value sent as application/json) or "bodyBase64", "guest": true, "auth" ("iam", "id-token", ' +
+    '"access-token" or "none", as `call --auth`) and "api" (as `call --api`). Each line goes to the API that declares ' +
+    'its route and is authenticated the way that route wants, as with `authapi call`; lines may target different APIs.\n\n' +
     'Result fields: "id" (the input id, or the line number), "status", "statusText" and "headers" (with --include), ' +
     '"body" (or "bodyBase64" when the body is not UTF-8), "attempts", "ms"; or "id", "error" and ' +
     '"exitCode" when the line could not be sent (bad line, network, not logged in).\n\n' +
     'Results come in completion order; --ordered keeps input order. Blank lines are skipped. ' +
     'Encoding and retries follow `authapi call`, with one retry quota for the whole run; credentials ' +
-    'are fetched once and refreshed when they near expiry.\n\n' +
+    'and tokens are fetched once and refreshed when they near expiry (a token the API refuses, once for all lines).\n\n' +
     'Usage plans: --rate N starts at most N requests per second (N/m: per minute), evenly spaced, so a run stays ' +
     'inside the API key\'s rate instead of meeting 429s. At a terminal a status line on stderr shows done/read, the ' +
     'count of each outcome (2xx, 4xx, 5xx, throttled, network, not sent) and the rate; otherwise one summary line ' +
@@ -60,6 +66,7 @@ export const batchCommand = defineCommand<BatchOptions>({
   examples: [
     'authapi batch --concurrency 16 --ordered < requests.ndjson > results.ndjson',
     `printf '%s\\n' '{"path":"no-auth"}' '{"id":"me","path":"require-auth"}' | authapi batch`,
+    `printf '%s\\n' '{"path":"require-token"}' '{"path":"me"}' '{"path":"/items","auth":"access-token","api":"http"}' | authapi batch`,
     `jq -c '{id: .sku, path: "/items/\\(.sku)"}' skus.json | authapi batch | jq -c 'select(.status != 200)'`,
     'authapi batch --rate 10 < requests.ndjson > results.ndjson       # the default usage plan: 10 requests/s',
   ],
@@ -114,10 +121,11 @@ function worstOf() {
 export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps): Promise<void> {
   const profile = await ctx.profile();
   const settings = await batchSettings(opts, ctx.env);
-  const [{ RetryQuota }, skewMod, { CredentialCache }, { sendLine }, { resultWriter }, { pumpLines }, { batchProgress }, { pacer }, { createInterface }] = await Promise.all([
+  const [{ RetryQuota }, skewMod, { CredentialCache }, { TokenCache }, { sendLine }, { resultWriter }, { pumpLines }, { batchProgress }, { pacer }, { createInterface }] = await Promise.all([
     import('../http/retry.js'),
     import('../http/clock-skew.js'),
     import('../http/run-credentials.js'),
+    import('../http/run-tokens.js'),
     import('../batch/send-line.js'),
     import('../batch/output.js'),
     import('../batch/pump.js'),
@@ -125,12 +133,28 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
     import('../batch/pace.js'),
     import('node:readline'),
   ]);
-  const origin = new URL(profile.apiUrl).origin;
-  const transport = deps.createTransport
-    ? await deps.createTransport(origin, settings.concurrency, settings.timeoutMs)
-    : (await import('../http/undici-transport.js')).createPoolTransport(origin, settings.concurrency, settings.timeoutMs,
-      (await import('../http/network.js')).networkFor(new URL(origin), ctx.env, (line) => ctx.io.debug(line)));
+  // One kept-alive pool per origin: lines may go to different APIs of the profile.
+  const pools = new Map<string, Promise<PoolTransport>>();
+  const poolFor = (origin: string): Promise<PoolTransport> => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = deps.createTransport
+        ? deps.createTransport(origin, settings.concurrency, settings.timeoutMs)
+        : Promise.all([import('../http/undici-transport.js'), import('../http/network.js')]).then(([u, n]) =>
+          u.createPoolTransport(origin, settings.concurrency, settings.timeoutMs, n.networkFor(new URL(origin), ctx.env, (line) => ctx.io.debug(line))));
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+  await poolFor(new URL(profile.apiUrl).origin);
+  const transport: PoolTransport = {
+    send: async (req, o) => (await poolFor(`${req.protocol}//${req.port ? `${req.hostname}:${req.port}` : req.hostname}`)).send(req, o),
+    close: async () => {
+      await Promise.all([...pools.values()].map(async (p) => (await p).close()));
+    },
+  };
   const creds = new CredentialCache(ctx, deps.getCredentials);
+  const tokens = new TokenCache(ctx, deps.getToken ?? sessionToken);
   const quota = new RetryQuota();
   let skewSaved = false;
   const run: RunShared = {
@@ -138,6 +162,7 @@ export async function runBatch(ctx: Context, opts: BatchOptions, deps: BatchDeps
     profile,
     transport,
     creds,
+    tokens,
     quota,
     skew: { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) },
     onSkewCorrected: async (offset) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dataDir } from '../config/paths.js';
 import { validateProfile, type Profile } from '../config/profile.js';
+import { apisFrom } from '../config/apis.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { liveClaim, releaseClaim, writeClaim } from './local-claim.js';
@@ -181,6 +182,8 @@ export function profileFromLocalInfo(info: import('../local/index.js').LocalInfo
     admin: { accessKeyId: info.admin.accessKeyId, secretAccessKey: info.admin.secretAccessKey },
     // The emulator serves managed login (/oauth2/authorize, /login, …) at its root.
     loginUrl: info.endpoints.cognitoIdp,
+    // Every API it serves, with its kind, URL and each route's auth, for `call`.
+    apis: apisFrom(info.apis, info.apiUrl),
   };
 }
 
@@ -245,8 +248,9 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
   ].join('\n');
 }
 
-function routeNeeds(r: { auth: string; apiKeyRequired: boolean }): string {
-  const needs = [r.auth === 'AWS_IAM' && 'SigV4 (IAM)', r.apiKeyRequired && 'API key'].filter(Boolean);
+function routeNeeds(r: { auth: string; apiKeyRequired: boolean; scopes?: string[] }): string {
+  const token = r.auth === 'JWT' ? 'access token (Bearer)' : r.auth === 'COGNITO_USER_POOLS' ? (r.scopes?.length ? 'access token' : 'ID token') : undefined;
+  const needs = [r.auth === 'AWS_IAM' && 'SigV4 (IAM)', token, r.apiKeyRequired && 'API key'].filter(Boolean);
   return needs.length ? `   needs ${needs.join(' + ')}` : '';
 }
 

@@ -7,7 +7,11 @@
 //                Content-Type application/json unless given)
 //   bodyBase64   bytes, base64
 //   guest        true: sign with guest credentials
+//   auth         "iam" | "id-token" | "access-token" | "none": overrides the route's auth
+//   api          the profile's API to send to (default: the one declaring the route)
+import type { AuthMode, Profile } from '../config/profile.js';
 import { parseHeaderLines } from './headers.js';
+import { chooseRoute, parseAuthMode, type ResolvedApi } from './route-auth.js';
 import { resolveTarget, type Target } from './target.js';
 
 export type BatchId = string | number | null;
@@ -19,13 +23,17 @@ export interface BatchRequest {
   headers: Record<string, string>;
   body?: Buffer;
   guest: boolean;
+  api: ResolvedApi;
+  auth: AuthMode;
+  /** Why this auth (for traces). */
+  why: string;
 }
 
 export type ParsedLine = { ok: true; req: BatchRequest } | { ok: false; id: BatchId; error: string };
 
-const KNOWN = new Set(['id', 'method', 'path', 'target', 'headers', 'query', 'body', 'bodyBase64', 'guest']);
+const KNOWN = new Set(['id', 'method', 'path', 'target', 'headers', 'query', 'body', 'bodyBase64', 'guest', 'auth', 'api']);
 
-export function parseBatchLine(line: string, lineNo: number, apiUrl: string): ParsedLine {
+export function parseBatchLine(line: string, lineNo: number, profile: Profile): ParsedLine {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -45,7 +53,18 @@ export function parseBatchLine(line: string, lineNo: number, apiUrl: string): Pa
     if (typeof where !== 'string' || where === '') return fail('"path" (or "target") is required: a route, a /path or a URL under the API');
     const method = o.method === undefined ? (o.body !== undefined || o.bodyBase64 !== undefined ? 'POST' : 'GET') : o.method;
     if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) return fail('"method" must be an HTTP method such as GET');
-    const headers = parseHeadersField(o.headers);
+    if (o.auth !== undefined && typeof o.auth !== 'string') return fail('"auth" must be "iam", "id-token", "access-token" or "none"');
+    if (o.api !== undefined && typeof o.api !== 'string') return fail('"api" must be the name of one of the profile\'s APIs');
+    if (o.guest !== undefined && typeof o.guest !== 'boolean') return fail('"guest" must be true or false');
+    const override = o.auth === undefined ? undefined : parseAuthMode(o.auth, '"auth"');
+    const choice = chooseRoute(profile, where, method.toUpperCase(), { api: o.api as string | undefined, auth: override, authSource: '"auth"' });
+    if (o.guest === true && (choice.auth === 'id-token' || choice.auth === 'access-token')) return fail(`"guest": this route takes the user's ${choice.auth}, and guests have none`);
+    const headers = parseHeadersField(o.headers, choice.auth === 'iam');
+    if (typeof headers === 'string') return fail(headers);
+    if (choice.auth !== 'iam' && choice.auth !== 'none' && headers['authorization'] !== undefined) {
+      return fail(`header Authorization refused: this route gets the user's ${choice.auth} in Authorization from authapi (give the line "auth": "none" to send your own)`);
+    }
+    if (choice.api.apiId !== undefined) headers['x-apigw-api-id'] ??= choice.api.apiId;
     if (typeof headers === 'string') return fail(headers);
     const query = parseQueryField(o.query);
     if (typeof query === 'string') return fail(query);
@@ -60,15 +79,14 @@ export function parseBatchLine(line: string, lineNo: number, apiUrl: string): Pa
       if (typeof o.bodyBase64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(o.bodyBase64)) return fail('"bodyBase64" must be base64 text');
       body = Buffer.from(o.bodyBase64, 'base64');
     }
-    if (o.guest !== undefined && typeof o.guest !== 'boolean') return fail('"guest" must be true or false');
-    const target = resolveTarget(apiUrl, where, query);
-    return { ok: true, req: { id, method: method.toUpperCase(), target, headers, body, guest: o.guest === true } };
+    const target = resolveTarget(choice.api.url, where, query);
+    return { ok: true, req: { id, method: method.toUpperCase(), target, headers, body, guest: o.guest === true, api: choice.api, auth: choice.auth, why: choice.why } };
   } catch (err) {
     return fail((err as Error).message);
   }
 }
 
-function parseHeadersField(h: unknown): Record<string, string> | string {
+function parseHeadersField(h: unknown, signing: boolean): Record<string, string> | string {
   if (h === undefined) return {};
   if (!h || typeof h !== 'object' || Array.isArray(h)) return '"headers" must be an object of "Name": "value"';
   const lines: string[] = [];
@@ -76,7 +94,7 @@ function parseHeadersField(h: unknown): Record<string, string> | string {
     if (typeof v !== 'string' && typeof v !== 'number') return `header ${JSON.stringify(k)}: the value must be a string`;
     lines.push(`${k}: ${v}`);
   }
-  return parseHeaderLines(lines, 'header');
+  return parseHeaderLines(lines, 'header', signing);
 }
 
 function parseQueryField(q: unknown): Array<[string, string]> | string {

@@ -35,7 +35,7 @@ export function parseHeaderLines(lines: string[], what = '-H', signing = true): 
       throw new UsageError(`${what} ${JSON.stringify(line)}: expected "Name: value"`);
     }
     const value = checkValue(name, line.slice(colon + 1).trim(), what);
-    checkUserHeader(name, false, signing, what, 'batch signs every line with SigV4; call such a route with `authapi call --unsigned`');
+    checkUserHeader(name, false, signing, what, 'this line is signed with SigV4; give it "auth": "none" to send your own');
     const key = name.toLowerCase();
     out[key] = out[key] !== undefined ? `${out[key]}, ${value}` : value;
   }

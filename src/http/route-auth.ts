@@ -31,8 +31,16 @@ export interface RouteChoice {
   why: string;
 }
 
-/** The profile's APIs, the default one (at `apiUrl`) first. */
+const cache = new WeakMap<Profile, ResolvedApi[]>();
+
+/** The profile's APIs, the default one (at `apiUrl`) first (worked out once per profile object: batch asks per line). */
 export function profileApis(profile: Profile): ResolvedApi[] {
+  let apis = cache.get(profile);
+  if (!apis) cache.set(profile, (apis = profileApisUncached(profile)));
+  return apis;
+}
+
+function profileApisUncached(profile: Profile): ResolvedApi[] {
   const out: ResolvedApi[] = [];
   let sawDefault = false;
   for (const [name, a] of Object.entries(profile.apis ?? {})) {

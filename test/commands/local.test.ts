@@ -68,6 +68,10 @@ describe('authapi local (in-process)', () => {
       admin: { accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
       loginUrl: s.info.endpoints.cognitoIdp,
       loginCallbackUrls: [47801, 47802, 47803].map((p) => `http://127.0.0.1:${p}/callback`),
+      // Every API the emulator serves, with each route's auth (the REST API at apiUrl has no url of its own).
+      apis: expect.objectContaining({
+        rest: { type: 'rest', auth: 'iam', apiKey: true, routes: expect.objectContaining({ 'GET /no-auth': 'none', 'GET /require-auth': 'iam' }) },
+      }),
     });
     // The admin credentials are in the profile only: never in the JSON line or on stderr.
     expect(s.info).not.toHaveProperty('admin');

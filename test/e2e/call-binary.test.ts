@@ -182,10 +182,11 @@ describe('failure paths (binary)', () => {
   });
 
   it('not logged in and the Identity Pool unreachable: exit 6 saying so (not a misleading "log in"), in call and batch', async () => {
-    const r = await runRaw(['call', 'no-auth', '--profile', 'poolDown'], { env });
+    // no-auth needs no identity (the profile says so): --auth iam makes authapi sign it anyway.
+    const r = await runRaw(['call', 'no-auth', '--auth', 'iam', '--profile', 'poolDown'], { env });
     expect(r.code).toBe(6);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^authapi: not logged in, and no guest credentials either: cannot reach the Identity Pool: ECONNREFUSED.* — check the network and the profile's endpoints$/)]);
-    const b = await runRaw(['batch', '--profile', 'poolDown'], { env, input: '{"path":"no-auth"}\n' });
+    const b = await runRaw(['batch', '--profile', 'poolDown'], { env, input: '{"path":"no-auth","auth":"iam"}\n' });
     expect(b.code).toBe(6);
     expect(JSON.parse(b.stdout)).toMatchObject({ id: 1, exitCode: 6, error: expect.stringMatching(/^not logged in, and no guest credentials either: cannot reach the Identity Pool/) });
   });
