@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { FLAG_FOR, REQUIRED_KEYS, checkValue, validateProfile, type Profile, type RequiredKey } from '../config/profile.js';
-import { parseOutputs, profileFromOutputs } from '../config/outputs.js';
+import { bareApi, parseOutputs, profileFromOutputs } from '../config/outputs.js';
+import type { ApiConfig } from '../config/profile.js';
 import { redactedProfile } from '../config/display.js';
 import { defineCommand } from './spec.js';
 
@@ -16,6 +17,9 @@ export interface ConfigureOptions {
   identityPoolId?: string;
   apiUrl?: string;
   apiKey?: string;
+  apiId?: string;
+  httpApiUrl?: string;
+  functionUrl?: string;
   cognitoIdpEndpoint?: string;
   cognitoIdentityEndpoint?: string;
   stsEndpoint?: string;
@@ -41,6 +45,8 @@ export const configureCommand = defineCommand<ConfigureOptions>({
     'aws cloudformation describe-stacks --stack-name authapi | authapi configure --from-outputs - --api-key "$KEY"',
     'authapi configure --from-stack authapi --region eu-west-1   # outputs and API key, with your AWS credentials',
     'authapi configure --profile prod --region eu-west-1 --user-pool-id eu-west-1_AbC123 --client-id 1abc... \\\n      --identity-pool-id eu-west-1:1a2b... --api-url https://abc123.execute-api.eu-west-1.amazonaws.com/prod --api-key KEY',
+    'authapi configure --api-url https://vpce-0abc-xyz.execute-api.eu-west-1.vpce.amazonaws.com/prod --api-id a1b2c3d4e5   # a private API',
+    'authapi configure --http-api-url https://abc123.execute-api.eu-west-1.amazonaws.com --function-url https://xyz.lambda-url.eu-west-1.on.aws/',
     'authapi configure --show --profile prod                   # print it, secrets masked',
   ],
   define(cmd: Command) {
@@ -52,6 +58,9 @@ export const configureCommand = defineCommand<ConfigureOptions>({
       .option('--identity-pool-id <id>', 'Cognito Identity Pool id (e.g. us-east-1:1a2b…)')
       .option('--api-url <url>', 'the API stage base URL')
       .option('--api-key <key>', 'the API key value (sent as x-api-key)')
+      .option('--api-id <id>', 'the REST API\'s id when --api-url is a VPC endpoint or other host of a private API (sent as x-apigw-api-id)')
+      .option('--http-api-url <url>', 'the HTTP API\'s base URL (the api "http"; its routes\' auth from the template)')
+      .option('--function-url <url>', 'the Lambda function URL (the api "function-url", called with SigV4, service lambda)')
       .option('--cognito-idp-endpoint <url>', 'override the User Pool endpoint (local stacks)')
       .option('--cognito-identity-endpoint <url>', 'override the Identity Pool endpoint (local stacks)')
       .option('--sts-endpoint <url>', 'override the STS endpoint (local stacks)')
@@ -68,8 +77,9 @@ export const configureCommand = defineCommand<ConfigureOptions>({
 
     // Validate everything given before any side effect.
     const fromFlags = flagsToProfile(opts);
+    const apiFlags = apiFlagsOf(opts);
     for (const [key, value] of Object.entries(fromFlags)) {
-      if (key === 'endpoints' || key === 'store') continue;
+      if (key === 'endpoints' || key === 'store' || key === 'apiId') continue;
       const problem = checkValue(key as RequiredKey, value);
       if (problem) throw new UsageError(`${FLAG_FOR[key as RequiredKey]}: ${problem}`);
     }
@@ -93,6 +103,9 @@ export const configureCommand = defineCommand<ConfigureOptions>({
       endpoints: { ...existing.endpoints, ...fromFlags.endpoints },
     };
     if (merged.endpoints && Object.keys(merged.endpoints).length === 0) delete merged.endpoints;
+    // The APIs the outputs or flags name get their routes' auth from the template.
+    const named = { ...fromOutputs.apis, ...apiFlags };
+    if (Object.keys(named).length) merged.apis = { ...existing.apis, ...(await withRoutes(ctx, named)) };
 
     const missing = REQUIRED_KEYS.filter((k) => checkValue(k, merged[k]) !== undefined);
     const givenNothing = opts.fromOutputs === undefined && opts.fromStack === undefined && Object.keys(fromFlags).length === 0;
@@ -124,6 +137,10 @@ function flagsToProfile(opts: ConfigureOptions): Partial<Profile> {
   if (opts.identityPoolId !== undefined) p.identityPoolId = opts.identityPoolId;
   if (opts.apiUrl !== undefined) p.apiUrl = opts.apiUrl.replace(/\/+$/, '');
   if (opts.apiKey !== undefined) p.apiKey = opts.apiKey;
+  if (opts.apiId !== undefined) {
+    if (!/^[a-z0-9]{1,64}$/.test(opts.apiId)) throw new UsageError(`--api-id ${JSON.stringify(opts.apiId)} is not an API id`, 'it is the first label of the API\'s execute-api host, e.g. a1b2c3d4e5');
+    p.apiId = opts.apiId;
+  }
   if (opts.store !== undefined) p.store = opts.store;
   const endpoints: NonNullable<Profile['endpoints']> = {};
   if (opts.cognitoIdpEndpoint !== undefined) endpoints.cognitoIdp = opts.cognitoIdpEndpoint;
@@ -131,6 +148,38 @@ function flagsToProfile(opts: ConfigureOptions): Partial<Profile> {
   if (opts.stsEndpoint !== undefined) endpoints.sts = opts.stsEndpoint;
   if (Object.keys(endpoints).length) p.endpoints = endpoints;
   return p;
+}
+
+/** --http-api-url / --function-url as `apis` entries (their routes come later, from the template). */
+function apiFlagsOf(opts: ConfigureOptions): Record<string, ApiConfig> {
+  const out: Record<string, ApiConfig> = {};
+  for (const [flag, value, name, type] of [
+    ['--http-api-url', opts.httpApiUrl, 'http', 'http'],
+    ['--function-url', opts.functionUrl, 'function-url', 'function-url'],
+  ] as const) {
+    if (value === undefined) continue;
+    let ok = false;
+    try {
+      const u = new URL(value);
+      ok = (u.protocol === 'https:' || u.protocol === 'http:') && !u.search && !u.hash;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new UsageError(`${flag} ${JSON.stringify(value)} is not an http(s) base URL`, 'e.g. https://abc123.execute-api.us-east-1.amazonaws.com');
+    out[name] = bareApi(type, value);
+  }
+  return out;
+}
+
+/** The entries with their routes from the package template; as they are when it cannot be read. */
+async function withRoutes(ctx: Context, apis: Record<string, ApiConfig>): Promise<Record<string, ApiConfig>> {
+  const { templateApis, withTemplateRoutes } = await import('../config/template-apis.js');
+  try {
+    return withTemplateRoutes(apis, await templateApis());
+  } catch (err) {
+    ctx.io.warn(`could not read the routes of the package template (${(err as Error).message}); each API gets its default auth (override with call --auth)`);
+    return apis;
+  }
 }
 
 async function readSource(ctx: Context, file: string): Promise<string> {

@@ -3,7 +3,7 @@
 //   `aws cloudformation describe-stacks`       → {"Stacks":[{"Outputs":[…]}]}
 // and maps the output names infra/template.yaml declares onto profile keys.
 import { UsageError } from '../errors.js';
-import type { Profile } from './profile.js';
+import type { ApiConfig, ApiType, Profile } from './profile.js';
 
 /** Template output name → profile key. */
 export const OUTPUT_KEYS: Record<string, keyof Profile> = {
@@ -14,6 +14,26 @@ export const OUTPUT_KEYS: Record<string, keyof Profile> = {
   ApiUrl: 'apiUrl',
   LoginUrl: 'loginUrl',
 };
+
+/**
+ * Template output name → the API it is the base URL of, by name and kind in the
+ * profile's `apis`. ApiUrl is the default REST API (the profile's apiUrl).
+ */
+export const API_OUTPUTS: Record<string, { name: string; type: ApiType }> = {
+  ApiUrl: { name: 'rest', type: 'rest' },
+  HttpApiUrl: { name: 'http', type: 'http' },
+  FunctionUrl: { name: 'function-url', type: 'function-url' },
+};
+
+/**
+ * An API entry known only from its URL: the kind's usual default auth (REST: SigV4
+ * and the key, as always; an HTTP API: its JWT authorizer's access token; a function
+ * URL: SigV4). configure then fills in the routes from the template (template-apis.ts).
+ */
+export function bareApi(type: ApiType, url: string | undefined): ApiConfig {
+  if (type === 'rest') return { type, auth: 'iam', apiKey: true };
+  return { url: url!.replace(/\/+$/, ''), type, auth: type === 'http' ? 'access-token' : 'iam' };
+}
 
 export interface StackOutput {
   OutputKey: string;
@@ -50,13 +70,16 @@ export function parseOutputs(text: string, source: string): StackOutput[] {
 /** Profile fields found in the outputs; UsageError when none of the template's outputs is there. */
 export function profileFromOutputs(outputs: StackOutput[], source: string): Partial<Profile> {
   const found: Partial<Record<keyof Profile, string>> = {};
+  const apis: Record<string, ApiConfig> = {};
   for (const { OutputKey, OutputValue } of outputs) {
     const key = OUTPUT_KEYS[OutputKey];
     if (key) found[key] = OutputValue;
+    const api = API_OUTPUTS[OutputKey];
+    if (api) apis[api.name] = bareApi(api.type, OutputValue);
   }
-  if (Object.keys(found).length === 0) {
-    throw new UsageError(`${source} has none of the outputs authapi reads (${Object.keys(OUTPUT_KEYS).join(', ')})`,
+  if (Object.keys(found).length === 0 && Object.keys(apis).length === 0) {
+    throw new UsageError(`${source} has none of the outputs authapi reads (${[...Object.keys(OUTPUT_KEYS), ...Object.keys(API_OUTPUTS).filter((k) => !(k in OUTPUT_KEYS))].join(', ')})`,
       'is it the stack deployed from infra/template.yaml?');
   }
-  return found as Partial<Profile>;
+  return { ...(found as Partial<Profile>), ...(Object.keys(apis).length ? { apis } : {}) };
 }
