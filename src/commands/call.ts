@@ -352,6 +352,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     profileName: ctx.profileName,
     refreshFailure: signer?.refreshFailure ?? tokenRefreshFailure,
     ...(tokenKind ? { token: auth as 'id-token' | 'access-token' } : {}),
+    sentNoSignature: !signer,
   });
   if (err) throw err;
 }

@@ -31,7 +31,7 @@ export function tokenRefusal(res: Pick<ExecuteResult['response'], 'status' | 'bo
  */
 export function errorForResult(
   r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError,
-  opts: { profileName?: string; refreshFailure?: Error; token?: 'id-token' | 'access-token' } = {},
+  opts: { profileName?: string; refreshFailure?: Error; token?: 'id-token' | 'access-token'; sentNoSignature?: boolean } = {},
 ): UserError | undefined {
   const res = r.response;
   if (res.status < 400) return undefined;
@@ -63,7 +63,19 @@ export function errorForResult(
     const tries = r.attempts === 1 ? '1 attempt' : `${r.attempts} attempts`;
     return new ThrottledError(`${line}: throttled by the usage plan after ${tries}`, 'slow down, or allow more retries with --retries');
   }
+  // A token (or nothing) where API Gateway wanted a SigV4 signature: the route's auth in the profile is not the API's.
+  if (opts.sentNoSignature && res.status === 403 && wantsSignature(res)) {
+    return new HttpError(res.status, line, 'this route takes a SigV4 signature (AWS_IAM): call it with --auth iam, or correct its auth in the profile (`authapi configure --show`)');
+  }
   return new HttpError(res.status, line, hintFor(res));
+}
+
+/** API Gateway's answers to a request without a usable SigV4 signature on an AWS_IAM route. */
+function wantsSignature(res: ExecuteResult['response']): boolean {
+  const typeHeader = res.headers['x-amzn-errortype'];
+  const type = (typeof typeHeader === 'string' ? typeHeader : '').split(':')[0];
+  if (type === 'IncompleteSignatureException') return true;
+  return /Authorization header requires 'Credential' parameter/.test(res.body.toString('utf8', 0, 2000));
 }
 
 /** What the user can do about API Gateway's own refusals (DESIGN.md, "API Gateway answers"). */
