@@ -28,6 +28,7 @@ interface OptionDef {
   /** A program-wide option (accepted before and after `call`). */
   global: boolean;
   default?: string;
+  choices?: readonly string[];
 }
 
 interface Tables {
@@ -55,6 +56,7 @@ function optionTables(): Tables {
         negated,
         global,
         default: o.default,
+        choices: o.choices,
       };
       long.set(`--${m[2]}`, def);
       if (m[1]) short.set(m[1], def);
@@ -98,6 +100,7 @@ function readOption(argv: readonly string[], i: number, lookup: (flag: string) =
     if (i + 1 >= argv.length) return 'bail'; // commander reports the missing value
     value = argv[++i]!; // taken whatever it looks like, as commander does
   }
+  if (def.choices && !def.choices.includes(value)) return 'bail'; // commander words the refusal
   values[def.key] = def.repeatable ? [...((values[def.key] as string[] | undefined) ?? []), value] : value;
   return i;
 }

@@ -361,9 +361,14 @@ export function routeWords(paths: string[]): string[] {
 
 async function listWords(ctx: Context, what: List): Promise<string[]> {
   if (what === 'profiles') return Object.keys((await ctx.readConfig()).profiles);
-  // The routes of the stack the profile's API comes from: the packaged template (the
-  // emulator runs it, and it is what is deployed). Any profile problem: no words.
-  await ctx.profile();
+  // The routes of every API of the profile: its route table when it has one (written
+  // by `authapi local` and `configure`, so a deployed stack's too), else the packaged
+  // template's (the emulator runs it, and it is what is deployed). Any profile problem: no words.
+  const profile = await ctx.profile();
+  if (profile.apis) {
+    const paths = Object.values(profile.apis).flatMap((a) => Object.keys(a.routes ?? {}).map((k) => k.slice(k.indexOf(' ') + 1)));
+    if (paths.length) return routeWords(paths);
+  }
   const local = await import('../local/index.js');
   const built = await local.loadStack({ templatePath: local.defaultTemplatePath() });
   return routeWords(built.model.apis.flatMap((a) => a.routes.map((r) => r.path)));
@@ -380,7 +385,8 @@ export const completionCommandFor = (commands: () => readonly CommandSpec<any>[]
   description:
     'Print a completion script for bash, zsh or fish, generated from the options authapi itself parses. ' +
     'It completes commands (after global options too), options and their choices, profile names after --profile, ' +
-    'files after -o and -d @, and the routes of the profile\'s API for `call` (from the template).',
+    'files after -o and -d @, the routes of every API of the profile for `call` (its route table, else the template), ' +
+    'and the choices of options such as `call --auth`.',
   exitCodes: [0, 1, 2],
   examples: [
     'authapi completion bash > ~/.local/share/bash-completion/completions/authapi',

@@ -38,13 +38,17 @@ export interface OptionSpec {
   /** May be given many times; the values collect into an array. */
   repeatable?: boolean;
   default?: string;
+  /** The only values accepted (commander refuses others; shell completion offers them). */
+  choices?: readonly string[];
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export function addOptions(cmd: Command, options: readonly OptionSpec[]): void {
   for (const o of options) {
-    if (o.repeatable) cmd.option(o.flags, o.description, collect);
+    // createOption: this module does not import commander's runtime (the fast `call` bundle has none).
+    if (o.choices) cmd.addOption(cmd.createOption(o.flags, o.description).choices([...o.choices]));
+    else if (o.repeatable) cmd.option(o.flags, o.description, collect);
     else if (o.default !== undefined) cmd.option(o.flags, o.description, o.default);
     else cmd.option(o.flags, o.description);
   }

@@ -48,6 +48,8 @@ const ACCEPTED: string[][] = [
   ['call', 'x', '-p', '--verbose'], // the profile is "--verbose"
   ['call', 'x', '-d', '--nope'], // the body is "--nope": the program does not know that flag
   ['call', 'x', '-v', '-d', 'v'],
+  ['call', 'me', '--auth', 'access-token', '--api', 'http'],
+  ['call', 'x', '--auth=none', '--unsigned'],
 ];
 
 const LEFT_TO_COMMANDER: string[][] = [
@@ -55,6 +57,7 @@ const LEFT_TO_COMMANDER: string[][] = [
   ['call', 'x', '--nope'], ['call', 'x', '-iv'], ['call', 'x', '-vi'], ['call', 'x', '--include=yes'], ['call', '--', '-x'],
   ['call', 'x', '--timeout'], ['call', 'x', '-p'], ['-X', 'GET', 'call', 'x'], ['status'], ['login', 'call'], ['call', 'x', '--color'],
   ['call', 'x', '-5'],
+  ['call', 'x', '--auth', 'jwt'], // not one of its choices: commander words the refusal
   // Commander's program takes its own options first, wherever they are: here the
   // global flag steals the value a call option expected, and commander says so.
   ['call', 'x', '-d', '--verbose'], ['call', 'x', '-H', '--profile'], ['call', 'x', '-d', '-p'], ['-H', 'a', 'call', 'x'],
@@ -77,11 +80,11 @@ describe('call-args: the fast `call` parser', () => {
   it('never disagrees with commander on random command lines built from call\'s vocabulary', async () => {
     const words = ['call', 'x', '/p', '-', '--', '-X', 'POST', '-XGET', '-H', 'a: b', '-d', '@f', '--data=1', '--query', 'k=v', '-i', '-v',
       '--verbose', '-p', 'prof', '--profile=q', '--no-color', '--insecure-storage', '--guest', '--dry-run', '--timeout', '3',
-      '--retries=1', '-o', 'out', '--include', '-iv', '--help', '--nope', 'help', '-h'];
+      '--retries=1', '-o', 'out', '--include', '-iv', '--help', '--nope', 'help', '-h', '--auth', 'id-token', 'jwt', '--auth=none', '--api', 'http', '--unsigned'];
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     let accepted = 0;
-    for (let n = 0; n < 3000; n++) {
+    for (let n = 0; n < 4000; n++) {
       const argv = Array.from({ length: 1 + Math.floor(random() * 7) }, () => words[Math.floor(random() * words.length)]!);
       if (random() < 0.7) argv.splice(Math.floor(random() * 2), 0, 'call'); // mostly call command lines
       const fast = parseCallArgs(argv);

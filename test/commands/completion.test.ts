@@ -27,7 +27,12 @@ beforeAll(async () => {
   const cfg = join(home, 'cfg');
   mkdirSync(cfg);
   const profile = { region: 'us-east-1', userPoolId: 'us-east-1_abc', userPoolClientId: 'abc', identityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000', apiUrl: 'http://127.0.0.1:9/prod', apiKey: 'k1234567890' };
-  writeProfiles(cfg, { local: profile, prod: profile, staging: profile });
+  // staging has a route table (as `authapi local` and `configure` write): its routes, of every API, are the words.
+  const apis = {
+    rest: { type: 'rest', auth: 'iam', apiKey: true, routes: { 'GET /no-auth': 'none', 'GET /require-token': 'id-token', 'GET /items/{id}': 'iam' } },
+    http: { url: 'http://127.0.0.1:9', type: 'http', auth: 'access-token', routes: { 'GET /me': 'access-token', 'GET /iam': 'iam' } },
+  };
+  writeProfiles(cfg, { local: profile, prod: profile, staging: { ...profile, apis } });
   // The real binary as `authapi` on PATH, as an installed one would be.
   const bin = join(home, 'bin');
   mkdirSync(bin);
@@ -89,6 +94,7 @@ describe('completion scripts come from the parser itself', () => {
   it('`completion --list` prints profiles and the profile\'s routes; a bad profile gives no words and exit 2', async () => {
     expect((await runBinary(['completion', '--list', 'profiles'], { env })).stdout).toBe('local\nprod\nstaging\n');
     expect((await runBinary(['--profile', 'prod', 'completion', '--list', 'routes'], { env })).stdout).toBe('no-auth\nrequire-auth\n');
+    expect((await runBinary(['--profile', 'staging', 'completion', '--list', 'routes'], { env })).stdout).toBe('no-auth\nrequire-token\n/items/\nme\niam\n');
     const bad = await runBinary(['completion', '--list', 'routes', '--profile', 'nope'], { env });
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
@@ -121,6 +127,8 @@ describe('bash (real bash)', () => {
     expect(bash(['authapi', '--profile', 's'])).toEqual(['staging']);
     expect(bash(['authapi', 'call', '--profile', '=', 'p'])).toEqual(['prod']);
     expect(bash(['authapi', '--profile', 'prod', 'call', ''])).toEqual(['no-auth', 'require-auth']);
+    expect(bash(['authapi', '--profile', 'staging', 'call', 'm'])).toEqual(['me']);
+    expect(bash(['authapi', 'call', 'me', '--auth', ''])).toEqual(['access-token', 'iam', 'id-token', 'none']);
     expect(bash(['authapi', 'call', 'no-auth', '-o', 'bo'])).toEqual(['body.json']);
     expect(bash(['authapi', 'call', 'no-auth', '-d', '@b'])).toEqual(['@body.json']);
     expect(bash(['authapi', 'local', '--state-dir', ''])).toEqual(['sub']);
@@ -130,7 +138,7 @@ describe('bash (real bash)', () => {
 describe('fish (real fish)', () => {
   it('commands after global options, options with descriptions unmangled, profiles, routes, files', (t) => {
     need('fish', t);
-    expect(fish('authapi --profile local ca')).toEqual(['call\tSend one signed request to the API (body to stdout, like curl)']);
+    expect(fish('authapi --profile local ca')).toEqual(['call\tSend one authenticated request to the API (body to stdout, like curl)']);
     expect(fish('authapi -p local cr')).toEqual(['credentials\tPrint the temporary AWS credentials (env, json, or credential_process)']);
     expect(fish('authapi --profile st')).toEqual(['staging\tProfile to use']);
     expect(fish('authapi --profile prod call ')).toEqual(['no-auth', 'require-auth']);
