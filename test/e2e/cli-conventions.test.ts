@@ -232,9 +232,10 @@ describe('call -H: nothing the user gives is dropped or replaced without a word'
   });
 
   it('batch: a line with a SigV4 header is an error result (exit 2); a line\'s own X-Api-Key is used', async () => {
+    // require-auth is an IAM route (no-auth, which takes no signature, may carry an Authorization of yours).
     const r = await runBinary(['batch', '--profile', 'badKey', '--ordered'], {
       env,
-      input: `{"path":"no-auth","headers":{"Authorization":"Bearer x"}}\n{"path":"no-auth","headers":{"X-Api-Key":"${stack.info.apiKey}"}}\n`,
+      input: `{"path":"require-auth","headers":{"Authorization":"Bearer x"}}\n{"path":"no-auth","headers":{"X-Api-Key":"${stack.info.apiKey}"}}\n`,
     });
     const [first, second] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(first).toMatchObject({ id: 1, exitCode: 2, error: expect.stringMatching(/header Authorization refused: the request is signed with SigV4/) });
