@@ -40,9 +40,19 @@ export class TokenCache {
   }
 
   /** After a 401 with `used`: a fresh token, fetched once for all lines; true when it is in place. */
-  async forceRefresh(kind: TokenKind, used: string): Promise<boolean> {
+  forceRefresh(kind: TokenKind, used: string): Promise<boolean> {
+    // Lines that saw the same token refused at the same time share one refresh.
+    const key = `${kind} ${used}`;
+    let refresh = this.refreshes.get(key);
+    if (!refresh) this.refreshes.set(key, (refresh = this.refresh(kind, used)));
+    return refresh;
+  }
+
+  private readonly refreshes = new Map<string, Promise<boolean>>();
+
+  private async refresh(kind: TokenKind, used: string): Promise<boolean> {
     const current = await this.held[kind]?.catch(() => undefined);
-    if (current !== undefined && current !== used) return true; // another line already did
+    if (current !== undefined && current !== used) return true; // a newer one is already held
     const next = (this.held[kind] = this.fetch(kind, true));
     try {
       return (await next) !== used;
