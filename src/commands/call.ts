@@ -79,7 +79,8 @@ export const callCommand = defineCommand<CallOptions>({
     'Headers, as in curl: -H "Name: value" adds a header or replaces one authapi adds (your X-Api-Key is sent, and ' +
     'signed, instead of the profile\'s; Host too); -H "Name:" removes one authapi adds (X-Api-Key: send no key); ' +
     '-H "Name;" sends it empty. Authorization, X-Amz-Date, X-Amz-Security-Token and X-Amz-Content-Sha256 belong to ' +
-    'the SigV4 signature and are refused, unless --unsigned (for routes without IAM auth, such as no-auth); ' +
+    'the SigV4 signature and are refused on a SigV4 route, Authorization on a token route too; with --auth none ' +
+    '(--unsigned), or on a route without auth such as no-auth, your own are sent; ' +
     'Content-Length, Transfer-Encoding and Connection are always authapi\'s. --dry-run prints exactly what would be sent.\n\n' +
     'Retries: 429 Too Many Requests always, 502/503/504 and network errors for GET/HEAD/OPTIONS/PUT/DELETE; ' +
     'exponential backoff with full jitter (max 20 s), Retry-After honoured; 429 Limit Exceeded (quota) never. ' +
