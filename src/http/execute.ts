@@ -105,7 +105,9 @@ export async function execute(opts: ExecuteOptions): Promise<ExecuteResult> {
     const refusal = !refreshed && opts.refreshCredentials ? (opts.refusal ?? credentialRefusal)(res) : undefined;
     if (refusal !== undefined) {
       refreshed = true;
-      trace(`the credentials were refused (${refusal}); dropping them and getting new ones once`);
+      trace(opts.refusal
+        ? `the token was refused (${refusal}); getting a fresh one once`
+        : `the credentials were refused (${refusal}); dropping them and getting new ones once`);
       if (await opts.refreshCredentials!()) {
         attempts -= 1;
         continue;
