@@ -248,9 +248,8 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
   ].join('\n');
 }
 
-function routeNeeds(r: { auth: string; apiKeyRequired: boolean; scopes?: string[] }): string {
-  const token = r.auth === 'JWT' ? 'access token (Bearer)' : r.auth === 'COGNITO_USER_POOLS' ? (r.scopes?.length ? 'access token' : 'ID token') : undefined;
-  const needs = [r.auth === 'AWS_IAM' && 'SigV4 (IAM)', token, r.apiKeyRequired && 'API key'].filter(Boolean);
+function routeNeeds(r: { auth: string; apiKeyRequired: boolean }): string {
+  const needs = [r.auth === 'AWS_IAM' && 'SigV4 (IAM)', r.apiKeyRequired && 'API key'].filter(Boolean);
   return needs.length ? `   needs ${needs.join(' + ')}` : '';
 }
 
