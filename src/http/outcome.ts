@@ -46,7 +46,7 @@ export function errorForResult(
   return new HttpError(res.status, line, hintFor(res));
 }
 
-/** What the user can do about API Gateway's own refusals (DESIGN.md, "API Gateway answers"). */
+/** What the user can do about API Gateway's own refusals (docs/protocols.md, "API Gateway's own answers"). */
 export function hintFor(res: ExecuteResult['response']): string | undefined {
   const typeHeader = res.headers['x-amzn-errortype'];
   const type = (typeof typeHeader === 'string' ? typeHeader : '').split(':')[0];

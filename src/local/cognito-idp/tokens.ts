@@ -1,4 +1,4 @@
-// ID, access and refresh tokens with Cognito's claims (AWS-WIRE.md, "Tokens and JWKS").
+// ID, access and refresh tokens with Cognito's claims (docs/protocols.md, "Tokens and JWKS").
 // ID/access tokens are RS256 JWTs signed with the pool's two keys; the refresh token
 // is an opaque string shaped like Cognito's 5-part JWE, known to the server only by
 // its SHA-256 (so the state file holds no usable token).
