@@ -14,7 +14,7 @@ import { listen, type Listening } from './http.js';
 import { systemClock, type Clock, type StackModel } from './model.js';
 import { StackPersistence } from './persistence.js';
 import { routeRequests } from './router.js';
-import { seedPools, type LocalUser } from './seed-users.js';
+import { DEMO_USER, seedPools, type LocalUser } from './seed-users.js';
 import { errorText, saveAll, wireServices } from './services.js';
 import { apiKeysOf, describeResources, type LocalResources } from './stack-info.js';
 import { loadStack, TemplateError } from './template/index.js';
@@ -107,7 +107,8 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
   const { pool, client, identityPool, api, apiKey } = requiredResources(stack, templatePath);
   persistence.saveSecrets(stack);
 
-  const services = wireServices({ stack, persistence, clock, log });
+  // The stand-in identity providers know the same users as the pools (docs/browser-login.md).
+  const services = wireServices({ stack, persistence, clock, log, providerUsers: opts.users ?? [DEMO_USER] });
   const savedIdp = persistence.idpState();
   seedPools(services.idp, stack.userPools, opts.users, savedIdp, log);
   persistence.saveIdp(services.idp.snapshot());
