@@ -11,6 +11,7 @@ import type { CognitoIdpService } from '../cognito-idp/service.js';
 import type { OidcStandIns } from '../oidc-provider/stand-in.js';
 import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolModel } from '../model.js';
 import { authorizeQuery, checkAuthorize, errorRedirect, findClient, type AuthorizeRequest } from './authorize-params.js';
+import { clientCredentials } from './client-auth.js';
 import { Federation } from './federation.js';
 import { Grants, type PendingSignIn } from './grants.js';
 import { callIdp, IdpCallError, secretHashFor, type AuthResult, type InitiateOrChallenge } from './idp-wire.js';
@@ -267,16 +268,9 @@ export class ManagedLogin {
   // ------------------------------------------------------------- /oauth2/token
 
   private clientAuth(req: LocalRequest, f: Form): { pool: UserPoolModel; client: UserPoolClientModel } | undefined {
-    let id = f.get('client_id') ?? undefined;
-    let secret = f.get('client_secret') ?? undefined;
-    const auth = req.headers.authorization ?? '';
-    if (/^basic /i.test(auth)) {
-      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) return undefined;
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
-    }
+    const creds = clientCredentials(req, f);
+    if (!creds) return undefined;
+    const { id, secret } = creds;
     const found = id ? findClient(this.opts.pools, id) : undefined;
     if (!found) return undefined;
     if (found.client.clientSecret !== undefined && secret !== found.client.clientSecret) return undefined;

@@ -13,6 +13,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { generateSigningKey, loadSigningKey, type LoadedKey } from '../cognito-idp/signing-keys.js';
 import type { Clock, IdentityProviderModel, LocalRequest, LocalResponse } from '../model.js';
 import { stableUuid } from '../template/ids.js';
+import { clientCredentials } from '../oauth/client-auth.js';
 import { providerErrorPage, providerSignInPage } from './pages.js';
 
 let josePromise: Promise<typeof import('jose')> | undefined;
@@ -191,16 +192,7 @@ export class OidcStandIn {
   }
 
   private clientAuthenticated(req: LocalRequest, f: URLSearchParams): boolean {
-    let id = f.get('client_id') ?? undefined;
-    let secret = f.get('client_secret') ?? undefined;
-    const auth = req.headers.authorization ?? '';
-    if (/^basic /i.test(auth)) {
-      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) return false;
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
-    }
+    const { id, secret } = clientCredentials(req, f) ?? {};
     if (id !== this.model.clientId) return false;
     return this.model.clientSecret === undefined || sameText(this.model.clientSecret, secret ?? '');
   }
