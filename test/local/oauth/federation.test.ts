@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const REDIRECT = 'http://127.0.0.1:47801/callback';
 const ISSUER = 'https://idp.example.test';
@@ -19,8 +20,9 @@ function clock(start = Date.UTC(2026, 0, 1)) {
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
+const logged: string[] = [];
 async function start(c = clock(), parameterOverrides: Record<string, string> = ON) {
-  const s = await startLocal({ clock: c, parameterOverrides });
+  const s = await startLocal({ clock: c, parameterOverrides, log: (l) => logged.push(l) });
   open.push(s);
   return s;
 }
@@ -188,6 +190,21 @@ describe('federated sign-in through the stand-in OIDC provider', () => {
     expect(claims(again.id_token)['cognito:username']).toBe(users[0]!.username);
   });
 
+  test('after an emulator restart (state dir) the same provider user is the same pool user', async () => {
+    const stateDir = tempDir('authapi-federation-');
+    const first = await startLocal({ stateDir, parameterOverrides: ON });
+    open.push(first);
+    codeOf(await federatedSignIn(first));
+    const [before] = federatedUsers(first);
+    await first.close();
+    const second = await startLocal({ stateDir, parameterOverrides: ON });
+    open.push(second);
+    const { verifier, challenge } = pkce();
+    const tokens = await exchange(second, codeOf(await federatedSignIn(second, { code_challenge: challenge, code_challenge_method: 'S256' })), verifier);
+    expect(federatedUsers(second).map((u) => [u.username, u.sub])).toEqual([[before!.username, before!.sub]]);
+    expect(claims(tokens.id_token)).toMatchObject({ sub: before!.sub, 'cognito:groups': [`${second.info.userPoolId}_Corporate`] });
+  });
+
   test('a forged or replayed state at idpresponse is refused; so is a sign-in older than five minutes', async () => {
     const c = clock();
     const s = await start(c);
@@ -260,6 +277,7 @@ describe('federated sign-in through the stand-in OIDC provider', () => {
 
   test("the provider's discovery document and its refusals of a wrong client or redirect URI", async () => {
     const s = await start();
+    expect(logged).toContain(`identity provider Corporate: a stand-in OIDC provider at ${s.url}/oidc-idp/Corporate (issuer ${ISSUER}; its users: demouser)`);
     const doc = (await (await get(`${s.url}/oidc-idp/Corporate/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(doc).toMatchObject({ issuer: ISSUER, authorization_endpoint: `${s.url}/oidc-idp/Corporate/authorize`, jwks_uri: `${s.url}/oidc-idp/Corporate/jwks.json` });
     const toIdp = await toProvider(s);
