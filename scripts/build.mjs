@@ -1,6 +1,6 @@
 // Builds the CLI as small CommonJS bundles: start-up cost dominates a CLI that
 // sits in shell loops, and one CJS file loads faster than a tree of ESM modules
-// (DESIGN.md, "Measured"). Dependencies stay external and are loaded lazily where
+// (docs/protocols.md, "Start-up: what was measured"). Dependencies stay external and are loaded lazily where
 // used; the emulator is a bundle of its own that the CLI only loads for `authapi local`.
 import { build } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';

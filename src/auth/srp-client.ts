@@ -1,4 +1,4 @@
-// The client half of Cognito's SRP-6a (DESIGN.md, "SRP (as Cognito does it)"), on the
+// The client half of Cognito's SRP-6a (docs/protocols.md, "SRP, as Cognito does it"), on the
 // native-BigInt helpers in src/shared/srp-constants.ts: ~50 ms of CPU per login where
 // amazon-cognito-identity-js's jsbn AuthenticationHelper spends ~400 ms. The password
 // never leaves the machine: only A and the HMAC claim do.

@@ -158,7 +158,7 @@ async function answerChallenge(
         try {
           return await respond({ [codeKey]: code.trim() });
         } catch (err) {
-          // A wrong code does not consume the session (AWS-WIRE.md): ask again at a TTY.
+          // A wrong code does not consume the session (docs/protocols.md): ask again at a TTY.
           if (err instanceof AwsServiceError && err.type === 'CodeMismatchException' && attempt < p.prompts.mfaAttempts) continue;
           throw err;
         }

@@ -1,4 +1,4 @@
-// The User Pool operations authapi uses, as plain JSON 1.1 calls (AWS-WIRE.md):
+// The User Pool operations authapi uses, as plain JSON 1.1 calls (docs/protocols.md, "Cognito User Pool API"):
 // InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken, RevokeToken. The endpoint is the profile's
 // override (the local stack) or cognito-idp.<region of the pool id>.amazonaws.com.
 import type { Profile } from '../config/profile.js';

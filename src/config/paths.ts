@@ -1,5 +1,5 @@
 // Where authapi keeps its files. Only this module and src/context.ts read the
-// environment (DESIGN.md, "Rules that keep the house livable").
+// environment, so every other module can be tested with a Context of its own.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 

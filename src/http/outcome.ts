@@ -78,7 +78,7 @@ function wantsSignature(res: ExecuteResult['response']): boolean {
   return /Authorization header requires 'Credential' parameter/.test(res.body.toString('utf8', 0, 2000));
 }
 
-/** What the user can do about API Gateway's own refusals (DESIGN.md, "API Gateway answers"). */
+/** What the user can do about API Gateway's own refusals (docs/protocols.md, "API Gateway's own answers"). */
 export function hintFor(res: ExecuteResult['response']): string | undefined {
   const typeHeader = res.headers['x-amzn-errortype'];
   const type = (typeof typeHeader === 'string' ? typeHeader : '').split(':')[0];

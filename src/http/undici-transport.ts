@@ -1,6 +1,6 @@
 // Kept-alive connections for `batch`: one undici Pool per origin with as many
 // connections as the run's concurrency. undici's import (~100 ms here) is paid once
-// per run, which is why `call` does not use it (DESIGN.md, "Measured").
+// per run, which is why `call` does not use it (docs/protocols.md, "Start-up: what was measured").
 import { STATUS_CODES } from 'node:http';
 import { Pool, ProxyAgent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { HttpResponse } from './client.js';

@@ -123,7 +123,7 @@ export async function listen(handler: LocalHandler, opts: ListenOptions = {}): P
   };
 }
 
-/** AWS JSON 1.1 error, as Cognito sends it (DESIGN.md / AWS-WIRE.md). */
+/** AWS JSON 1.1 error, as Cognito sends it (docs/protocols.md, "Cognito User Pool API"). */
 // Both carry Content-Length, as AWS's JSON answers do (not chunked encoding).
 export function awsJsonError(type: string, message: string, requestId: string, status = 400): LocalResponse {
   const body = JSON.stringify({ __type: type, message });

@@ -62,6 +62,26 @@ export interface UserPoolModel {
   domains?: string[];
   /** AWS::Cognito::UserPoolResourceServer custom scopes, as `<identifier>/<scope>`. */
   resourceScopes?: string[];
+  /** AWS::Cognito::UserPoolIdentityProvider resources of type OIDC (the emulator runs a stand-in for each). */
+  identityProviders?: IdentityProviderModel[];
+}
+
+/** An OIDC identity provider of a user pool (ProviderDetails and AttributeMapping as in the template). */
+export interface IdentityProviderModel {
+  logicalId: string;
+  /** ProviderName: what `identity_provider=` and SupportedIdentityProviders name. */
+  name: string;
+  type: 'OIDC';
+  /** ProviderDetails.client_id / client_secret: Cognito's registration at the provider. */
+  clientId: string;
+  clientSecret?: string;
+  /** ProviderDetails.authorize_scopes, split on spaces. */
+  authorizeScopes: string[];
+  /** ProviderDetails.oidc_issuer: the `iss` the provider's ID tokens must carry. */
+  issuer: string;
+  attributesRequestMethod: 'GET' | 'POST';
+  /** AttributeMapping: user pool attribute → provider claim (`username` → `sub` by default). */
+  attributeMapping: Record<string, string>;
 }
 
 export interface IdentityPoolProviderModel {

@@ -24,6 +24,8 @@ export function routeRequests(
     if (target) return awsJsonError('UnknownOperationException', `Unknown operation ${target}`, randomUUID());
     const path = req.url.split('?')[0] ?? '/';
     // Managed login's pages and endpoints, and each pool's OIDC discovery document.
+    const standIn = await services.standIns.handle(req);
+    if (standIn) return standIn;
     const managed = await services.managedLogin.handle(req);
     if (managed) return managed;
     const jwks = JWKS_PATH.exec(path);

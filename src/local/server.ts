@@ -13,8 +13,9 @@ import type { CognitoIdpService } from './cognito-idp/service.js';
 import { listen, type Listening } from './http.js';
 import { systemClock, type Clock, type StackModel } from './model.js';
 import { StackPersistence } from './persistence.js';
+import { standInPath } from './oidc-provider/stand-in.js';
 import { routeRequests } from './router.js';
-import { seedPools, type LocalUser } from './seed-users.js';
+import { DEMO_USER, seedPools, type LocalUser } from './seed-users.js';
 import { errorText, saveAll, wireServices } from './services.js';
 import { apiKeysOf, describeResources, type LocalResources } from './stack-info.js';
 import { loadStack, TemplateError } from './template/index.js';
@@ -107,7 +108,8 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
   const { pool, client, identityPool, api, apiKey } = requiredResources(stack, templatePath);
   persistence.saveSecrets(stack);
 
-  const services = wireServices({ stack, persistence, clock, log });
+  // The stand-in identity providers know the same users as the pools (docs/browser-login.md).
+  const services = wireServices({ stack, persistence, clock, log, providerUsers: opts.users ?? [DEMO_USER] });
   const savedIdp = persistence.idpState();
   seedPools(services.idp, stack.userPools, opts.users, savedIdp, log);
   persistence.saveIdp(services.idp.snapshot());
@@ -130,6 +132,12 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
     throw err;
   }
   const url = listeners[0]!.url;
+  for (const p of stack.userPools) {
+    for (const idp of p.identityProviders ?? []) {
+      const users = (opts.users ?? [DEMO_USER]).map((u) => u.username).join(', ');
+      log(`identity provider ${idp.name}: a stand-in OIDC provider at ${url}${standInPath(idp.name)} (issuer ${idp.issuer}; its users: ${users})`);
+    }
+  }
   apiUrls = stack.apis.map((a, i) => `${listeners[i + 1]!.url}/${a.stageName}`);
   const resources = describeResources(stack, (_a, i) => apiUrls[i]!);
   const info: LocalInfo = {

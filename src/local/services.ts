@@ -10,10 +10,13 @@ import { ManagedLogin } from './oauth/service.js';
 import type { Clock, StackModel } from './model.js';
 import type { PersistentCredentials, StackPersistence } from './persistence.js';
 import { StsService } from './sts/service.js';
+import { OidcStandIns, type StandInUser } from './oidc-provider/stand-in.js';
 
 export interface StackServices {
   /** Cognito's managed login (OAuth 2.0 endpoints and sign-in pages) for the pools with a domain. */
   managedLogin: ManagedLogin;
+  /** Stand-ins of the template's OIDC identity providers (their pages and endpoints). */
+  standIns: OidcStandIns;
   credentials: PersistentCredentials;
   /** The stack's administrator credentials, and the check of the admin calls' signatures. */
   admin: AdminCredentials;
@@ -29,9 +32,11 @@ export interface WireOptions {
   persistence: StackPersistence;
   clock: Clock;
   log: (line: string) => void;
+  /** Who can sign in at the stand-in identity providers: the emulator's seed users. */
+  providerUsers?: StandInUser[];
 }
 
-export function wireServices({ stack, persistence, clock, log }: WireOptions): StackServices {
+export function wireServices({ stack, persistence, clock, log, providerUsers = [] }: WireOptions): StackServices {
   const credentials = persistence.credentials(clock);
   const admin = persistence.adminCredentials();
   const adminCheck = adminSigV4Check([admin], clock, stack.region, verifySigV4);
@@ -71,8 +76,9 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
   const gateways = stack.apis.map(
     (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
-  const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock });
-  return { credentials, admin, idp: idpService, identity, sts, gateways, managedLogin };
+  const standIns = new OidcStandIns(stack.userPools, providerUsers, clock);
+  const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock, standIns });
+  return { credentials, admin, idp: idpService, identity, sts, gateways, managedLogin, standIns };
 }
 
 /** Everything that must survive a restart, written once more on close. */

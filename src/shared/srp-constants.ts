@@ -1,5 +1,5 @@
-// SRP-6a parameters and helpers exactly as Cognito uses them (see DESIGN.md,
-// "SRP (as Cognito does it)"). Shared by the CLI's SRP client and the emulator's
+// SRP-6a parameters and helpers exactly as Cognito uses them (see docs/protocols.md,
+// "SRP, as Cognito does it"). Shared by the CLI's SRP client and the emulator's
 // SRP server so that both sides agree on every padding rule; it imports nothing
 // heavy, so the CLI pays nothing for it at start-up.
 import { createHash, createHmac } from 'node:crypto';

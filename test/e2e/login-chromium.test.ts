@@ -29,7 +29,13 @@ let totpSecret: string;
 beforeAll(async () => {
   if (!haveChromium) return;
   callbackUrls = [`http://127.0.0.1:${await freeLoopbackPort()}/callback`];
-  stack = await startLocal({ parameterOverrides: { LoginCallbackUrls: callbackUrls.join(','), LoginLogoutUrls: callbackUrls[0]!.replace('callback', 'logged-out') } });
+  stack = await startLocal({
+    parameterOverrides: {
+      LoginCallbackUrls: callbackUrls.join(','), LoginLogoutUrls: callbackUrls[0]!.replace('callback', 'logged-out'),
+      // The template's optional OIDC provider, served by the emulator's stand-in.
+      FederatedOidcIssuer: 'https://idp.example.test', FederatedOidcClientId: 'pool-at-idp', FederatedOidcClientSecret: 'idp-s3cret',
+    },
+  });
   const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: stack.url, credentials: stack.adminCredentials });
   const pool = stack.info.userPoolId;
   await idp.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: 'newbie', TemporaryPassword: 'TempPASS123', MessageAction: 'SUPPRESS' }));
@@ -50,7 +56,7 @@ async function waitForDone(file: string): Promise<Record<string, unknown>[]> {
   return read();
 }
 
-async function browserLogin(user: Record<string, string>, timeoutSeconds = '60') {
+async function browserLogin(user: Record<string, string>, timeoutSeconds = '60', extraArgs: string[] = []) {
   const dir = tempDir('authapi-chromium-');
   writeProfiles(dir, { local: { ...profileFromLocalInfo(stack.info), loginCallbackUrls: callbackUrls } });
   const log = join(dir, 'chromium.log');
@@ -58,7 +64,7 @@ async function browserLogin(user: Record<string, string>, timeoutSeconds = '60')
     AUTHAPI_CONFIG_DIR: dir, AUTHAPI_PROFILE: 'local', AUTHAPI_STORE: 'file',
     BROWSER: `'${process.execPath}' '${LAUNCHER}' %s`, OAUTH_CHROMIUM_LOG: log, OAUTH_CHROMIUM_PATH: CHROMIUM, ...user,
   };
-  const login = await runBinary(['login', '--browser', '--timeout', timeoutSeconds], { env });
+  const login = await runBinary(['login', '--browser', '--timeout', timeoutSeconds, ...extraArgs], { env });
   const pages = await waitForDone(log);
   const call = login.code === 0 ? await runBinary(['call', 'require-auth'], { env }) : undefined;
   return { login, pages, call };
@@ -86,6 +92,15 @@ describe.skipIf(!haveChromium)(`login --browser in a real chromium (${CHROMIUM})
     const { login, pages, call } = await browserLogin({ OAUTH_CHROMIUM_USER: 'totpuser', OAUTH_CHROMIUM_PASSWORD: 'totpPASS123', OAUTH_CHROMIUM_TOTP_SECRET: totpSecret });
     expect(pages.map((p) => p.title ?? p.result).filter(Boolean)).toEqual(['Sign in', 'Verify', 'authapi: Signed in', 'Signed in']);
     expect(login.code).toBe(0);
+    expect(call!.code).toBe(0);
+  }, 60_000);
+
+  it('a federated user, through the stand-in OIDC provider\'s page (--idp Corporate)', async () => {
+    const { login, pages, call } = await browserLogin({ OAUTH_CHROMIUM_USER: 'demouser', OAUTH_CHROMIUM_PASSWORD: 'demoPASS123' }, '60', ['--idp', 'Corporate']);
+    expect(pages.map((p) => p.title ?? p.result).filter(Boolean)).toEqual(['Corporate sign-in', 'authapi: Signed in', 'Signed in']);
+    expect(login.stderr).toMatch(/logged in as Corporate_[0-9a-f-]{36} \(profile local\) through the browser/);
+    expect(login.code).toBe(0);
+    // The Identity Pool trades the federated user's ID token like any other.
     expect(call!.code).toBe(0);
   }, 60_000);
 

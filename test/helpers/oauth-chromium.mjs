@@ -45,7 +45,8 @@ try {
       break;
     }
     // Keyboard only: the first field has focus (autofocus works without JavaScript).
-    if (title === 'Sign in') {
+    // "Sign in" is the pool's page; "<Provider> sign-in" the stand-in OIDC provider's (same two fields).
+    if (title === 'Sign in' || title.endsWith(' sign-in')) {
       await page.keyboard.type(env.OAUTH_CHROMIUM_USER);
       await page.keyboard.press('Tab');
       await page.keyboard.type(env.OAUTH_CHROMIUM_PASSWORD);

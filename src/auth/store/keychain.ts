@@ -2,7 +2,7 @@
 // Manager, Linux Secret Service (gnome-keyring, KWallet). The native addon costs
 // ~25 ms to load, so it is imported only when the store is really opened.
 //
-// Traps this file avoids (DESIGN.md, "Pitfalls: keychain"):
+// Traps this file avoids (docs/protocols.md, "Keychain pitfalls"):
 // - On Linux the library's default silently falls back to the kernel keyring when no
 //   Secret Service runs, which then "has" nothing; we pin the store to
 //   "secret-service" so an absent service is an error we can explain.

@@ -1,4 +1,4 @@
-// API Gateway's own answers, byte for byte as DESIGN.md ("API Gateway answers")
+// API Gateway's own answers, byte for byte as docs/protocols.md ("API Gateway's own answers")
 // records them: users grep for these bodies and SDKs key on x-amzn-ErrorType.
 import type { GatewayResponseModel, LocalResponse } from '../model.js';
 import { randomIdString, requestUuid } from './random-ids.js';

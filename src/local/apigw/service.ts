@@ -1,5 +1,5 @@
 // One REST API stage of the emulated stack, answering requests under /<stage>/ in
-// API Gateway's order (DESIGN.md, "API Gateway: order of checks"): route and method;
+// API Gateway's order (docs/protocols.md, "API Gateway: the order of checks"): route and method;
 // for AWS_IAM the signature (parse → verify → token → clock) and the role's policy;
 // then the usage plan (key, throttle, quota); then the Lambda proxy integration.
 // Whatever is refused before the usage-plan step never touches the key's counters.

@@ -39,7 +39,7 @@ function flowAllowed(client: UserPoolClientModel, flow: string): boolean {
 
 /**
  * Cognito words this refusal per flow: the USER_PASSWORD_AUTH message is the one its
- * users quote in public bug reports; the others follow AWS-WIRE's USER_SRP_AUTH sample.
+ * users quote in public bug reports; the others follow the USER_SRP_AUTH wording (docs/protocols.md).
  */
 export function flowDisabled(flow: string): string {
   if (flow === 'USER_PASSWORD_AUTH') return 'USER_PASSWORD_AUTH flow not enabled for this client';

@@ -1,4 +1,4 @@
-// Cognito's lockout after repeated wrong passwords (AWS-WIRE.md, "Lockout"): five
+// Cognito's lockout after repeated wrong passwords (docs/protocols.md, "Lockout"): five
 // failures are free; each further one locks the user for 1 s, doubling up to ~15 min.
 // Attempts during a lockout are refused without being counted, even with the right
 // password; ~15 min without a failure (after the lock ends) forgets the count.

@@ -1,4 +1,4 @@
-// SECRET_HASH checks for app clients with a secret (AWS-WIRE.md messages). The name
+// SECRET_HASH checks for app clients with a secret (the messages are in docs/protocols.md). The name
 // hashed is the one the step is about: the typed USERNAME at InitiateAuth, the
 // internal username (USER_ID_FOR_SRP / cognito:username) afterwards and on refresh.
 import { timingSafeEqual } from 'node:crypto';

@@ -15,6 +15,7 @@ import { generateSigningKey, loadSigningKey, type LoadedKey } from './signing-ke
 import { emptyState, type CognitoIdpState, type PoolState } from './state.js';
 import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
+import { federatedSignIn, type FederatedIdentity } from './federated-users.js';
 import { passwordMatches } from './srp-server.js';
 import * as reset from './password-reset.js';
 import { getTokensFromRefreshToken } from './refresh.js';
@@ -214,6 +215,20 @@ export class CognitoIdpService {
       return;
     }
     createUser(this.ctx, pool, { username, password, status: 'CONFIRMED', attributes });
+  }
+
+  /**
+   * A sign-in through one of the pool's identity providers (managed login's
+   * /oauth2/idpresponse): the federated user created or updated, and its tokens for
+   * the client. A disabled user is refused with the pool's own error.
+   */
+  async federatedSignIn(clientId: string, identity: FederatedIdentity, attributes: Record<string, string>) {
+    try {
+      return { ok: true as const, ...(await federatedSignIn(this.ctx, clientId, identity, attributes)) };
+    } catch (err) {
+      if (err instanceof CognitoError) return { ok: false as const, type: err.type, message: err.message };
+      throw err;
+    }
   }
 
   /** Everything that must survive a restart, as plain JSON (expired tokens pruned). */

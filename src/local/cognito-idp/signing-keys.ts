@@ -1,5 +1,5 @@
 // RS256 signing keys of one pool: one for ID tokens, one for access tokens, as
-// Cognito has (AWS-WIRE.md, "Tokens and JWKS"). Generated once per pool, lazily —
+// Cognito has (docs/protocols.md, "Tokens and JWKS"). Generated once per pool, lazily —
 // 2048-bit RSA generation costs noticeable CPU — and kept in the state so tokens
 // survive an emulator restart.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The server half of Cognito's SRP-6a (DESIGN.md, "SRP (as Cognito does it)"), on
+// The server half of Cognito's SRP-6a (docs/protocols.md, "SRP, as Cognito does it"), on
 // native BigInt. Never crypto.createDiffieHellman: its parameter check alone costs
 // ~2 s of CPU per object on the project's machine.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

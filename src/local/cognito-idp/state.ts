@@ -3,7 +3,8 @@
 // owner can write it to disk as is. Passwords are never part of it: a user has a
 // salt and an SRP verifier, exactly what Cognito stores.
 
-export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'RESET_REQUIRED';
+/** EXTERNAL_PROVIDER: a federated user, created by a sign-in through an identity provider. */
+export type UserStatus = 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'UNCONFIRMED' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
 export type MfaName = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA';
 
 export interface UserMfaState {
@@ -40,6 +41,8 @@ export interface UserRecord {
   updatedAt: number;
   mfa: UserMfaState;
   lockout: LockoutState;
+  /** Group names (the `cognito:groups` claim); federated users are in `<poolId>_<ProviderName>`. */
+  groups?: string[];
   /** Pending ForgotPassword / AdminResetUserPassword code (delivered through the log). */
   resetCode?: { code: string; expiresAt: number };
 }

@@ -1,4 +1,4 @@
-// ID, access and refresh tokens with Cognito's claims (AWS-WIRE.md, "Tokens and JWKS").
+// ID, access and refresh tokens with Cognito's claims (docs/protocols.md, "Tokens and JWKS").
 // ID/access tokens are RS256 JWTs signed with the pool's two keys; the refresh token
 // is an opaque string shaped like Cognito's 5-part JWE, known to the server only by
 // its SHA-256 (so the state file holds no usable token).
@@ -41,9 +41,30 @@ function attributeClaims(user: UserRecord): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(user.attributes)) {
     if (name === 'sub') continue;
-    claims[name] = name.endsWith('_verified') ? value === 'true' : value;
+    if (name === 'identities') claims[name] = identitiesClaim(value);
+    else claims[name] = name.endsWith('_verified') ? value === 'true' : value;
   }
   return claims;
+}
+
+/**
+ * A federated user's `identities` attribute is a JSON string (primary a boolean,
+ * dateCreated epoch ms, as the developer guide's linking example shows); in the ID
+ * token it is an array of objects whose primary and dateCreated are strings, as in
+ * ID tokens people have published (no capture of our own).
+ */
+function identitiesClaim(value: string): unknown {
+  try {
+    const list = JSON.parse(value) as Record<string, unknown>[];
+    return list.map((i) => ({ ...i, primary: String(i.primary), dateCreated: String(i.dateCreated) }));
+  } catch {
+    return value;
+  }
+}
+
+/** `cognito:groups` in both tokens when the user is in a group. */
+function groupClaims(user: UserRecord): Record<string, unknown> {
+  return user.groups?.length ? { 'cognito:groups': [...user.groups] } : {};
 }
 
 export interface IssueOptions {
@@ -66,6 +87,7 @@ export async function issueTokens(
 
   const idClaims = {
     sub: user.sub,
+    ...groupClaims(user),
     ...attributeClaims(user),
     iss: pool.model.issuer,
     'cognito:username': user.username,
@@ -80,6 +102,7 @@ export async function issueTokens(
   };
   const accessClaims = {
     sub: user.sub,
+    ...groupClaims(user),
     iss: pool.model.issuer,
     client_id: client.clientId,
     origin_jti: originJti,

@@ -71,7 +71,7 @@ export function parseAttributeList(list: unknown): Record<string, string> {
   return out;
 }
 
-/** UserMFASettingList / PreferredMfaSetting, omitted when empty (AWS-WIRE.md, GetUser). */
+/** UserMFASettingList / PreferredMfaSetting, omitted when empty (docs/protocols.md, "Cognito User Pool API"). */
 export function mfaFields(user: UserRecord): Record<string, unknown> {
   const list: string[] = [];
   if (user.mfa.smsEnabled) list.push('SMS_MFA');
@@ -94,7 +94,7 @@ export function userType(user: UserRecord): Record<string, unknown> {
   };
 }
 
-/** "+********4114": a star per digit but the last four (AWS-WIRE.md, SMS_MFA). */
+/** "+********4114": a star per digit but the last four (docs/protocols.md, "Cognito User Pool API"). */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   return '+' + '*'.repeat(Math.max(0, digits.length - 4)) + digits.slice(-4);

@@ -8,12 +8,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { oidcDiscovery } from '../cognito-idp/discovery.js';
 import type { CognitoIdpService } from '../cognito-idp/service.js';
+import type { OidcStandIns } from '../oidc-provider/stand-in.js';
 import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolModel } from '../model.js';
 import { authorizeQuery, checkAuthorize, errorRedirect, findClient, type AuthorizeRequest } from './authorize-params.js';
+import { clientCredentials } from './client-auth.js';
+import { Federation } from './federation.js';
 import { Grants, type PendingSignIn } from './grants.js';
 import { callIdp, IdpCallError, secretHashFor, type AuthResult, type InitiateOrChallenge } from './idp-wire.js';
 import { clientAccessToken, PoolKeys, reissue, verifyAccess, type TokenSet } from './oauth-tokens.js';
-import { codePage, messagePage, newPasswordPage, passwordPage, selectMfaPage } from './pages.js';
+import { codePage, escapeHtml, messagePage, newPasswordPage, passwordPage, selectMfaPage } from './pages.js';
 import { answerChallenge, signInWithPassword } from './sign-in.js';
 
 /** Cognito's session cookie name (unconfirmed: the classic UI also sets XSRF-TOKEN). */
@@ -23,19 +26,23 @@ export interface ManagedLoginOptions {
   pools: UserPoolModel[];
   idp: CognitoIdpService;
   clock: Clock;
+  /** Stand-ins of the pools' OIDC identity providers: federated sign-in (federation.ts). */
+  standIns?: OidcStandIns;
 }
 
 type Form = URLSearchParams;
 
-const MANAGED_PATHS = new Set(['/oauth2/authorize', '/login', '/error', '/logout', '/oauth2/token', '/oauth2/userInfo', '/oauth2/revoke']);
+const MANAGED_PATHS = new Set(['/oauth2/authorize', '/login', '/error', '/logout', '/oauth2/token', '/oauth2/userInfo', '/oauth2/revoke', '/oauth2/idpresponse']);
 
 export class ManagedLogin {
   private readonly grants: Grants;
   private readonly keys: PoolKeys;
+  private readonly federation: Federation | undefined;
 
   constructor(private readonly opts: ManagedLoginOptions) {
     this.grants = new Grants(opts.clock);
     this.keys = new PoolKeys(opts.idp);
+    if (opts.standIns) this.federation = new Federation({ pools: opts.pools, idp: opts.idp, clock: opts.clock, standIns: opts.standIns });
   }
 
   /** The response for a managed-login path, or undefined when the path is not one. */
@@ -62,6 +69,8 @@ export class ManagedLogin {
         return this.userInfo(req);
       case '/oauth2/revoke':
         return req.method === 'POST' ? this.revoke(req, form(req)) : methodNotAllowed();
+      case '/oauth2/idpresponse':
+        return get ? this.idpResponse(q) : methodNotAllowed();
     }
     const discovery = /^\/([\w-]+_[A-Za-z0-9]+)\/\.well-known\/openid-configuration$/.exec(path);
     if (discovery && get) return this.discovery(req, discovery[1]!);
@@ -74,6 +83,9 @@ export class ManagedLogin {
     const check = checkAuthorize(this.opts.pools, q);
     if (check.kind === 'error-page') return redirect(errorPage(check.error, check.clientId));
     if (check.kind === 'redirect-error') return redirect(errorRedirect(check));
+    // identity_provider=<a federated provider>: straight to it (federation.ts).
+    const viaIdp = check.request.identityProvider;
+    if (viaIdp !== undefined && viaIdp !== 'COGNITO' && this.federation) return this.federation.start(`http://${req.headers.host ?? '127.0.0.1'}`, check.request);
     // A live session cookie signs in silently (the login endpoint docs' "about an hour").
     const silent = await this.silentSignIn(req, check.request, check.client);
     if (silent) return silent;
@@ -87,7 +99,27 @@ export class ManagedLogin {
     const silent = await this.silentSignIn(req, check.request, check.client);
     if (silent) return silent;
     const tx = this.grants.startSignIn({ request: check.request, step: 'password' }, check.client.authSessionValiditySeconds * 1000);
-    return page(200, passwordPage(tx));
+    return page(200, this.withProviderButtons(passwordPage(tx), check.request, check.client));
+  }
+
+  /** One link per federated provider the client supports, below the password form (as the classic hosted UI offers them). */
+  private withProviderButtons(html: string, request: AuthorizeRequest, client: UserPoolClientModel): string {
+    const providers = this.federation?.providersFor(request, client.oauth?.identityProviders ?? []) ?? [];
+    if (providers.length === 0) return html;
+    const links = providers.map((p) => {
+      const href = `/oauth2/authorize?${authorizeQuery(request)}&identity_provider=${encodeURIComponent(p.name)}`;
+      return `<p><a class="idp" id="idp-${escapeHtml(p.name)}" href="${escapeHtml(href)}">Sign in with ${escapeHtml(p.name)}</a></p>`;
+    }).join('\n');
+    return html.replace('</main>', `<section aria-label="Sign in with your corporate ID"><p>Sign in with your corporate ID</p>\n${links}</section></main>`);
+  }
+
+  /** The federated provider's answer; on success the app's code, as after the password form. */
+  private async idpResponse(q: URLSearchParams): Promise<LocalResponse> {
+    if (!this.federation) return html(messagePage('An error was encountered with the requested page.', 'No identity provider is configured.', 400));
+    const out = await this.federation.response(q);
+    if (out.kind === 'response') return out.response;
+    const client = findClient(this.opts.pools, out.request.clientId)!.client;
+    return this.signedIn(out.request, out.result, out.username, client);
   }
 
   private async silentSignIn(req: LocalRequest, request: AuthorizeRequest, client: UserPoolClientModel): Promise<LocalResponse | undefined> {
@@ -172,13 +204,7 @@ export class ManagedLogin {
   private async nextStep(tx: string, p: PendingSignIn, outcome: InitiateOrChallenge, client: UserPoolClientModel): Promise<LocalResponse> {
     if (outcome.AuthenticationResult) {
       this.grants.finishSignIn(tx);
-      const result = outcome.AuthenticationResult;
-      const res = await this.codeRedirect(p.request, result);
-      if (result.RefreshToken) {
-        const sid = this.grants.openSession({ poolId: p.request.poolId, clientId: client.clientId, username: p.username!, refreshToken: result.RefreshToken });
-        res.headers['Set-Cookie'] = `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`;
-      }
-      return res;
+      return this.signedIn(p.request, outcome.AuthenticationResult, p.username!, client);
     }
     p.session = outcome.Session ?? '';
     p.parameters = outcome.ChallengeParameters ?? {};
@@ -199,6 +225,16 @@ export class ManagedLogin {
         this.grants.finishSignIn(tx);
         return html(messagePage('Sign-in not possible here', `The pool asks for ${name}, which the emulator's sign-in page does not offer; use \`authapi login\` (SRP) once.`, 400));
     }
+  }
+
+  /** The app's code, and the session cookie that lets a second authorize within the hour sign in silently. */
+  private async signedIn(request: AuthorizeRequest, result: AuthResult, username: string, client: UserPoolClientModel): Promise<LocalResponse> {
+    const res = await this.codeRedirect(request, result);
+    if (result.RefreshToken) {
+      const sid = this.grants.openSession({ poolId: request.poolId, clientId: client.clientId, username, refreshToken: result.RefreshToken });
+      res.headers['Set-Cookie'] = `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`;
+    }
+    return res;
   }
 
   private async codeRedirect(request: AuthorizeRequest, tokens: AuthResult): Promise<LocalResponse & { headers: Record<string, string> }> {
@@ -232,16 +268,9 @@ export class ManagedLogin {
   // ------------------------------------------------------------- /oauth2/token
 
   private clientAuth(req: LocalRequest, f: Form): { pool: UserPoolModel; client: UserPoolClientModel } | undefined {
-    let id = f.get('client_id') ?? undefined;
-    let secret = f.get('client_secret') ?? undefined;
-    const auth = req.headers.authorization ?? '';
-    if (/^basic /i.test(auth)) {
-      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) return undefined;
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
-    }
+    const creds = clientCredentials(req, f);
+    if (!creds) return undefined;
+    const { id, secret } = creds;
     const found = id ? findClient(this.opts.pools, id) : undefined;
     if (!found) return undefined;
     if (found.client.clientSecret !== undefined && secret !== found.client.clientSecret) return undefined;

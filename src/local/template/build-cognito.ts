@@ -2,6 +2,7 @@
 import type { IdentityPoolModel, PasswordPolicy, RoleModel, UserPoolModel } from '../model.js';
 import type { Builder } from './build-model.js';
 import { clientModel } from './client-settings.js';
+import { attachIdentityProviders, checkSupportedProviders } from './identity-providers.js';
 import { attachPoolOAuthResources, clientOAuth } from './oauth-settings.js';
 import * as ids from './ids.js';
 import { physicalId } from './resources.js';
@@ -49,6 +50,8 @@ export function buildUserPools(b: Builder): UserPoolModel[] {
     };
   });
   attachPoolOAuthResources(b, userPools);
+  attachIdentityProviders(b, userPools);
+  checkSupportedProviders(b, userPools);
   for (const logicalId of b.byType('AWS::Cognito::UserPoolClient')) {
     const where = `Resources.${logicalId}.Properties`;
     const p = b.props(logicalId);

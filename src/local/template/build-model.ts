@@ -214,7 +214,7 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
 
   for (const [logicalId, r] of Object.entries(resources)) {
     const known = ['AWS::IAM::Role', 'AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::IdentityPool',
-      'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolResourceServer',
+      'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolResourceServer', 'AWS::Cognito::UserPoolIdentityProvider',
       SERVERLESS_API, 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::GatewayResponse'];
     if (!known.includes(r.Type) && !IGNORED_TYPES.has(r.Type)) warnings.push(`Resources.${logicalId}: ${r.Type} is not emulated`);
   }

@@ -46,6 +46,9 @@ export function physicalId(ctx: NamingContext, type: string, logicalId: string):
       return ids.userPoolClientId(ctx.stackName, logicalId);
     case 'AWS::Cognito::IdentityPool':
       return ids.identityPoolId(ctx.region, ctx.stackName, logicalId);
+    case 'AWS::Cognito::UserPoolIdentityProvider':
+      // Ref: the provider's name.
+      return ctx.prop(logicalId, 'ProviderName') ?? logicalId;
     case 'AWS::IAM::Role':
       return roleName(ctx, logicalId);
     case SERVERLESS_API:

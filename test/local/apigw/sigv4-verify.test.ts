@@ -122,7 +122,7 @@ describe('verifySigV4', () => {
     expect(await verifySigV4({ ...withHeader, body: Buffer.from('HELLO') }, opts())).toMatchObject({ ok: false, reason: 'mismatch' });
   });
 
-  it('checks the signature before the token and the token before the clock (DESIGN.md order)', async () => {
+  it('checks the signature before the token and the token before the clock (the order of docs/protocols.md)', async () => {
     const expiredCreds = { ...creds, expiration: NOW - 1 };
     const bad = signed({ c: { secretAccessKey: 'wrong' } });
     expect(await verifySigV4(bad, opts(expiredCreds))).toMatchObject({ reason: 'mismatch' });

@@ -1,6 +1,6 @@
 // Template variants for emulator tests: the packaged template with its code path made
 // absolute and the given edits applied, written to a temp file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 
@@ -19,13 +19,14 @@ export function replaceOnce(yaml: string, from: string, to: string): string {
   return yaml.replace(from, to);
 }
 
-/** The AuthenticatedRole's policy statements replaced by `statements` (YAML at 14 spaces). */
+/** The AuthenticatedRole's execute-api statement replaced by `statements` (YAML at 14 spaces). */
 export function authenticatedRoleStatements(yaml: string, statements: string): string {
   const from = `              - Effect: Allow
                 Action: execute-api:Invoke
                 Resource:
                   - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/GET/no-auth"
                   - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/GET/require-auth"
+                  - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${HttpApi}/*/GET/iam"
 `;
   return replaceOnce(yaml, from, statements);
 }
@@ -109,6 +110,8 @@ export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
   mkdirSync(functions);
   const handler = (message: string) =>
     `export const handler = async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify({ message: ${JSON.stringify(message)} }) });\n`;
+  // The other routes keep their own handlers.
+  for (const f of readdirSync(join(ROOT, 'infra', 'functions'))) copyFileSync(join(ROOT, 'infra', 'functions', f), join(functions, f));
   writeFileSync(join(functions, 'no-auth.mjs'), handler('Open for All!'));
   writeFileSync(join(functions, 'require-auth.mjs'), handler("You're past the velvet rope!"));
   return templateWith((y) => {

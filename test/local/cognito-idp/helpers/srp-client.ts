@@ -1,5 +1,5 @@
 // A small SRP client for tests that need to bend the protocol (stale TIMESTAMP, A = 0,
-// SECRET_HASH…), written from DESIGN.md with the shared constants; the "nobody here
+// SECRET_HASH…), written from docs/protocols.md with the shared constants; the "nobody here
 // wrote it" proof is amazon-cognito-identity-js in srp-login.test.ts.
 import { randomBytes } from 'node:crypto';
 import {
