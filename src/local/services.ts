@@ -69,7 +69,8 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
 
   const sts = new StsService({ stack, credentials, clock, verify: verifySigV4 });
   const gateways = stack.apis.map(
-    (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
+    (api) =>
+      new ApiGatewayService({ stack, api, credentials, clock, jwks: (poolId) => idpService.jwks(poolId), onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
   const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock });
   return { credentials, admin, idp: idpService, identity, sts, gateways, managedLogin };

@@ -40,6 +40,8 @@ export interface ProxyEventInput {
   /** Set for AWS_IAM methods that passed the signature check. */
   signer?: { credentials: IssuedCredentials; role: RoleModel | undefined; userArn: string } | undefined;
   apiKey?: { value: string; id: string } | undefined;
+  /** COGNITO_USER_POOLS methods: the token's claims, every value a string. */
+  claims?: Record<string, string> | undefined;
 }
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
@@ -144,6 +146,8 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
       requestTimeEpoch: input.nowMs,
       requestId: input.requestId,
       identity,
+      // As captured for Cognito authorizers: `claims` only, no principalId.
+      ...(input.claims ? { authorizer: { claims: input.claims } } : {}),
       domainName: req.headers.host ?? '',
       apiId: input.apiId,
     },

@@ -1,6 +1,7 @@
 // One REST API stage of the emulated stack, answering requests under /<stage>/ in
 // API Gateway's order (DESIGN.md, "API Gateway: order of checks"): route and method;
 // for AWS_IAM the signature (parse → verify → token → clock) and the role's policy;
+// for COGNITO_USER_POOLS the token (./cognito-authorizer.ts);
 // then the usage plan (key, throttle, quota); then the Lambda proxy integration.
 // Whatever is refused before the usage-plan step never touches the key's counters.
 import type { CredentialRegistry } from '../credentials.js';
@@ -8,6 +9,7 @@ import type { Clock, CorsModel, LocalRequest, LocalResponse, RestApiModel, RoleM
 import { customized, gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
 import type { IssuedCredentials } from '../credentials.js';
 import { normalizeIp, type ConditionContext } from '../iam/conditions.js';
+import { CognitoAuthorizers, type JwksSource } from './cognito-authorizer.js';
 import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, hasConditions, type PolicyDecision } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
@@ -25,6 +27,8 @@ export interface ApiGatewayServiceOptions {
   clock: Clock;
   /** Told about handler failures (the client only sees 502, as with AWS). */
   onHandlerError?: (err: unknown) => void;
+  /** The user pools' public keys, for COGNITO_USER_POOLS methods (none: every token is refused). */
+  jwks?: JwksSource;
 }
 
 export class ApiGatewayService {
@@ -43,6 +47,7 @@ export class ApiGatewayService {
   private readonly conditional: Set<string>;
   /** The template's routes, and the OPTIONS methods SAM adds for `Cors`. */
   private readonly routes: RouteModel[];
+  private readonly cognito: CognitoAuthorizers;
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -56,6 +61,7 @@ export class ApiGatewayService {
     this.rolesById = new Map();
     for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
     this.conditional = new Set(opts.stack.roles.filter((r) => hasConditions(r.statements)).map((r) => r.logicalId));
+    this.cognito = new CognitoAuthorizers(opts.stack.userPools, opts.jwks ?? (() => undefined));
     this.routes = opts.api.cors ? [...opts.api.routes, ...preflightRoutes(opts.api.routes, opts.api.cors)] : opts.api.routes;
   }
 
@@ -117,6 +123,18 @@ export class ApiGatewayService {
       signer = { credentials: verdict.credentials, role, userArn };
     }
 
+    let claims: Record<string, string> | undefined;
+    if (route.auth === 'COGNITO_USER_POOLS' && route.cognitoAuthorizer) {
+      // The authorizer runs before the usage plan: a refused token never counts against the key.
+      const verdict = await this.cognito.check(route.cognitoAuthorizer, route.authorizationScopes, req.headers[route.cognitoAuthorizer.header], this.clock.now());
+      if (!verdict.ok) {
+        if (verdict.refusal === 'expired') return gatewayAnswers.expiredCognitoToken(ids);
+        if (verdict.refusal === 'scope') return gatewayAnswers.scopeDenied(ids);
+        return gatewayAnswers.unauthorized(ids);
+      }
+      claims = verdict.claims;
+    }
+
     let apiKey: ProxyEventInput['apiKey'];
     if (route.apiKeyRequired) {
       const admitted = this.usage.admit(req.headers['x-api-key']);
@@ -144,6 +162,7 @@ export class ApiGatewayService {
       nowMs,
       signer,
       apiKey,
+      claims,
     });
     let out: unknown;
     try {
