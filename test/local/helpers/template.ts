@@ -1,6 +1,6 @@
 // Template variants for emulator tests: the packaged template with its code path made
 // absolute and the given edits applied, written to a temp file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 
@@ -109,13 +109,18 @@ export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
   mkdirSync(functions);
   const handler = (message: string) =>
     `export const handler = async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify({ message: ${JSON.stringify(message)} }) });\n`;
+  // The template's other handlers as they are; the two these tests call answer with CORS headers.
+  for (const f of readdirSync(join(ROOT, 'infra', 'functions'))) copyFileSync(join(ROOT, 'infra', 'functions', f), join(functions, f));
   writeFileSync(join(functions, 'no-auth.mjs'), handler('Open for All!'));
   writeFileSync(join(functions, 'require-auth.mjs'), handler("You're past the velvet rope!"));
   return templateWith((y) => {
     let t = y.replace(new RegExp(`CodeUri: ${join(ROOT, 'infra', 'functions')}/`, 'g'), `CodeUri: ${functions}/`);
     const flags = opts.preflightFlags === false ? '' : '        AddDefaultAuthorizerToCorsPreflight: false\n        AddApiKeyRequiredToCorsPreflight: false\n';
-    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE
-${flags}      Cors:
+    // Auth's own flags go inside Auth; Cors and GatewayResponses beside it (Auth ends
+    // with its Authorizers, so they go before it).
+    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE\n${flags}`);
+    t = replaceOnce(t, '      StageName: !Ref StageName\n', `      StageName: !Ref StageName
+      Cors:
         AllowOrigin: "'*'"
         AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256,X-Api-Key'"
         MaxAge: "'600'"
