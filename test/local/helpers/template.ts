@@ -94,8 +94,8 @@ const EXTRA_RESOURCES = `
             Method: GET
 `;
 
-export function multiTemplate(): string {
-  return templateWith((y) => replaceOnce(y, '\n  # --- Usage plan and API key', `${EXTRA_RESOURCES}\n  # --- Usage plan and API key`));
+export function multiTemplate(edit: (yaml: string) => string = (y) => y): string {
+  return templateWith((y) => edit(replaceOnce(y, '\n  # --- Usage plan and API key', `${EXTRA_RESOURCES}\n  # --- Usage plan and API key`)));
 }
 
 /**
