@@ -2,42 +2,13 @@
 // server, with tokens its own user pool issues (SRP sign-in, managed login), a token of
 // another pool, forged ones (another client, a bad signature), and expiry by moving
 // the injected clock. Refusals are checked byte for byte (docs/local-apis.md).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { claimDate, claimStrings } from '../../../src/local/apigw/cognito-authorizer.js';
-import { tempDir } from '../../helpers/cli.js';
 import { authorizationCodeTokens } from '../helpers/managed-login.js';
-import { multiTemplate, replaceOnce, templateWith } from '../helpers/template.js';
+import { echoTemplate, multiTemplate, replaceOnce, templateWith } from '../helpers/template.js';
 import { srpLogin, type Tokens } from '../srp-login.js';
-
-/** The packaged template plus GET /echo (the authorizer context, echoed) and GET /admin-scope (a scope SRP tokens lack). */
-function echoTemplate(extra: (yaml: string) => string = (y) => y): string {
-  const dir = join(tempDir('authapi-echo-fns-'), 'functions');
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'echo.mjs'), `export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ authorizer: event.requestContext.authorizer ?? null, apiKeyId: event.requestContext.identity.apiKeyId }) });\n`);
-  return templateWith((y) =>
-    extra(
-      replaceOnce(y, '\n  # --- Usage plan and API key', `
-  EchoFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: ${dir}/
-      Handler: echo.handler
-      Events:
-        Echo:
-          Type: Api
-          Properties: { RestApiId: !Ref Api, Path: /echo, Method: GET, Auth: { Authorizer: UserPoolAuthorizer, ApiKeyRequired: true } }
-        AdminScope:
-          Type: Api
-          Properties: { RestApiId: !Ref Api, Path: /admin-scope, Method: GET, Auth: { Authorizer: UserPoolAuthorizer, AuthorizationScopes: [authapi/admin, other/scope], ApiKeyRequired: true } }
-
-  # --- Usage plan and API key`),
-    ),
-  );
-}
 
 function mutableClock(start = Date.now()) {
   let now = start;
@@ -167,7 +138,8 @@ describe('the proxy event', () => {
   test('requestContext.authorizer.claims: every value a string, exp and iat as dates, no principalId', async () => {
     const r = await call('/echo', { Authorization: tokens.idToken });
     expect(r.status).toBe(200);
-    const body = (await r.json()) as { authorizer: { claims: Record<string, string> }; apiKeyId: string };
+    const { requestContext } = (await r.json()) as { requestContext: { authorizer: { claims: Record<string, string> }; identity: { apiKeyId: string } } };
+    const body = { authorizer: requestContext.authorizer, apiKeyId: requestContext.identity.apiKeyId };
     const raw = JSON.parse(Buffer.from(tokens.idToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     expect(Object.keys(body.authorizer)).toEqual(['claims']);
     const { claims } = body.authorizer;

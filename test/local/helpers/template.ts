@@ -133,3 +133,33 @@ export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
     return t;
   });
 }
+
+/**
+ * The packaged template plus GET /echo (the ID-token route's authorizer, answering with
+ * the event's path, resource and requestContext) and GET /admin-scope (the authorizer
+ * with scopes SRP tokens lack), both needing the API key.
+ */
+export function echoTemplate(extra: (yaml: string) => string = (y) => y): string {
+  const dir = join(tempDir('authapi-echo-fns-'), 'functions');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'echo.mjs'), 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ path: event.path, resource: event.resource, requestContext: event.requestContext }) });\n');
+  return templateWith((y) =>
+    extra(
+      replaceOnce(y, '\n  # --- Usage plan and API key', `
+  EchoFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ${dir}/
+      Handler: echo.handler
+      Events:
+        Echo:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /echo, Method: GET, Auth: { Authorizer: UserPoolAuthorizer, ApiKeyRequired: true } }
+        AdminScope:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /admin-scope, Method: GET, Auth: { Authorizer: UserPoolAuthorizer, AuthorizationScopes: [authapi/admin, other/scope], ApiKeyRequired: true } }
+
+  # --- Usage plan and API key`),
+    ),
+  );
+}
