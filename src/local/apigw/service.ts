@@ -17,6 +17,14 @@ import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
 import { percentDecode, resourcePath, splitTarget } from './wire-url.js';
 
+/** A custom domain's request as the API sees it (see ./domains.ts). */
+export interface MappedTarget {
+  /** `/<stage>/<path>?<query>`: what the base path mapping leads to. */
+  url: string;
+  /** The path as the client sent it (base path included). */
+  sentPath: string;
+}
+
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -79,18 +87,34 @@ export class ApiGatewayService {
     return d;
   }
 
-  /** Not async itself: without gateway responses, no extra promise on the hot path. */
-  handle(req: LocalRequest): Promise<LocalResponse> {
+  /**
+   * Not async itself: without gateway responses, no extra promise on the hot path.
+   * `mapped` is set for a request that came through a custom domain (./domains.ts):
+   * routing reads its `/<stage>/…` target, while the signature still covers the
+   * request as sent.
+   */
+  handle(req: LocalRequest, mapped?: MappedTarget): Promise<LocalResponse> {
     const ids = newRequestIds();
     const responses = this.api.gatewayResponses;
-    if (!responses) return this.answer(req, ids);
-    return this.answer(req, ids).then((res) => customized(res, responses, ids));
+    if (!responses) return this.answer(req, ids, mapped);
+    return this.answer(req, ids, mapped).then((res) => customized(res, responses, ids));
   }
 
-  private async answer(req: LocalRequest, ids: RequestIds): Promise<LocalResponse> {
+  /** This API's id (what `x-apigw-api-id` names) and logical id. */
+  get apiId(): string {
+    return this.api.id;
+  }
+  get logicalId(): string {
+    return this.api.logicalId;
+  }
+  get stageName(): string {
+    return this.api.stageName;
+  }
+
+  private async answer(req: LocalRequest, ids: RequestIds, mapped?: MappedTarget): Promise<LocalResponse> {
     if (req.body.length > MAX_BODY_BYTES) return gatewayAnswers.payloadTooLarge(ids);
 
-    const target = splitTarget(req.url);
+    const target = splitTarget(mapped ? mapped.url : req.url);
     const prefix = this.prefix;
     let path: string;
     if (target.path === prefix || target.path.startsWith(`${prefix}/`)) path = target.path.slice(prefix.length) || '/';
@@ -163,6 +187,7 @@ export class ApiGatewayService {
       signer,
       apiKey,
       claims,
+      ...(mapped ? { sentPath: mapped.sentPath } : {}),
     });
     let out: unknown;
     try {
