@@ -77,6 +77,7 @@ export class CognitoAuthorizers {
     return { ok: true, claims: claimStrings(claims) };
   }
 
+  /** ValidationExpression against the whole aud (AWS does not say whole or part). */
   private expression(source: string): RegExp {
     let re = this.expressions.get(source);
     if (!re) this.expressions.set(source, (re = new RegExp(`^(?:${source})$`)));

@@ -207,6 +207,24 @@ describe('other templates', () => {
     }
   });
 
+  test('Identity.ValidationExpression: an ID token whose aud does not match it is refused', async () => {
+    const at = async (expr: string) => {
+      const m = await startLocal({ templatePath: templateWith((y) => replaceOnce(y, '              Header: Authorization\n', `              Header: Authorization\n              ValidationExpression: "${expr}"\n`)) });
+      try {
+        const t = await srpLogin(m.info, 'demouser', 'demoPASS123');
+        return await refusal(await fetch(`${m.info.apiUrl}/require-token`, { headers: { 'x-api-key': m.info.apiKey, Authorization: t.idToken } }));
+      } catch (err) {
+        return [String(err)];
+      } finally {
+        await m.close();
+      }
+    };
+    expect(await at('nomatch')).toEqual(UNAUTHORIZED);
+    // The whole aud must match, not a part of it.
+    expect((await at('[a-z0-9]{26}'))[0]).toBe(200);
+    expect(await at('[a-z0-9]{5}')).toEqual(UNAUTHORIZED);
+  });
+
   test('GatewayResponses change UNAUTHORIZED (expired included) and ACCESS_DENIED like the other answers', async () => {
     const responses = `      GatewayResponses:
         UNAUTHORIZED:
