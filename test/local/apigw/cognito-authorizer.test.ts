@@ -207,6 +207,20 @@ describe('other templates', () => {
     }
   });
 
+  test('refused tokens never count against the key\'s quota: the authorizer runs before the usage plan', async () => {
+    const m = await startLocal({ parameterOverrides: { DailyQuota: '1' } });
+    try {
+      const t = await srpLogin(m.info, 'demouser', 'demoPASS123');
+      const at = (headers: Record<string, string>) => fetch(`${m.info.apiUrl}/require-token`, { headers: { 'x-api-key': m.info.apiKey, ...headers } });
+      for (const headers of [{}, { Authorization: 'nope' }, { Authorization: t.accessToken }]) expect((await at(headers)).status).toBe(401);
+      expect((await at({ Authorization: t.idToken })).status).toBe(200);
+      const over = await at({ Authorization: t.idToken });
+      expect([over.status, await over.text()]).toEqual([429, '{"message":"Limit Exceeded"}']);
+    } finally {
+      await m.close();
+    }
+  });
+
   test('Identity.ValidationExpression: an ID token whose aud does not match it is refused', async () => {
     const at = async (expr: string) => {
       const m = await startLocal({ templatePath: templateWith((y) => replaceOnce(y, '              Header: Authorization\n', `              Header: Authorization\n              ValidationExpression: "${expr}"\n`)) });
