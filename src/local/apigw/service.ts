@@ -148,9 +148,11 @@ export class ApiGatewayService {
     }
 
     let claims: Record<string, string> | undefined;
-    if (route.auth === 'COGNITO_USER_POOLS' && route.cognitoAuthorizer) {
+    if (route.auth === 'COGNITO_USER_POOLS') {
       // The authorizer runs before the usage plan: a refused token never counts against the key.
-      const verdict = await this.cognito.check(route.cognitoAuthorizer, route.authorizationScopes, req.headers[route.cognitoAuthorizer.header], this.clock.now());
+      // A route without its authorizer (a hand-built model) lets nobody in.
+      const a = route.cognitoAuthorizer;
+      const verdict = a ? await this.cognito.check(a, route.authorizationScopes, req.headers[a.header], this.clock.now()) : ({ ok: false, refusal: 'unauthorized' } as const);
       if (!verdict.ok) {
         if (verdict.refusal === 'expired') return gatewayAnswers.expiredCognitoToken(ids);
         if (verdict.refusal === 'scope') return gatewayAnswers.scopeDenied(ids);

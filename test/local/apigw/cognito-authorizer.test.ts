@@ -6,6 +6,7 @@ import { SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
 import { claimDate, claimStrings } from '../../../src/local/apigw/cognito-authorizer.js';
+import { ApiGatewayService } from '../../../src/local/apigw/service.js';
 import { authorizationCodeTokens } from '../helpers/managed-login.js';
 import { echoTemplate, multiTemplate, replaceOnce, templateWith } from '../helpers/template.js';
 import { srpLogin, type Tokens } from '../srp-login.js';
@@ -134,6 +135,16 @@ describe('GET /require-scope: an access token with one of the method scopes', ()
   });
 });
 
+test('a hand-built COGNITO_USER_POOLS route without its authorizer lets nobody in', async () => {
+  const stack = structuredClone(s.stack);
+  const api = stack.apis[0]!;
+  for (const r of api.routes) delete r.cognitoAuthorizer;
+  const service = new ApiGatewayService({ stack, api, credentials: s.credentials, clock, jwks: (id) => s.idp.jwks(id) });
+  const req = { method: 'GET', url: '/prod/require-token', headers: { authorization: tokens.idToken, 'x-api-key': s.info.apiKey }, rawHeaders: [], body: Buffer.alloc(0), sourceIp: '127.0.0.1' };
+  const res = await service.handle(req);
+  expect([res.status, String(res.body)]).toEqual([401, '{"message":"Unauthorized"}']);
+});
+
 describe('the proxy event', () => {
   test('requestContext.authorizer.claims: every value a string, exp and iat as dates, no principalId', async () => {
     const r = await call('/echo', { Authorization: tokens.idToken });
@@ -212,7 +223,7 @@ describe('other templates', () => {
     try {
       const t = await srpLogin(m.info, 'demouser', 'demoPASS123');
       const at = (headers: Record<string, string>) => fetch(`${m.info.apiUrl}/require-token`, { headers: { 'x-api-key': m.info.apiKey, ...headers } });
-      for (const headers of [{}, { Authorization: 'nope' }, { Authorization: t.accessToken }]) expect((await at(headers)).status).toBe(401);
+      for (const headers of [{}, { Authorization: 'nope' }, { Authorization: t.accessToken }] as Record<string, string>[]) expect((await at(headers)).status).toBe(401);
       expect((await at({ Authorization: t.idToken })).status).toBe(200);
       const over = await at({ Authorization: t.idToken });
       expect([over.status, await over.text()]).toEqual([429, '{"message":"Limit Exceeded"}']);
