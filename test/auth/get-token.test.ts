@@ -41,8 +41,8 @@ describe('getToken', () => {
     expect(c.calls).toEqual([]);
     expect(id).toBe(tokens.idToken);
     expect(access).toBe(tokens.accessToken);
-    expect(decodeClaims(id).token_use).toBe('id');
-    expect(decodeClaims(access).token_use).toBe('access');
+    expect(decodeClaims(id)!.token_use).toBe('id');
+    expect(decodeClaims(access)!.token_use).toBe('access');
     for (const secret of [id, access, tokens.refreshToken]) {
       expect(reader.io.redactor.redact(`x ${secret} y`)).not.toContain(secret);
     }
@@ -193,10 +193,10 @@ describe('getToken', () => {
     const c = await countedDeps(s);
     await loginAs(s, s.context({ store }), c.deps);
     const first = await getToken(s.context({ store }), 'id', {}, c.deps);
-    expect(decodeClaims(first)['cognito:username']).toBe(DEMO.username);
+    expect(decodeClaims(first)!['cognito:username']).toBe(DEMO.username);
     await loginAs(s, s.context({ store }), c.deps, OTHER);
     const second = await getToken(s.context({ store }), 'id', {}, c.deps);
-    expect(decodeClaims(second)['cognito:username']).toBe(OTHER.username);
+    expect(decodeClaims(second)!['cognito:username']).toBe(OTHER.username);
     expect(second).toBe((await stored(s.context({ store }), store)).user!.tokens.idToken);
   });
 
@@ -224,7 +224,7 @@ describe('getToken', () => {
     c.calls.length = 0;
     const token = await getToken(s.context({ store }), 'access', {}, c.deps);
     expect(readMarker(s.configDir, 'local')!.id).not.toBe(oldId);
-    expect(decodeClaims(token).username).toBe(OTHER.username);
+    expect(decodeClaims(token)!.username).toBe(OTHER.username);
     expect(c.calls.filter((x) => x === 'InitiateAuth:REFRESH_TOKEN_AUTH')).toEqual([]);
   });
 
