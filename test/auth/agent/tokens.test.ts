@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { ManualClock } from '../../../src/clock.js';
 import { createContext, type Context } from '../../../src/context.js';
 import { testIO, type TestIO } from '../../../src/io.js';
 import { endSession } from '../../../src/auth/end-session.js';
@@ -18,7 +19,7 @@ import { NotLoggedInError, SessionExpiredError } from '../../../src/auth/session
 import { FileStore } from '../../../src/auth/store/file.js';
 import { startAgentServer, type AgentServer } from '../../../src/auth/agent/server.js';
 import { agentSocketPath } from '../../../src/auth/agent/paths.js';
-import { agentRequest } from '../../../src/auth/agent/client.js';
+import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
 import { agentKey } from '../../../src/auth/agent/link.js';
 import { readMarker } from '../../../src/auth/session-marker.js';
 import { httpUserPoolTransport, revokeToken } from '../../../src/auth/user-pool.js';
@@ -199,5 +200,33 @@ describe.skipIf(process.platform === 'win32')('tokens with the credentials agent
     expect(await tokenFromAgent(off(), 'id')).toBeUndefined();
     expect(await sessionToken(off(), 'id')).toBe((await storedTokens()).idToken);
     expect(agent.keys()).toEqual([]);
+  });
+
+  it('no agent running: the token read from the store starts one (dist/agent.cjs) holding the tokens from its stdin', async () => {
+    // The agent process runs on the real clock: so does this stack (tokens valid for an hour from now).
+    await s.close();
+    s = await startStack({ clock: new ManualClock(Date.now()) });
+    env = { ...env, AUTHAPI_CONFIG_DIR: s.configDir };
+    const c = await countedDeps(s);
+    await loginAs(s, context(), c.deps);
+    // A runtime dir of its own: no agent answers there yet.
+    const own = { XDG_RUNTIME_DIR: tempDir('authapi-run-own-') };
+    const socket = agentSocketPath(s.configDir, { ...env, ...own });
+    const ctx = context(own);
+    const token = await getToken(ctx, 'access', {}, c.deps);
+    expect(ctx.io.stderrText()).toMatch(/credentials agent started \(pid \d+\)/);
+    let pid: number | undefined;
+    for (let i = 0; i < 200 && pid === undefined; i++) {
+      pid = await pingAgent(socket);
+      if (pid === undefined) await new Promise((r) => setTimeout(r, 25));
+    }
+    try {
+      expect(pid).toBeDefined();
+      const r = await agentRequest(socket, { op: 'token', key: userKey(), kind: 'access', clientId: s.profile.userPoolClientId, validUntil: 0 });
+      expect(r).toEqual({ ok: true, token });
+      expect(await agentRequest(socket, { op: 'get', key: userKey() })).toEqual({ ok: true }); // tokens only: no credentials were read
+    } finally {
+      await agentRequest(socket, { op: 'stop' });
+    }
   });
 });
