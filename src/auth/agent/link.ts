@@ -9,7 +9,8 @@ import type { Context } from '../../context.js';
 import { agentRequest, pingAgent } from './client.js';
 import { agentSocketPath, agentSupported } from './paths.js';
 import {
-  agentKey, type AgentCredentials, type AgentSignRequest, type AgentSigned, type AgentStart, type AgentTokens,
+  agentKey, type AgentCredentials, type AgentRequest, type AgentResponse, type AgentSignRequest, type AgentSigned, type AgentStart,
+  type AgentTokens,
 } from './protocol.js';
 import type { TokenKind } from '../credentials.js';
 
@@ -49,15 +50,18 @@ export function agentSocketFor(ctx: Context): string {
 
 const debugOf = (ctx: Context) => (line: string) => ctx.io.debug(line);
 
+/** One question to the agent; none answering is remembered (the next `share` starts one). */
+async function ask(ctx: Context, req: AgentRequest): Promise<AgentResponse | undefined> {
+  const l = link(ctx);
+  const r = await agentRequest(l.socketPath, req, { debug: debugOf(ctx) });
+  if (!r) l.absent = true;
+  return r;
+}
+
 /** The agent's credentials for the key, if it runs and has them. */
 export async function agentGet(ctx: Context, key: string): Promise<AgentCredentials | undefined> {
-  const l = link(ctx);
-  const r = await agentRequest(l.socketPath, { op: 'get', key }, { debug: debugOf(ctx) });
-  if (!r) {
-    l.absent = true;
-    return undefined;
-  }
-  return r.ok ? r.credentials : undefined;
+  const r = await ask(ctx, { op: 'get', key });
+  return r?.ok ? r.credentials : undefined;
 }
 
 /**
@@ -68,14 +72,9 @@ export async function agentGet(ctx: Context, key: string): Promise<AgentCredenti
 export async function agentSign(
   ctx: Context, key: string, identityPoolId: string, validUntil: number, request: AgentSignRequest,
 ): Promise<AgentSigned | undefined> {
-  const l = link(ctx);
-  const r = await agentRequest(l.socketPath, { op: 'sign', key, identityPoolId, validUntil, request }, { debug: debugOf(ctx) });
-  if (!r) {
-    l.absent = true;
-    return undefined;
-  }
-  if (!r.ok) ctx.io.debug(`credentials agent did not sign: ${r.error}`);
-  return r.ok ? r.signed : undefined;
+  const r = await ask(ctx, { op: 'sign', key, identityPoolId, validUntil, request });
+  if (r && !r.ok) ctx.io.debug(`credentials agent did not sign: ${r.error}`);
+  return r?.ok ? r.signed : undefined;
 }
 
 /**
@@ -84,14 +83,9 @@ export async function agentSign(
  * undefined too, and the caller reads the store.
  */
 export async function agentToken(ctx: Context, key: string, kind: TokenKind, clientId: string, validUntil: number): Promise<string | undefined> {
-  const l = link(ctx);
-  const r = await agentRequest(l.socketPath, { op: 'token', key, kind, clientId, validUntil }, { debug: debugOf(ctx) });
-  if (!r) {
-    l.absent = true;
-    return undefined;
-  }
-  if (!r.ok) ctx.io.debug(`credentials agent holds no tokens: ${r.error}`);
-  return r.ok ? r.token : undefined;
+  const r = await ask(ctx, { op: 'token', key, kind, clientId, validUntil });
+  if (r && !r.ok) ctx.io.debug(`credentials agent gave no token: ${r.error}`);
+  return r?.ok ? r.token : undefined;
 }
 
 /** What a command hands the agent for a key: credentials, a user's tokens, or both. */
