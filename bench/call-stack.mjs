@@ -84,7 +84,7 @@ export function agentRequest(socket, req) {
   });
 }
 
-async function waitForSocket(dir) {
+export async function waitForSocket(dir) {
   for (let i = 0; i < 200; i++) {
     let found;
     try {
@@ -96,7 +96,7 @@ async function waitForSocket(dir) {
   throw new Error(`the credentials agent did not start in ${dir}`);
 }
 
-async function waitForAgent(socket) {
+export async function waitForAgent(socket) {
   for (let i = 0; i < 200; i++) {
     const r = await agentRequest(socket, { op: 'ping' });
     if (r?.ok) return r.pid;

@@ -10,12 +10,14 @@
 // refresh token. Expiries come from the server (ExpiresIn, Expiration); time from ctx.clock.
 import type { Context } from '../context.js';
 import { agentForget, agentGet, agentShare } from './agent/link.js';
+import { tokensForAgent } from './agent-token.js';
 import { DEFAULT_MIN_VALIDITY_MS, type AwsCredentials, type GetCredentialsOptions } from './credentials.js';
 import { withLock } from './lock.js';
 import { guestCredentials, userCredentials } from './renew.js';
 import { CorruptBlobError } from './blob-store.js';
 import {
   deleteCredentials, readCredentials, readSession, writeCredentials, type CredentialsKind, type SessionRecord, type StoredCredentials,
+  type UserTokens,
 } from './session-data.js';
 import { lockDir, registerSecrets, sessionStore, type SessionDeps } from './session-deps.js';
 import { NotLoggedInError, SessionUnreadableError } from './session-errors.js';
@@ -55,11 +57,15 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
   // Whatever the store path ends with, the agent gets it (or is started with it),
   // unless a logout made it forget the key after we read the store.
   // (After our own forget of refused credentials, what we fetch is newer by definition.)
+  // A user's tokens go along when the session was read (token routes take them from the agent).
   const readAt = opts.forceRefresh ? undefined : ctx.clock.now();
+  let tokens: UserTokens | undefined;
   const share = async (c: StoredCredentials) => {
     if (agent) {
-      await agentShare(ctx, agent, { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId },
-        readAt === undefined ? {} : { readAt });
+      await agentShare(ctx, agent, {
+        credentials: { ...strip(c), identityId: c.identityId, identityPoolId: profile.identityPoolId },
+        ...(tokens ? { tokens: tokensForAgent(tokens, profile) } : {}),
+      }, readAt === undefined ? {} : { readAt });
     }
     return strip(c);
   };
@@ -101,6 +107,8 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
         ? await guestCredentials(ctx, profile, store, session, deps, { remember: !corrupt })
         : await userCredentials(ctx, profile, store, session, marker!, deps);
       await writeCredentials(store, ctx.profileName, profile, kind, fresh);
+      // userCredentials refreshed them in `session` if it had to.
+      if (kind === 'user') tokens = session?.user?.tokens;
       return fresh;
     }, { signal: ctx.signal });
   } catch (err) {

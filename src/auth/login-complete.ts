@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { Profile } from '../config/profile.js';
 import { AuthError } from '../errors.js';
 import { agentEnabled, agentForget, agentKey, agentShare } from './agent/link.js';
+import { tokensForAgent } from './agent-token.js';
 import { CorruptBlobError } from './blob-store.js';
 import type { AwsCredentials } from './credentials.js';
 import { fetchIdentityCredentials, identityError, IdTokenRejectedError } from './identity.js';
@@ -92,11 +93,13 @@ export async function completeLogin(
     // The session of the previous login, if it went to another store, goes too.
     if (oldMarker && oldMarker.store !== marker.store) await wipeOldStore(ctx, oldMarker);
     if (agentEnabled(ctx)) {
-      // Old key forgotten, new one held by a running agent; login starts none (its
-      // own cost matters): the next command does.
+      // Old key forgotten, new one (credentials and ID/access tokens) held by a running
+      // agent; login starts none (its own cost matters): the next command does.
       if (oldMarker) await agentForget(ctx, [agentKey(ctx.configDir, ctx.profileName, 'user', oldMarker.id)]);
-      await agentShare(ctx, agentKey(ctx.configDir, ctx.profileName, 'user', id),
-        { ...got.credentials, identityId: got.identityId, identityPoolId: profile.identityPoolId }, { start: false });
+      await agentShare(ctx, agentKey(ctx.configDir, ctx.profileName, 'user', id), {
+        credentials: { ...got.credentials, identityId: got.identityId, identityPoolId: profile.identityPoolId },
+        tokens: tokensForAgent(session.user!.tokens, profile),
+      }, { start: false });
     }
     return { username, identityId: got.identityId, credentials: got.credentials, tokensExpireAt: session.user!.tokens.expiresAt };
   }, { signal: ctx.signal });

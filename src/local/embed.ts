@@ -51,6 +51,8 @@ export interface LocalStackEndpoints {
   api: string;
   /** Every API's base URL by logical id. */
   apis: Record<string, string>;
+  /** With the `customDomains` option: the listener for custom domains and `x-apigw-api-id`. */
+  domains?: string;
 }
 
 export interface LocalStackHandle {
@@ -124,6 +126,7 @@ function handleFor(local: LocalStack): LocalStackHandle {
       sts: info.endpoints.sts,
       api: info.apiUrl,
       apis: Object.fromEntries(apis.map((a) => [a.logicalId, a.url])),
+      ...(info.domainsUrl ? { domains: info.domainsUrl } : {}),
     },
     userPoolId: info.userPoolId,
     userPoolClientId: info.userPoolClientId,

@@ -126,7 +126,18 @@ export interface RoleModel {
   trust?: TrustStatement[];
 }
 
-export type RouteAuth = 'NONE' | 'AWS_IAM';
+export type RouteAuth = 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS' | 'JWT';
+
+/** A REST API `COGNITO_USER_POOLS` authorizer (SAM `Auth.Authorizers.<name>` with `UserPoolArn`). */
+export interface CognitoAuthorizerModel {
+  name: string;
+  /** Ids of the user pools whose tokens it accepts (`UserPoolArn`, one or a list). */
+  userPoolIds: string[];
+  /** The identity source header (`Identity.Header`, default Authorization), lower-cased. */
+  header: string;
+  /** `Identity.ValidationExpression`: a regular expression an ID token's `aud` must match. */
+  validationExpression?: string;
+}
 
 export interface RouteModel {
   method: string;                       // GET, POST, … or ANY
@@ -139,6 +150,10 @@ export interface RouteModel {
   handlerExport: string;
   /** The OPTIONS method SAM adds for `Cors` (a mock integration): answers preflights. */
   corsPreflight?: { allowMethods: string };
+  /** The method's `AuthorizationScopes` (COGNITO_USER_POOLS: an access token with one of them). */
+  authorizationScopes?: string[];
+  /** Set when auth is COGNITO_USER_POOLS. */
+  cognitoAuthorizer?: CognitoAuthorizerModel;
 }
 
 /** SAM `Cors` on an API: SAM adds an OPTIONS method answering preflights on every path. */

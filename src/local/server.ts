@@ -6,6 +6,8 @@
 // them (./router.ts), users are seeded (./seed-users.ts) and state persists in the
 // state dir (./persistence.ts). This file only puts those steps in order, and undoes
 // them on close.
+import type { CustomDomain } from './apigw/domains.js';
+import { DomainRouter } from './apigw/domains.js';
 import { defaultTemplatePath } from './default-template.js';
 import type { AdminCredentials } from './admin-credentials.js';
 import type { CredentialRegistry } from './credentials.js';
@@ -21,6 +23,7 @@ import { apiKeysOf, describeResources, type LocalResources } from './stack-info.
 import { loadStack, TemplateError } from './template/index.js';
 
 export { DEMO_USER, InvalidUserError, type LocalUser } from './seed-users.js';
+export type { CustomDomain } from './apigw/domains.js';
 
 export interface StartLocalOptions {
   /** SAM template; default: the package's infra/template.yaml. */
@@ -40,6 +43,12 @@ export interface StartLocalOptions {
   /** Human-readable lines: SMS codes, template warnings, handler errors. Never secrets. */
   log?: (line: string) => void;
   parameterOverrides?: Record<string, string>;
+  /**
+   * Custom domains with base path mappings, served on one more listener
+   * (`info.domainsUrl`) that tells them apart by Host; the same listener takes a
+   * private API's requests by `x-apigw-api-id`. Given as `[]`, only the latter.
+   */
+  customDomains?: CustomDomain[];
 }
 
 export interface LocalEndpoints {
@@ -67,6 +76,8 @@ export interface LocalInfo extends LocalResources {
   accountId: string;
   /** Administrator credentials for the signed admin operations (a secret: never print it). */
   admin: AdminCredentials;
+  /** `http://<host>:<port>` of the custom domain / VPC endpoint listener, when `customDomains` is given. */
+  domainsUrl?: string;
 }
 
 export interface LocalStack {
@@ -127,6 +138,11 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
       const l = await listen((req) => gateway.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError });
       listeners.push(l);
     }
+    if (opts.customDomains) {
+      const domains = new DomainRouter(opts.customDomains, services.gateways);
+      const port = opts.port ? opts.port + 1 + services.gateways.length : 0;
+      listeners.push(await listen((req) => domains.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError }));
+    }
   } catch (err) {
     await closeAll();
     throw err;
@@ -151,6 +167,7 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
     endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: apiUrls[0]! },
     accountId: stack.accountId,
     admin: services.admin,
+    ...(opts.customDomains ? { domainsUrl: listeners[listeners.length - 1]!.url } : {}),
     ...resources,
   };
   let closed: Promise<void> | undefined;

@@ -74,7 +74,8 @@ export function wireServices({ stack, persistence, clock, log, providerUsers = [
 
   const sts = new StsService({ stack, credentials, clock, verify: verifySigV4 });
   const gateways = stack.apis.map(
-    (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
+    (api) =>
+      new ApiGatewayService({ stack, api, credentials, clock, jwks: (poolId) => idpService.jwks(poolId), onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
   const standIns = new OidcStandIns(stack.userPools, providerUsers, clock);
   const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock, standIns });

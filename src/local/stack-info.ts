@@ -10,9 +10,13 @@ export interface LocalRouteInfo {
   path: string;
   auth: RouteAuth;
   apiKeyRequired: boolean;
+  /** COGNITO_USER_POOLS or JWT routes with AuthorizationScopes: the token must carry one of them. */
+  scopes?: string[];
 }
 
 export interface LocalApiInfo {
+  /** A REST API (API Gateway v1), an HTTP API, or a Lambda function URL. */
+  kind: 'rest' | 'http' | 'function-url';
   logicalId: string;
   id: string;
   stage: string;
@@ -60,7 +64,13 @@ export interface LocalResources {
 }
 
 export function routesOf(api: RestApiModel): LocalRouteInfo[] {
-  return api.routes.map((r) => ({ method: r.method, path: r.path, auth: r.auth, apiKeyRequired: r.apiKeyRequired }));
+  return api.routes.map((r) => ({
+    method: r.method,
+    path: r.path,
+    auth: r.auth,
+    apiKeyRequired: r.apiKeyRequired,
+    ...(r.authorizationScopes ? { scopes: r.authorizationScopes } : {}),
+  }));
 }
 
 /** Keys that open this API's stage: enabled and in a usage plan for it. */
@@ -76,7 +86,7 @@ export function apiKeysOf(stack: StackModel, api: RestApiModel): string[] {
 
 export function describeResources(stack: StackModel, apiUrl: (api: RestApiModel, index: number) => string): LocalResources {
   return {
-    apis: stack.apis.map((a, i) => ({ logicalId: a.logicalId, id: a.id, stage: a.stageName, url: apiUrl(a, i), routes: routesOf(a), apiKeys: apiKeysOf(stack, a) })),
+    apis: stack.apis.map((a, i) => ({ kind: 'rest' as const, logicalId: a.logicalId, id: a.id, stage: a.stageName, url: apiUrl(a, i), routes: routesOf(a), apiKeys: apiKeysOf(stack, a) })),
     userPools: stack.userPools.map((p) => ({
       logicalId: p.logicalId,
       id: p.id,

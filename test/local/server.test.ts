@@ -38,10 +38,12 @@ describe('routing', () => {
       endpoints: { cognitoIdp: s.url, cognitoIdentity: s.url, sts: s.url, api: `${apiBase}/prod` },
       accountId: '123456789012',
       apis: [{
-        logicalId: 'Api', id: api.id, stage: 'prod', url: `${apiBase}/prod`, apiKeys: ['ApiKey'],
+        kind: 'rest', logicalId: 'Api', id: api.id, stage: 'prod', url: `${apiBase}/prod`, apiKeys: ['ApiKey'],
         routes: [
           { method: 'GET', path: '/no-auth', auth: 'NONE', apiKeyRequired: true },
           { method: 'GET', path: '/require-auth', auth: 'AWS_IAM', apiKeyRequired: true },
+          { method: 'GET', path: '/require-token', auth: 'COGNITO_USER_POOLS', apiKeyRequired: true },
+          { method: 'GET', path: '/require-scope', auth: 'COGNITO_USER_POOLS', apiKeyRequired: true, scopes: ['aws.cognito.signin.user.admin'] },
         ],
       }],
       userPools: [{

@@ -1,4 +1,5 @@
-// How the session layer (get-credentials.ts, login-complete.ts, end-session.ts) uses the credentials agent: ask it first,
+// How the session layer (get-credentials.ts, get-token.ts, agent-token.ts, login-complete.ts,
+// end-session.ts) uses the credentials agent: ask it first,
 // tell it what the keychain gave us (starting it when none runs), make it forget a
 // session that ended. Off when the context has an injected secret store (in-process
 // tests), with AUTHAPI_AGENT=0, on Windows, or when dist/agent.cjs is not there.
@@ -7,7 +8,11 @@ import { basename, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import { agentRequest, pingAgent } from './client.js';
 import { agentSocketPath, agentSupported } from './paths.js';
-import { agentKey, type AgentCredentials, type AgentSignRequest, type AgentSigned, type AgentStart } from './protocol.js';
+import {
+  agentKey, type AgentCredentials, type AgentRequest, type AgentResponse, type AgentSignRequest, type AgentSigned, type AgentStart,
+  type AgentTokens,
+} from './protocol.js';
+import type { TokenKind } from '../credentials.js';
 
 export { agentKey };
 
@@ -45,15 +50,18 @@ export function agentSocketFor(ctx: Context): string {
 
 const debugOf = (ctx: Context) => (line: string) => ctx.io.debug(line);
 
+/** One question to the agent; none answering is remembered (the next `share` starts one). */
+async function ask(ctx: Context, req: AgentRequest): Promise<AgentResponse | undefined> {
+  const l = link(ctx);
+  const r = await agentRequest(l.socketPath, req, { debug: debugOf(ctx) });
+  if (!r) l.absent = true;
+  return r;
+}
+
 /** The agent's credentials for the key, if it runs and has them. */
 export async function agentGet(ctx: Context, key: string): Promise<AgentCredentials | undefined> {
-  const l = link(ctx);
-  const r = await agentRequest(l.socketPath, { op: 'get', key }, { debug: debugOf(ctx) });
-  if (!r) {
-    l.absent = true;
-    return undefined;
-  }
-  return r.ok ? r.credentials : undefined;
+  const r = await ask(ctx, { op: 'get', key });
+  return r?.ok ? r.credentials : undefined;
 }
 
 /**
@@ -64,43 +72,64 @@ export async function agentGet(ctx: Context, key: string): Promise<AgentCredenti
 export async function agentSign(
   ctx: Context, key: string, identityPoolId: string, validUntil: number, request: AgentSignRequest,
 ): Promise<AgentSigned | undefined> {
-  const l = link(ctx);
-  const r = await agentRequest(l.socketPath, { op: 'sign', key, identityPoolId, validUntil, request }, { debug: debugOf(ctx) });
-  if (!r) {
-    l.absent = true;
-    return undefined;
-  }
-  if (!r.ok) ctx.io.debug(`credentials agent did not sign: ${r.error}`);
-  return r.ok ? r.signed : undefined;
+  const r = await ask(ctx, { op: 'sign', key, identityPoolId, validUntil, request });
+  if (r && !r.ok) ctx.io.debug(`credentials agent did not sign: ${r.error}`);
+  return r?.ok ? r.signed : undefined;
 }
 
 /**
- * Hands credentials just read from the keychain (or just fetched) to the agent, or
- * starts one holding them. Never waits for the new agent and never fails the command.
- * `readAt` (ctx.clock) is when the store was read: a logout after it wins (protocol.ts).
- * `start: false` only updates a running agent (login: the first command starts it).
+ * The login's ID or access token, if the agent runs and holds one issued to `clientId`
+ * and valid past `validUntil`. An older agent without the `token` op answers ok:false:
+ * undefined too, and the caller reads the store.
  */
-export async function agentShare(
-  ctx: Context, key: string, credentials: AgentCredentials, opts: { readAt?: number; start?: boolean } = {},
-): Promise<void> {
+export async function agentToken(ctx: Context, key: string, kind: TokenKind, clientId: string, validUntil: number): Promise<string | undefined> {
+  const r = await ask(ctx, { op: 'token', key, kind, clientId, validUntil });
+  if (r && !r.ok) ctx.io.debug(`credentials agent gave no token: ${r.error}`);
+  return r?.ok ? r.token : undefined;
+}
+
+/** What a command hands the agent for a key: credentials, a user's tokens, or both. */
+export interface AgentHeld {
+  credentials?: AgentCredentials;
+  tokens?: AgentTokens;
+}
+
+/**
+ * Hands credentials or tokens just read from the keychain (or just fetched) to the
+ * agent, or starts one holding them. Never waits for the new agent and never fails the
+ * command. `readAt` (ctx.clock) is when the store was read: a logout after it wins
+ * (protocol.ts). `start: false` only updates a running agent (login: the first command
+ * starts it).
+ */
+export async function agentShare(ctx: Context, key: string, held: AgentHeld, opts: { readAt?: number; start?: boolean } = {}): Promise<void> {
+  if (!held.credentials && !held.tokens) return;
   const l = link(ctx);
   if (!l.absent) {
-    const r = await agentRequest(l.socketPath, { op: 'put', key, credentials, ...(opts.readAt === undefined ? {} : { readAt: opts.readAt }) }, { debug: debugOf(ctx) });
+    const r = await agentRequest(l.socketPath, {
+      op: 'put', key, ...held, ...(opts.readAt === undefined ? {} : { readAt: opts.readAt }),
+    }, { debug: debugOf(ctx) });
     if (r) return;
   }
   if (opts.start === false) return;
   l.absent = false; // whatever happens next, do not start two agents from one command
-  await startAgent(ctx, l.socketPath, { [key]: credentials });
+  await startAgent(ctx, {
+    v: 1, socketPath: l.socketPath,
+    entries: held.credentials ? { [key]: held.credentials } : {},
+    ...(held.tokens ? { tokens: { [key]: held.tokens } } : {}),
+  });
 }
 
-/** Forgets keys (all of them when none is given); a no-op without an agent. */
-export async function agentForget(ctx: Context, keys?: string[]): Promise<void> {
+/**
+ * Forgets keys (all of them when none is given); a no-op without an agent.
+ * `only: 'tokens'` keeps the keys' credentials (a refused token says nothing about them).
+ */
+export async function agentForget(ctx: Context, keys?: string[], opts: { only?: 'tokens' } = {}): Promise<void> {
   const l = link(ctx);
   if (!keys) {
     await agentRequest(l.socketPath, { op: 'forget' }, { debug: debugOf(ctx) });
     return;
   }
-  await Promise.all(keys.map((key) => agentRequest(l.socketPath, { op: 'forget', key }, { debug: debugOf(ctx) })));
+  await Promise.all(keys.map((key) => agentRequest(l.socketPath, { op: 'forget', key, ...(opts.only ? { only: opts.only } : {}) }, { debug: debugOf(ctx) })));
 }
 
 /** Stops the agent of this config directory; true when one was running. */
@@ -112,7 +141,7 @@ export function agentPid(ctx: Context): Promise<number | undefined> {
   return pingAgent(link(ctx).socketPath, { debug: debugOf(ctx) });
 }
 
-async function startAgent(ctx: Context, socketPath: string, entries: Record<string, AgentCredentials>): Promise<void> {
+async function startAgent(ctx: Context, start: AgentStart): Promise<void> {
   const script = agentScript();
   if (!script) {
     ctx.io.debug('credentials agent not started: dist/agent.cjs not found');
@@ -132,10 +161,9 @@ async function startAgent(ctx: Context, socketPath: string, entries: Record<stri
     }
     child.on('error', (err) => ctx.io.debug(`credentials agent not started: ${err.message}`));
     child.stdin!.on('error', () => resolvePromise()); // the agent exited at once (another one runs)
-    const start: AgentStart = { v: 1, socketPath, entries };
     // Wait only for our end of the pipe to be written, never for the agent.
     child.stdin!.end(JSON.stringify(start), () => resolvePromise());
     child.unref();
-    ctx.io.debug(`credentials agent started (pid ${child.pid}) on ${socketPath}`);
+    ctx.io.debug(`credentials agent started (pid ${child.pid}) on ${start.socketPath}`);
   });
 }

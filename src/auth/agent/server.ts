@@ -1,5 +1,6 @@
 // The credentials agent: holds the short-lived AWS credentials of recent `authapi`
-// commands in memory (never on disk) and hands them back over a 0600 Unix socket in
+// commands, and the logins' ID and access tokens (never refresh tokens), in memory
+// (never on disk) and hands them back over a 0600 Unix socket in
 // a 0700 directory, so that `authapi call` does not load the keychain addon and read
 // the keychain every run. It exits by itself: after IDLE_MS without a request, or
 // sooner (EMPTY_IDLE_MS) once it holds nothing; expired entries are dropped. The
@@ -7,7 +8,7 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import {
-  MAX_LINE_BYTES, ProtocolError, parseRequest, type AgentCredentials, type AgentRequest, type AgentResponse,
+  MAX_LINE_BYTES, ProtocolError, parseRequest, type AgentCredentials, type AgentRequest, type AgentResponse, type AgentTokens,
 } from './protocol.js';
 import { agentRequest } from './client.js';
 import { prepareAgentDir } from './paths.js';
@@ -29,6 +30,7 @@ const realTimers: Timers = {
 export interface AgentServerOptions {
   socketPath: string;
   initial?: Record<string, AgentCredentials>;
+  initialTokens?: Record<string, AgentTokens>;
   idleMs?: number;
   emptyIdleMs?: number;
   clock?: { now(): number };
@@ -39,7 +41,7 @@ export type ExitReason = 'idle' | 'empty' | 'stop' | 'signal' | 'error';
 
 export interface AgentServer {
   readonly socketPath: string;
-  /** Keys held right now (expired ones dropped first). */
+  /** Keys held right now, with credentials or tokens or both (expired ones dropped first). */
   keys(): string[];
   close(reason?: ExitReason): Promise<void>;
   /** Resolves with why the agent stopped. */
@@ -56,9 +58,14 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   const idleMs = opts.idleMs ?? IDLE_MS;
   const emptyIdleMs = opts.emptyIdleMs ?? EMPTY_IDLE_MS;
   const entries = new Map<string, AgentCredentials>(Object.entries(opts.initial ?? {}));
-  // When each key (and everything, '') was last forgotten: late puts of older reads are ignored.
+  const tokens = new Map<string, AgentTokens>(Object.entries(opts.initialTokens ?? {}));
+  // When each key (and everything, '') was last forgotten: late puts of older reads are
+  // ignored. Forgetting only a key's tokens is recorded apart: it holds back late tokens only.
   const forgotten = new Map<string, number>();
+  const tokensForgotten = new Map<string, number>();
   const forgottenAt = (key: string) => Math.max(forgotten.get(key) ?? -Infinity, forgotten.get('') ?? -Infinity);
+  const tokensForgottenAt = (key: string) => Math.max(forgottenAt(key), tokensForgotten.get(key) ?? -Infinity);
+  const size = () => new Set([...entries.keys(), ...tokens.keys()]).size;
   let lastRequest = clock.now();
   let timer: unknown;
   let closing: Promise<void> | undefined;
@@ -88,14 +95,16 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   const sweep = () => {
     const now = clock.now();
     for (const [k, c] of entries) if (c.expiration <= now) entries.delete(k);
+    for (const [k, t] of tokens) if (t.expiresAt <= now) tokens.delete(k);
   };
 
   const schedule = () => {
     if (timer !== undefined) timers.clear(timer);
     sweep();
     const now = clock.now();
-    let at = lastRequest + (entries.size ? idleMs : emptyIdleMs);
+    let at = lastRequest + (size() ? idleMs : emptyIdleMs);
     for (const c of entries.values()) at = Math.min(at, Math.max(c.expiration, lastRequest + emptyIdleMs));
+    for (const t of tokens.values()) at = Math.min(at, Math.max(t.expiresAt, lastRequest + emptyIdleMs));
     timer = timers.set(onTimer, Math.max(0, at - now));
   };
 
@@ -105,7 +114,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     sweep();
     const idle = clock.now() - lastRequest;
     if (idle >= idleMs) void close('idle');
-    else if (entries.size === 0 && idle >= emptyIdleMs) void close('empty');
+    else if (size() === 0 && idle >= emptyIdleMs) void close('empty');
     else schedule();
   };
 
@@ -116,16 +125,33 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         const c = entries.get(req.key);
         return c ? { ok: true, credentials: c } : { ok: true };
       }
-      case 'put':
-        if (req.readAt !== undefined && req.readAt <= forgottenAt(req.key)) return { ok: true };
-        if (req.credentials.expiration > clock.now()) entries.set(req.key, req.credentials);
-        else entries.delete(req.key);
+      case 'put': {
+        const late = (at: number) => req.readAt !== undefined && req.readAt <= at;
+        if (req.credentials && !late(forgottenAt(req.key))) {
+          if (req.credentials.expiration > clock.now()) entries.set(req.key, req.credentials);
+          else entries.delete(req.key);
+        }
+        if (req.tokens && !late(tokensForgottenAt(req.key))) {
+          if (req.tokens.expiresAt > clock.now()) tokens.set(req.key, req.tokens);
+          else tokens.delete(req.key);
+        }
         return { ok: true };
+      }
       case 'forget':
-        if (req.key === undefined) entries.clear();
-        else entries.delete(req.key);
-        forgotten.set(req.key ?? '', clock.now());
+        if (req.key === undefined) {
+          entries.clear();
+          tokens.clear();
+        } else {
+          if (req.only !== 'tokens') entries.delete(req.key);
+          tokens.delete(req.key);
+        }
+        (req.only === 'tokens' ? tokensForgotten : forgotten).set(req.key ?? '', clock.now());
         return { ok: true };
+      case 'token': {
+        const t = tokens.get(req.key);
+        if (!t || t.clientId !== req.clientId || t.expiresAt <= req.validUntil) return { ok: true };
+        return { ok: true, token: req.kind === 'id' ? t.idToken : t.accessToken };
+      }
       case 'sign': {
         const c = entries.get(req.key);
         if (!c || c.identityPoolId !== req.identityPoolId || c.expiration <= req.validUntil) return { ok: true };
@@ -136,7 +162,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         }
       }
       case 'ping':
-        return { ok: true, pid: process.pid, entries: entries.size };
+        return { ok: true, pid: process.pid, entries: size() };
       case 'stop':
         return { ok: true };
     }
@@ -177,6 +203,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     return (closing ??= new Promise<void>((resolve) => {
       if (timer !== undefined) timers.clear(timer);
       entries.clear();
+      tokens.clear();
       server.close(() => resolve());
       // Let in-flight replies finish, but never hold the exit for a slow client.
       setTimeout(() => { for (const s of open) s.destroy(); }, 100).unref();
@@ -189,7 +216,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   schedule();
   return {
     socketPath: opts.socketPath,
-    keys: () => (sweep(), [...entries.keys()]),
+    keys: () => (sweep(), [...new Set([...entries.keys(), ...tokens.keys()])]),
     close,
     closed,
   };

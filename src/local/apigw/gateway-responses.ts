@@ -58,6 +58,18 @@ export const gatewayAnswers = {
   expiredToken: (ids: RequestIds, m: string) => typed('EXPIRED_TOKEN', gatewayError(ids, 403, 'ExpiredTokenException', message(m))),
   // IAM denials carry "Message" with a capital M.
   accessDenied: (ids: RequestIds, m: string) => typed('ACCESS_DENIED', gatewayError(ids, 403, 'AccessDeniedException', JSON.stringify({ Message: m }))),
+  // COGNITO_USER_POOLS refusals (type UNAUTHORIZED: "a custom or Amazon Cognito
+  // authorizer failed to authenticate the caller"). Status and body of a missing or
+  // refused token and of an expired one match captured answers; the ErrorType header
+  // is not confirmed by a captured sample.
+  unauthorized: (ids: RequestIds) => typed('UNAUTHORIZED', gatewayError(ids, 401, 'UnauthorizedException', message('Unauthorized'))),
+  expiredCognitoToken: (ids: RequestIds) =>
+    typed('UNAUTHORIZED', gatewayError(ids, 401, 'UnauthorizedException', message('The incoming token has expired'))),
+  // An access token with none of the method's scopes: 403 as issue 15 asks, type
+  // ACCESS_DENIED ("access is denied by a custom or Amazon Cognito authorizer"). Status,
+  // body and ErrorType are not confirmed by a captured sample.
+  scopeDenied: (ids: RequestIds) =>
+    typed('ACCESS_DENIED', gatewayError(ids, 403, 'AccessDeniedException', message('User is not authorized to access this resource'))),
   tooManyRequests: (ids: RequestIds) => typed('THROTTLED', gatewayError(ids, 429, 'TooManyRequestsException', message('Too Many Requests'))),
   limitExceeded: (ids: RequestIds) => typed('QUOTA_EXCEEDED', gatewayError(ids, 429, 'LimitExceededException', message('Limit Exceeded'))),
   // The space after the colon is AWS's.

@@ -40,6 +40,10 @@ export interface ProxyEventInput {
   /** Set for AWS_IAM methods that passed the signature check. */
   signer?: { credentials: IssuedCredentials; role: RoleModel | undefined; userArn: string } | undefined;
   apiKey?: { value: string; id: string } | undefined;
+  /** Through a custom domain: the path as sent (base path included), for `path` and `requestContext.path`. */
+  sentPath?: string;
+  /** COGNITO_USER_POOLS methods: the token's claims, every value a string. */
+  claims?: Record<string, string> | undefined;
 }
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
@@ -122,7 +126,7 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
   const method = req.method.toUpperCase();
   return {
     resource: input.route.path,
-    path: input.path,
+    path: input.sentPath ?? input.path,
     httpMethod: method,
     headers: req.rawHeaders.length > 0 ? headers : null,
     multiValueHeaders: req.rawHeaders.length > 0 ? multiValueHeaders : null,
@@ -136,7 +140,7 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
       httpMethod: method,
       extendedRequestId: input.extendedRequestId,
       requestTime: requestTime(input.nowMs),
-      path: `/${input.stage}${input.path}`,
+      path: input.sentPath ?? `/${input.stage}${input.path}`,
       accountId: input.accountId,
       protocol: 'HTTP/1.1',
       stage: input.stage,
@@ -144,6 +148,8 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
       requestTimeEpoch: input.nowMs,
       requestId: input.requestId,
       identity,
+      // As captured for Cognito authorizers: `claims` only, no principalId.
+      ...(input.claims ? { authorizer: { claims: input.claims } } : {}),
       domainName: req.headers.host ?? '',
       apiId: input.apiId,
     },

@@ -1,6 +1,7 @@
 // One REST API stage of the emulated stack, answering requests under /<stage>/ in
 // API Gateway's order (docs/protocols.md, "API Gateway: the order of checks"): route and method;
 // for AWS_IAM the signature (parse → verify → token → clock) and the role's policy;
+// for COGNITO_USER_POOLS the token (./cognito-authorizer.ts);
 // then the usage plan (key, throttle, quota); then the Lambda proxy integration.
 // Whatever is refused before the usage-plan step never touches the key's counters.
 import type { CredentialRegistry } from '../credentials.js';
@@ -8,12 +9,21 @@ import type { Clock, CorsModel, LocalRequest, LocalResponse, RestApiModel, RoleM
 import { customized, gatewayAnswers, newRequestIds, newTraceId, type RequestIds } from './gateway-responses.js';
 import type { IssuedCredentials } from '../credentials.js';
 import { normalizeIp, type ConditionContext } from '../iam/conditions.js';
+import { CognitoAuthorizers, type JwksSource } from './cognito-authorizer.js';
 import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, hasConditions, type PolicyDecision } from './iam-policy.js';
 import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
 import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
 import { percentDecode, resourcePath, splitTarget } from './wire-url.js';
+
+/** A custom domain's request as the API sees it (see ./domains.ts). */
+export interface MappedTarget {
+  /** `/<stage>/<path>?<query>`: what the base path mapping leads to. */
+  url: string;
+  /** The path as the client sent it (base path included). */
+  sentPath: string;
+}
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -25,6 +35,8 @@ export interface ApiGatewayServiceOptions {
   clock: Clock;
   /** Told about handler failures (the client only sees 502, as with AWS). */
   onHandlerError?: (err: unknown) => void;
+  /** The user pools' public keys, for COGNITO_USER_POOLS methods (none: every token is refused). */
+  jwks?: JwksSource;
 }
 
 export class ApiGatewayService {
@@ -43,6 +55,7 @@ export class ApiGatewayService {
   private readonly conditional: Set<string>;
   /** The template's routes, and the OPTIONS methods SAM adds for `Cors`. */
   private readonly routes: RouteModel[];
+  private readonly cognito: CognitoAuthorizers;
 
   constructor(opts: ApiGatewayServiceOptions) {
     this.stack = opts.stack;
@@ -56,6 +69,7 @@ export class ApiGatewayService {
     this.rolesById = new Map();
     for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
     this.conditional = new Set(opts.stack.roles.filter((r) => hasConditions(r.statements)).map((r) => r.logicalId));
+    this.cognito = new CognitoAuthorizers(opts.stack.userPools, opts.jwks ?? (() => undefined));
     this.routes = opts.api.cors ? [...opts.api.routes, ...preflightRoutes(opts.api.routes, opts.api.cors)] : opts.api.routes;
   }
 
@@ -73,18 +87,34 @@ export class ApiGatewayService {
     return d;
   }
 
-  /** Not async itself: without gateway responses, no extra promise on the hot path. */
-  handle(req: LocalRequest): Promise<LocalResponse> {
+  /**
+   * Not async itself: without gateway responses, no extra promise on the hot path.
+   * `mapped` is set for a request that came through a custom domain (./domains.ts):
+   * routing reads its `/<stage>/…` target, while the signature still covers the
+   * request as sent.
+   */
+  handle(req: LocalRequest, mapped?: MappedTarget): Promise<LocalResponse> {
     const ids = newRequestIds();
     const responses = this.api.gatewayResponses;
-    if (!responses) return this.answer(req, ids);
-    return this.answer(req, ids).then((res) => customized(res, responses, ids));
+    if (!responses) return this.answer(req, ids, mapped);
+    return this.answer(req, ids, mapped).then((res) => customized(res, responses, ids));
   }
 
-  private async answer(req: LocalRequest, ids: RequestIds): Promise<LocalResponse> {
+  /** This API's id (what `x-apigw-api-id` names) and logical id. */
+  get apiId(): string {
+    return this.api.id;
+  }
+  get logicalId(): string {
+    return this.api.logicalId;
+  }
+  get stageName(): string {
+    return this.api.stageName;
+  }
+
+  private async answer(req: LocalRequest, ids: RequestIds, mapped?: MappedTarget): Promise<LocalResponse> {
     if (req.body.length > MAX_BODY_BYTES) return gatewayAnswers.payloadTooLarge(ids);
 
-    const target = splitTarget(req.url);
+    const target = splitTarget(mapped ? mapped.url : req.url);
     const prefix = this.prefix;
     let path: string;
     if (target.path === prefix || target.path.startsWith(`${prefix}/`)) path = target.path.slice(prefix.length) || '/';
@@ -117,6 +147,20 @@ export class ApiGatewayService {
       signer = { credentials: verdict.credentials, role, userArn };
     }
 
+    let claims: Record<string, string> | undefined;
+    if (route.auth === 'COGNITO_USER_POOLS') {
+      // The authorizer runs before the usage plan: a refused token never counts against the key.
+      // A route without its authorizer (a hand-built model) lets nobody in.
+      const a = route.cognitoAuthorizer;
+      const verdict = a ? await this.cognito.check(a, route.authorizationScopes, req.headers[a.header], this.clock.now()) : ({ ok: false, refusal: 'unauthorized' } as const);
+      if (!verdict.ok) {
+        if (verdict.refusal === 'expired') return gatewayAnswers.expiredCognitoToken(ids);
+        if (verdict.refusal === 'scope') return gatewayAnswers.scopeDenied(ids);
+        return gatewayAnswers.unauthorized(ids);
+      }
+      claims = verdict.claims;
+    }
+
     let apiKey: ProxyEventInput['apiKey'];
     if (route.apiKeyRequired) {
       const admitted = this.usage.admit(req.headers['x-api-key']);
@@ -144,6 +188,8 @@ export class ApiGatewayService {
       nowMs,
       signer,
       apiKey,
+      claims,
+      ...(mapped ? { sentPath: mapped.sentPath } : {}),
     });
     let out: unknown;
     try {

@@ -3,6 +3,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { ApiKeyModel, RestApiModel, RouteAuth, RouteModel, UsagePlanModel } from '../model.js';
 import type { Builder } from './build-model.js';
+import { cognitoAuthorizer, scopeList, type BuiltAuthorizer } from './build-authorizers.js';
 import { buildCors, buildGatewayResponseResources, buildSamGatewayResponses } from './build-cors.js';
 import { resolveHandler } from './handler-file.js';
 import * as ids from './ids.js';
@@ -70,21 +71,31 @@ export function buildApis(b: Builder): RestApiModel[] {
       if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM' && !(isObject(defaults.Authorizers) && authorizer in defaults.Authorizers)) {
         return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported: not AWS_IAM, NONE or one of ${api.logicalId}'s Auth.Authorizers`);
       }
+      let cognito: BuiltAuthorizer | undefined;
       if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM') {
-        b.warnings.push(`${ew}.Auth.Authorizer: authorizer ${authorizer} is not emulated yet; ${method} ${String(ep.Path)} is left out`);
-        continue;
+        cognito = cognitoAuthorizer(b, defaults.Authorizers as Props, authorizer, `Resources.${api.logicalId}.Properties`);
+        if (!cognito) {
+          b.warnings.push(`${ew}.Auth.Authorizer: Lambda authorizer ${authorizer} is not emulated; ${method} ${String(ep.Path)} is left out`);
+          continue;
+        }
       }
       const apiKeyRequired = b.c.bool(auth.ApiKeyRequired ?? defaults.ApiKeyRequired ?? false, `${ew}.Auth.ApiKeyRequired`);
       if (api.routes.some((x) => x.method === method && x.path === ep.Path)) return b.fail(ew, `${method} ${ep.Path} is defined twice`);
       const route: RouteModel = {
         method,
         path: ep.Path,
-        auth: authorizer as RouteAuth,
+        auth: cognito ? 'COGNITO_USER_POOLS' : (authorizer as RouteAuth),
         apiKeyRequired,
         functionLogicalId: logicalId,
         handlerFile: handler.file,
         handlerExport: handler.exportName,
       };
+      if (cognito) {
+        route.cognitoAuthorizer = cognito.authorizer;
+        // The method's own scopes replace the authorizer's; an empty list means none.
+        const scopes = auth.AuthorizationScopes !== undefined ? scopeList(b, auth.AuthorizationScopes, `${ew}.Auth.AuthorizationScopes`) : cognito.scopes;
+        if (scopes && scopes.length > 0) route.authorizationScopes = scopes;
+      }
       api.routes.push(route);
     }
   }

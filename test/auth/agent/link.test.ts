@@ -50,7 +50,7 @@ describe.skipIf(process.platform === 'win32')('getCredentials with the credentia
     const c = await countedDeps(s);
     const login = await loginAs(s, ctx, c.deps);
     expect((await held())?.accessKeyId).toBe(login.credentials.accessKeyId);
-    expect(agent.keys()).toEqual([userKey()]); // user credentials only: no tokens
+    expect(agent.keys()).toEqual([userKey()]); // this login's key only (its credentials and ID/access tokens)
 
     rmSync(join(s.configDir, 'secrets'), { recursive: true }); // the store is gone
     c.calls.length = 0;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agentKey, parseRequest, parseResponse, parseStart, ProtocolError } from '../../../src/auth/agent/protocol.js';
 
 const creds = { accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: 't', expiration: 1000, identityId: 'id', identityPoolId: 'pool' };
+const tokens = { idToken: 'id.t.x', accessToken: 'ac.t.x', expiresAt: 2000, clientId: 'client' };
 
 describe('agent protocol', () => {
   it('parses every op and keeps only the credential fields', () => {
@@ -26,7 +27,9 @@ describe('agent protocol', () => {
     expect(parseResponse('{"ok":true,"credentials":' + JSON.stringify(creds) + '}')).toEqual({ ok: true, credentials: creds });
     expect(() => parseResponse('{"ok":true,"credentials":{"x":1}}')).toThrow(ProtocolError);
     expect(() => parseResponse('{}')).toThrow(ProtocolError);
-    expect(parseStart(JSON.stringify({ v: 1, socketPath: '/s', entries: { a: creds, b: { junk: 1 } } }))).toEqual({ v: 1, socketPath: '/s', entries: { a: creds } });
+    expect(parseStart(JSON.stringify({ v: 1, socketPath: '/s', entries: { a: creds, b: { junk: 1 } } }))).toEqual({ v: 1, socketPath: '/s', entries: { a: creds }, tokens: {} });
+    expect(parseStart(JSON.stringify({ v: 1, socketPath: '/s', entries: {}, tokens: { a: { ...tokens, refreshToken: 'never' }, b: { idToken: 'x' } } })))
+      .toEqual({ v: 1, socketPath: '/s', entries: {}, tokens: { a: tokens } });
     expect(() => parseStart('{"v":2}')).toThrow(ProtocolError);
   });
 
@@ -50,6 +53,25 @@ describe('agent protocol', () => {
     expect(parseResponse(JSON.stringify({ ok: true, signed }))).toEqual({ ok: true, signed });
     expect(() => parseResponse(JSON.stringify({ ok: true, signed: { ...signed, headers: { a: 1 } } }))).toThrow(ProtocolError);
     expect(() => parseResponse(JSON.stringify({ ok: true, signed: { path: '/p' } }))).toThrow(ProtocolError);
+  });
+
+  it('tokens: put (with or without credentials; never a refresh token), token, forget only the tokens', () => {
+    expect(parseRequest(JSON.stringify({ op: 'put', key: 'k', tokens: { ...tokens, refreshToken: 'never' }, readAt: 5 })))
+      .toEqual({ op: 'put', key: 'k', tokens, readAt: 5 });
+    expect(parseRequest(JSON.stringify({ op: 'put', key: 'k', credentials: creds, tokens }))).toEqual({ op: 'put', key: 'k', credentials: creds, tokens });
+    const ask = { op: 'token', key: 'k', kind: 'access', clientId: 'client', validUntil: 9 };
+    expect(parseRequest(JSON.stringify({ ...ask, extra: 1 }))).toEqual(ask);
+    expect(parseRequest(JSON.stringify({ ...ask, kind: 'id' }))).toEqual({ ...ask, kind: 'id' });
+    expect(parseRequest('{"op":"forget","key":"k","only":"tokens"}')).toEqual({ op: 'forget', key: 'k', only: 'tokens' });
+    const bad = [
+      { op: 'put', key: 'k', tokens: { ...tokens, idToken: '' } }, { op: 'put', key: 'k', tokens: { ...tokens, expiresAt: 'later' } },
+      { op: 'put', key: 'k', tokens: { ...tokens, clientId: undefined } }, { op: 'put', key: 'k', credentials: creds, tokens: 'x' },
+      { ...ask, kind: 'refresh' }, { ...ask, clientId: '' }, { ...ask, validUntil: null }, { ...ask, key: undefined },
+      { op: 'forget', key: 'k', only: 'credentials' }, { op: 'forget', only: 'tokens' },
+    ];
+    for (const b of bad) expect(() => parseRequest(JSON.stringify(b)), JSON.stringify(b)).toThrow(ProtocolError);
+    expect(parseResponse('{"ok":true,"token":"a.b.c"}')).toEqual({ ok: true, token: 'a.b.c' });
+    expect(() => parseResponse('{"ok":true,"token":5}')).toThrow(ProtocolError);
   });
 
   it('keys name the config dir, profile and kind', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startAgentServer, type AgentServer, type Timers } from '../../../src/auth/agent/server.js';
 import { agentRequest, pingAgent } from '../../../src/auth/agent/client.js';
 import { InsecureAgentDirError } from '../../../src/auth/agent/paths.js';
-import type { AgentCredentials, AgentRequest } from '../../../src/auth/agent/protocol.js';
+import type { AgentCredentials, AgentRequest, AgentTokens } from '../../../src/auth/agent/protocol.js';
 import { signRequest } from '../../../src/http/sign.js';
 import type { Target } from '../../../src/http/target.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -13,6 +13,8 @@ import { tempDir } from '../../helpers/cli.js';
 const T0 = 1_800_000_000_000;
 const creds = (expiration: number, id = 'AKIA1'): AgentCredentials =>
   ({ accessKeyId: id, secretAccessKey: 'secret', sessionToken: 'token', expiration, identityId: 'eu-west-1:x', identityPoolId: 'eu-west-1:pool' });
+
+const toks = (expiresAt: number, tag = '1'): AgentTokens => ({ idToken: `id.${tag}`, accessToken: `access.${tag}`, expiresAt, clientId: 'client' });
 
 /** A clock and a timer the test moves by hand: the idle rules run without waiting. */
 function fakeTime() {
@@ -218,5 +220,64 @@ describe.skipIf(process.platform === 'win32')('credentials agent server (Unix so
     // A malformed request is refused, and the agent keeps serving.
     expect(await agentRequest(path, { op: 'sign', key: 'a' } as unknown as AgentRequest)).toEqual({ ok: false, error: 'sign needs an identityPoolId' });
     expect(await sign()).toMatchObject({ ok: true, signed: { signature: local.signature } });
+  });
+
+  it('token: the held ID or access token for the app client, valid past validUntil; forget only:tokens keeps the credentials', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    await start({ socketPath: path, clock: t.clock, timers: t.timers, initialTokens: { a: toks(T0 + 3_600_000) } });
+    const ask = (over: Record<string, unknown> = {}) =>
+      agentRequest(path, { op: 'token', key: 'a', kind: 'id', clientId: 'client', validUntil: T0 + 120_000, ...over } as AgentRequest);
+    expect(await ask()).toEqual({ ok: true, token: 'id.1' });
+    expect(await ask({ kind: 'access' })).toEqual({ ok: true, token: 'access.1' });
+    // Nothing usable: another key, another app client, or tokens that end before validUntil.
+    expect(await ask({ key: 'b' })).toEqual({ ok: true });
+    expect(await ask({ clientId: 'other' })).toEqual({ ok: true });
+    expect(await ask({ validUntil: T0 + 3_600_000 })).toEqual({ ok: true });
+    // `get` hands out credentials only.
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toEqual({ ok: true });
+
+    // Credentials and tokens under one key, in one put; `only: tokens` forgets the tokens alone.
+    await agentRequest(path, { op: 'put', key: 'a', credentials: creds(T0 + 3_600_000), tokens: toks(T0 + 3_600_000, '2') });
+    expect(await ask()).toEqual({ ok: true, token: 'id.2' });
+    expect(await agentRequest(path, { op: 'ping' })).toMatchObject({ entries: 1 });
+    await agentRequest(path, { op: 'forget', key: 'a', only: 'tokens' });
+    expect(await ask()).toEqual({ ok: true });
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toMatchObject({ credentials: { accessKeyId: 'AKIA1' } });
+    // A plain forget drops both.
+    await agentRequest(path, { op: 'put', key: 'a', tokens: toks(T0 + 3_600_000, '3') });
+    await agentRequest(path, { op: 'forget', key: 'a' });
+    expect(await ask()).toEqual({ ok: true });
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toEqual({ ok: true });
+    expect(started[0]!.keys()).toEqual([]);
+  });
+
+  it('tokens read before the last forget are ignored; a tokens-only forget does not hold back credentials', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    await start({ socketPath: path, clock: t.clock, timers: t.timers });
+    t.clock.t = T0 + 10_000;
+    await agentRequest(path, { op: 'forget', key: 'a', only: 'tokens' }); // a refused token
+    await agentRequest(path, { op: 'put', key: 'a', credentials: creds(T0 + 3_600_000), tokens: toks(T0 + 3_600_000), readAt: T0 + 9_000 });
+    const token = () => agentRequest(path, { op: 'token', key: 'a', kind: 'access', clientId: 'client', validUntil: T0 });
+    expect(await token()).toEqual({ ok: true });
+    expect(await agentRequest(path, { op: 'get', key: 'a' })).toMatchObject({ credentials: { accessKeyId: 'AKIA1' } });
+    await agentRequest(path, { op: 'put', key: 'a', tokens: toks(T0 + 3_600_000, 'new') }); // no readAt: fresh from a refresh
+    expect(await token()).toEqual({ ok: true, token: 'access.new' });
+    t.clock.t = T0 + 20_000;
+    await agentRequest(path, { op: 'forget' }); // logout --all, say
+    await agentRequest(path, { op: 'put', key: 'a', tokens: toks(T0 + 3_600_000), readAt: T0 + 19_999 });
+    expect(await token()).toEqual({ ok: true });
+  });
+
+  it('expired tokens are dropped; an agent holding only tokens stays until they expire, then exits', async () => {
+    const t = fakeTime();
+    const path = socketIn();
+    const s = (await start({ socketPath: path, clock: t.clock, timers: t.timers, initialTokens: { a: toks(T0 + 5 * 60_000) } }))!;
+    await agentRequest(path, { op: 'put', key: 'old', tokens: toks(T0 - 1) });
+    expect(s.keys()).toEqual(['a']);
+    expect(t.dueAt).toBe(T0 + 5 * 60_000);
+    t.fire();
+    expect(await s.closed).toBe('empty');
   });
 });

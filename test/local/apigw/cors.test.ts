@@ -84,7 +84,7 @@ describe('the API follows the template\'s CORS', () => {
     ["      Cors: '*'\n", /Properties\.Cors\.AllowOrigin: must be a quoted literal such as "'\*'"/],
     ["      GatewayResponses:\n        DEFAULT_6XX: {}\n", /GatewayResponses\.DEFAULT_6XX: DEFAULT_6XX is not a gateway response type/],
   ])('a setting it cannot honour refuses the template: %j', async (props, message) => {
-    const path = templateWith((y) => replaceOnce(y, '        InvokeRole: NONE\n', `        InvokeRole: NONE\n${props}`));
+    const path = templateWith((y) => replaceOnce(y, '      StageName: !Ref StageName\n', `      StageName: !Ref StageName\n${props}`));
     await expect(startLocal({ templatePath: path })).rejects.toThrow(message);
   });
 });

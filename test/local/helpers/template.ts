@@ -1,6 +1,6 @@
 // Template variants for emulator tests: the packaged template with its code path made
 // absolute and the given edits applied, written to a temp file.
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 
@@ -19,7 +19,7 @@ export function replaceOnce(yaml: string, from: string, to: string): string {
   return yaml.replace(from, to);
 }
 
-/** The AuthenticatedRole's execute-api statement replaced by `statements` (YAML at 14 spaces). */
+/** The AuthenticatedRole's execute-api statement replaced by `statements` (YAML at 14 spaces); its function URL statement stays. */
 export function authenticatedRoleStatements(yaml: string, statements: string): string {
   const from = `              - Effect: Allow
                 Action: execute-api:Invoke
@@ -95,8 +95,8 @@ const EXTRA_RESOURCES = `
             Method: GET
 `;
 
-export function multiTemplate(): string {
-  return templateWith((y) => replaceOnce(y, '\n  # --- Usage plan and API key', `${EXTRA_RESOURCES}\n  # --- Usage plan and API key`));
+export function multiTemplate(edit: (yaml: string) => string = (y) => y): string {
+  return templateWith((y) => edit(replaceOnce(y, '\n  # --- Usage plan and API key', `${EXTRA_RESOURCES}\n  # --- Usage plan and API key`)));
 }
 
 /**
@@ -110,15 +110,18 @@ export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
   mkdirSync(functions);
   const handler = (message: string) =>
     `export const handler = async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify({ message: ${JSON.stringify(message)} }) });\n`;
-  // The other routes keep their own handlers.
+  // The template's other handlers as they are; the two these tests call answer with CORS headers.
   for (const f of readdirSync(join(ROOT, 'infra', 'functions'))) copyFileSync(join(ROOT, 'infra', 'functions', f), join(functions, f));
   writeFileSync(join(functions, 'no-auth.mjs'), handler('Open for All!'));
   writeFileSync(join(functions, 'require-auth.mjs'), handler("You're past the velvet rope!"));
   return templateWith((y) => {
     let t = y.replace(new RegExp(`CodeUri: ${join(ROOT, 'infra', 'functions')}/`, 'g'), `CodeUri: ${functions}/`);
     const flags = opts.preflightFlags === false ? '' : '        AddDefaultAuthorizerToCorsPreflight: false\n        AddApiKeyRequiredToCorsPreflight: false\n';
-    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE
-${flags}      Cors:
+    // Auth's own flags go inside Auth; Cors and GatewayResponses beside it (Auth ends
+    // with its Authorizers, so they go before it).
+    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE\n${flags}`);
+    t = replaceOnce(t, '      StageName: !Ref StageName\n', `      StageName: !Ref StageName
+      Cors:
         AllowOrigin: "'*'"
         AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256,X-Api-Key'"
         MaxAge: "'600'"
@@ -130,4 +133,34 @@ ${flags}      Cors:
 `);
     return t;
   });
+}
+
+/**
+ * The packaged template plus GET /echo (the ID-token route's authorizer, answering with
+ * the event's path, resource and requestContext) and GET /admin-scope (the authorizer
+ * with scopes SRP tokens lack), both needing the API key.
+ */
+export function echoTemplate(extra: (yaml: string) => string = (y) => y): string {
+  const dir = join(tempDir('authapi-echo-fns-'), 'functions');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'echo.mjs'), 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ path: event.path, resource: event.resource, requestContext: event.requestContext }) });\n');
+  return templateWith((y) =>
+    extra(
+      replaceOnce(y, '\n  # --- Usage plan and API key', `
+  EchoFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ${dir}/
+      Handler: echo.handler
+      Events:
+        Echo:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /echo, Method: GET, Auth: { Authorizer: UserPoolAuthorizer, ApiKeyRequired: true } }
+        AdminScope:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /admin-scope, Method: GET, Auth: { Authorizer: UserPoolAuthorizer, AuthorizationScopes: [authapi/admin, other/scope], ApiKeyRequired: true } }
+
+  # --- Usage plan and API key`),
+    ),
+  );
 }

@@ -185,6 +185,7 @@ describe('refresh, userInfo, revoke, logout', () => {
     expect(refreshed.status).toBe(200);
     const r2 = (await refreshed.json()) as Record<string, string>;
     expect(r2.refresh_token).toBeUndefined();
+    // No scope asked for: every scope the client allows, the resource server's included.
     expect(claims(r2.access_token!)).toMatchObject({ scope: 'openid email profile aws.cognito.signin.user.admin authapi/admin', auth_time: signedAt });
     expect(claims(r2.id_token!).auth_time).toBe(signedAt);
 

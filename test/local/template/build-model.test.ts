@@ -17,8 +17,9 @@ const build = (t: string, extra: Partial<Parameters<typeof buildStackModel>[1]> 
 describe('the real infra/template.yaml', () => {
   test('becomes the expected model', async () => {
     const { model, warnings } = await loadStack({ templatePath: TEMPLATE });
-    // Until the token authorizers, the HTTP API and the function URL are emulated (issue 15).
-    expect(warnings.filter((w) => !/not emulated/.test(w))).toEqual([]);
+    // The REST API's routes are all emulated, its Cognito authorizer included; until the
+    // HTTP API and the function URL are (issue 15), only their warnings remain.
+    expect(warnings.filter((w) => !/HttpApi|FunctionUrl/.test(w))).toEqual([]);
     expect(model).toMatchObject({ region: 'us-east-1', accountId: '123456789012', stackName: 'authapi-local' });
 
     const [pool] = model.userPools;
@@ -75,6 +76,17 @@ describe('the real infra/template.yaml', () => {
     expect(api!.routes).toEqual([
       { method: 'GET', path: '/no-auth', auth: 'NONE', apiKeyRequired: true, functionLogicalId: 'NoAuthFunction', handlerFile: resolve('infra/functions/no-auth.mjs'), handlerExport: 'handler' },
       { method: 'GET', path: '/require-auth', auth: 'AWS_IAM', apiKeyRequired: true, functionLogicalId: 'RequireAuthFunction', handlerFile: resolve('infra/functions/require-auth.mjs'), handlerExport: 'handler' },
+      {
+        method: 'GET', path: '/require-token', auth: 'COGNITO_USER_POOLS', apiKeyRequired: true, functionLogicalId: 'RequireTokenFunction',
+        handlerFile: resolve('infra/functions/require-token.mjs'), handlerExport: 'handler',
+        cognitoAuthorizer: { name: 'UserPoolAuthorizer', userPoolIds: [pool!.id], header: 'authorization' },
+      },
+      {
+        method: 'GET', path: '/require-scope', auth: 'COGNITO_USER_POOLS', apiKeyRequired: true, functionLogicalId: 'RequireScopeFunction',
+        handlerFile: resolve('infra/functions/require-scope.mjs'), handlerExport: 'handler',
+        cognitoAuthorizer: { name: 'UserPoolAuthorizer', userPoolIds: [pool!.id], header: 'authorization' },
+        authorizationScopes: ['aws.cognito.signin.user.admin'],
+      },
     ]);
 
     const auth = model.roles.find((r) => r.logicalId === 'AuthenticatedRole')!;
@@ -176,6 +188,42 @@ describe('change the template and the model changes with it', () => {
     expect(build(t3).apis[0]!.routes[1]).toMatchObject({ path: '/items/{id}', method: 'ANY', auth: 'AWS_IAM' });
   });
 
+  test('Cognito authorizer: list of pool ARNs, its own header, ReauthorizeEvery ignored silently, its scopes under a method\'s own', () => {
+    const authorizer = `          UserPoolAuthorizer:
+            UserPoolArn: !GetAtt UserPool.Arn
+            Identity:
+              Header: Authorization
+`;
+    const t = edited(authorizer, `          UserPoolAuthorizer:
+            UserPoolArn: [!GetAtt UserPool.Arn]
+            AuthorizationScopes: [openid, email]
+            Identity:
+              Header: X-Id-Token
+              ReauthorizeEvery: 300
+              ValidationExpression: "[a-z0-9]+"
+`);
+    const { model, warnings } = buildStackModel(t, { templatePath: TEMPLATE });
+    expect(warnings.filter((w) => !/HttpApi|FunctionUrl/.test(w))).toEqual([]);
+    const [, , token, scope] = model.apis[0]!.routes;
+    const authorizerModel = { name: 'UserPoolAuthorizer', userPoolIds: [model.userPools[0]!.id], header: 'x-id-token', validationExpression: '[a-z0-9]+' };
+    // The method without scopes of its own takes the authorizer's; one with its own keeps them.
+    expect(token).toMatchObject({ auth: 'COGNITO_USER_POOLS', cognitoAuthorizer: authorizerModel, authorizationScopes: ['openid', 'email'] });
+    expect(scope).toMatchObject({ auth: 'COGNITO_USER_POOLS', cognitoAuthorizer: authorizerModel, authorizationScopes: ['aws.cognito.signin.user.admin'] });
+    // An empty list on the method means no scopes: an ID token then.
+    const t2 = edited('              AuthorizationScopes:\n                - aws.cognito.signin.user.admin\n', '              AuthorizationScopes: []\n');
+    expect(build(t2).apis[0]!.routes[3]!.authorizationScopes).toBeUndefined();
+  });
+
+  test('a Lambda authorizer is not emulated: its routes are left out, with a warning', () => {
+    const t = edited('            UserPoolArn: !GetAtt UserPool.Arn\n            Identity:\n              Header: Authorization\n', '            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:auth\n');
+    const { model, warnings } = buildStackModel(t, { templatePath: TEMPLATE });
+    expect(model.apis[0]!.routes.map((r) => r.path)).toEqual(['/no-auth', '/require-auth']);
+    expect(warnings.filter((w) => /Lambda authorizer/.test(w))).toEqual([
+      'Resources.RequireTokenFunction.Properties.Events.GetRequireToken.Properties.Auth.Authorizer: Lambda authorizer UserPoolAuthorizer is not emulated; GET /require-token is left out',
+      'Resources.RequireScopeFunction.Properties.Events.GetRequireScope.Properties.Auth.Authorizer: Lambda authorizer UserPoolAuthorizer is not emulated; GET /require-scope is left out',
+    ]);
+  });
+
   test('parameter overrides change stage, throttle and quota', () => {
     const m = build(text, { parameterOverrides: { StageName: 'dev', ThrottleRateLimit: '2.5', ThrottleBurstLimit: '5', DailyQuota: '3' } });
     expect(m.apis[0]!.stageName).toBe('dev');
@@ -242,6 +290,10 @@ describe('templates it cannot use fail with the file and the place', () => {
     fails(text, /DailyQuota: "lots" is not a number/, { parameterOverrides: { DailyQuota: 'lots' } });
     fails('Resources:\n  A: [\n', /line \d+: not valid YAML/);
     fails(edited('              Authorizer: AWS_IAM\n', '              Authorizer: MyCognitoAuth\n'), /Auth\.Authorizer: authorizer MyCognitoAuth is not supported/);
+    fails(edited('            UserPoolArn: !GetAtt UserPool.Arn\n', '            UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Elsewhere\n'),
+      /Resources\.Api\.Properties\.Auth\.Authorizers\.UserPoolAuthorizer\.UserPoolArn: must be the ARN of a user pool of this template/);
+    fails(edited('              AuthorizationScopes:\n                - aws.cognito.signin.user.admin\n', '              AuthorizationScopes: aws.cognito.signin.user.admin\n'),
+      /Events\.GetRequireScope\.Properties\.Auth\.AuthorizationScopes: must be a list of scope names/);
     fails(edited('Handler: no-auth.handler', 'Handler: missing.handler'), new RegExp(`missing\\.handler: no handler file \\(looked for ${join(resolve('infra/functions'), 'missing')}\\.mjs`));
   });
   test('unknown short tag, unsupported function, empty template', () => {
