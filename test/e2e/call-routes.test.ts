@@ -37,8 +37,9 @@ afterAll(async () => stack?.close());
 
 describe('call (binary): each route gets its auth from the profile', () => {
   it('the profile local writes records every route of the API', () => {
-    expect(profileFor(stack).apis).toEqual({
-      rest: { type: 'rest', auth: 'iam', apiKey: true, routes: { 'GET /no-auth': 'none', 'GET /require-auth': 'iam', 'ANY /{proxy+}': 'iam' } },
+    expect(profileFor(stack).apis!.rest).toEqual({
+      type: 'rest', auth: 'iam', apiKey: true,
+      routes: { 'GET /no-auth': 'none', 'GET /require-auth': 'iam', 'GET /require-token': 'id-token', 'GET /require-scope': 'access-token', 'ANY /{proxy+}': 'iam' },
     });
   });
 
