@@ -250,7 +250,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     let signed;
     if (signer) signed = await signer.sign({ ...request, now });
     else {
-      const { unsignedRequest } = await import('../http/sign.js');
+      const { unsignedRequest } = await import('../http/wire-request.js');
       if (tokenKind) {
         token ??= await getToken(ctx, tokenKind);
         signed = unsignedRequest({ ...request, headers: { ...p.headers, authorization: routeAuth.tokenHeader(api.type, token) } });

@@ -8,7 +8,11 @@
 // the server canonicalizes to what was signed.
 import aws4 from 'aws4';
 import type { Target } from './target.js';
-import { pathWithQuery, wirePath } from './target.js';
+import { pathWithQuery } from './target.js';
+import { addOwnHeaders, onTheWire } from './wire-request.js';
+
+// Unsigned requests (token and no-auth routes) are built without loading aws4 and node:crypto.
+export { hostHeader, unsignedRequest } from './wire-request.js';
 
 export interface SigningCredentials {
   accessKeyId: string;
@@ -52,9 +56,6 @@ export function amzDate(ms: number): string {
   return lastDate.text;
 }
 
-export function hostHeader(t: Pick<Target, 'hostname' | 'port'>): string {
-  return t.port ? `${t.hostname}:${t.port}` : t.hostname;
-}
 
 export function signRequest(input: SignInput): SignedRequest {
   const headers: Record<string, string> = {};
@@ -85,32 +86,4 @@ export function signRequest(input: SignInput): SignedRequest {
   for (const [k, v] of Object.entries(out)) finalHeaders[k.toLowerCase()] = String(v);
   const signature = /Signature=([0-9a-f]+)/.exec(finalHeaders['authorization'] ?? '')?.[1] ?? '';
   return onTheWire(input, finalHeaders, body, signature);
-}
-
-/** The request as sent: the target's endpoint and path as typed, these headers and body. */
-function onTheWire(input: Pick<SignInput, 'method' | 'target'>, headers: Record<string, string>, body: Buffer | undefined, signature: string): SignedRequest {
-  return {
-    method: input.method,
-    protocol: input.target.protocol,
-    hostname: input.target.hostname,
-    port: input.target.port,
-    path: wirePath(input.target),
-    headers,
-    body,
-    signature,
-  };
-}
-
-/** Host and the API key, unless the user gave their own (which are then signed and sent). */
-function addOwnHeaders(headers: Record<string, string>, input: Pick<SignInput, 'target' | 'apiKey'>): void {
-  headers['host'] ??= hostHeader(input.target);
-  if (input.apiKey && headers['x-api-key'] === undefined) headers['x-api-key'] = input.apiKey;
-}
-
-/** The request with no signature (`call --unsigned`): routes without IAM auth need none. */
-export function unsignedRequest(input: Omit<SignInput, 'credentials' | 'now'>): SignedRequest {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v;
-  addOwnHeaders(headers, input);
-  return onTheWire(input, headers, input.body && input.body.length > 0 ? input.body : undefined, '');
 }

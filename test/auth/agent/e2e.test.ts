@@ -106,6 +106,20 @@ describe.skipIf(process.platform === 'win32')('credentials agent, end to end (Un
       renameSync(secrets + '.away', secrets);
     }
 
+    // A token route (the REST Cognito authorizer): the agent hands out the ID token, and
+    // the request goes unsigned, so again no node:crypto (aws4 is not even loaded).
+    const filled = await authapi(['call', 'require-token']);
+    expect(filled.code, filled.stderr).toBe(0);
+    const token = await runBinary(['call', 'require-token', '-v'], {
+      env: { ...env, AUTHAPI_TRACE_REQUIRES: '1' },
+      execArgv: ['--require', new URL('../../helpers/trace-requires.cjs', import.meta.url).pathname],
+    });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stderr).toContain('auth: id-token (raw token in Authorization), route GET /require-token of api rest');
+    const tokenLoaded = token.stderr.split('\n').filter((l) => l.startsWith('require: ')).map((l) => l.slice(9));
+    expect(tokenLoaded).toContain('../dist/launch.cjs');
+    expect(tokenLoaded.filter((m) => /crypto|aws4/.test(m))).toEqual([]);
+
     const status = await authapi(['status']);
     expect(status.stdout).toMatch(new RegExp(`credentials agent:\\s+running \\(pid ${pid}\\)`));
     expect(JSON.parse((await authapi(['status', '--json'])).stdout).agent).toEqual({ state: 'running', pid });
