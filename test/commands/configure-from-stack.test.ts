@@ -97,7 +97,11 @@ describe.skipIf(noMoto)('configure --from-stack (binary, moto)', () => {
     expect(r.stderr).toBe(`Saved profile "prod" to ${join(dir, 'config.json')}\n`);
     expect(r.code).toBe(0);
     const p = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.prod;
-    expect(p).toEqual({ region: 'us-east-1', userPoolId: OUTPUTS.UserPoolId, userPoolClientId: OUTPUTS.UserPoolClientId, identityPoolId: OUTPUTS.IdentityPoolId, apiUrl: OUTPUTS.ApiUrl, apiKey: keyValue, loginUrl: OUTPUTS.LoginUrl });
+    expect(p).toEqual({
+      region: 'us-east-1', userPoolId: OUTPUTS.UserPoolId, userPoolClientId: OUTPUTS.UserPoolClientId, identityPoolId: OUTPUTS.IdentityPoolId, apiUrl: OUTPUTS.ApiUrl, apiKey: keyValue, loginUrl: OUTPUTS.LoginUrl,
+      // The REST API (ApiUrl) with the routes' auth from the package template: a deployed stack's profile knows them too.
+      apis: { rest: { type: 'rest', auth: 'iam', apiKey: true, routes: expect.objectContaining({ 'GET /no-auth': 'none', 'GET /require-auth': 'iam', 'GET /require-token': 'id-token', 'GET /require-scope': 'access-token' }) } },
+    });
     // The key never reaches the terminal, even with --verbose.
     const v = await runBinary(['configure', '--from-stack', 'authapi-moto', '--profile', 'p2', '-v'], { env: env(dir, { AWS_REGION: 'us-east-1' }) });
     expect(v.code).toBe(0);

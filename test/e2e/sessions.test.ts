@@ -234,8 +234,9 @@ describe.each(SETUPS)('sessions (agent $agent, $store store)', (setup) => {
       await keychain.delete('local/credentials');
     }
     if (setup.agent) await agentRequest(agentSocketPath(c.dir, c.env), { op: 'stop' });
-    for (const target of ['require-auth', 'no-auth']) {
-      const r = await c.run(['call', target]);
+    // no-auth takes no identity (it goes unsigned, the session unread); signed, it must not fall back to a guest either.
+    for (const args of [['require-auth'], ['no-auth', '--auth', 'iam']]) {
+      const r = await c.run(['call', ...args]);
       expect(r.code, r.stderr).toBe(3);
       expect(r.stderr).toContain('the stored session for profile "local" is unreadable');
       expect(r.stderr).toContain('run `authapi login --profile local` to replace it');
