@@ -7,7 +7,7 @@ import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolM
 import { awsJsonError, awsJsonOk } from '../http.js';
 import { parseJsonObjectBody } from '../json-body.js';
 import * as admin from './admin-ops.js';
-import { initiateAuth, respondToAuthChallenge } from './auth-flows.js';
+import { initiateAuth, passwordAuth, respondToAuthChallenge } from './auth-flows.js';
 import { ChallengeStore } from './challenges.js';
 import { findUser, type IdpContext, type PoolRuntime } from './context.js';
 import { CognitoError } from './errors.js';
@@ -16,6 +16,7 @@ import { emptyState, type CognitoIdpState, type PoolState } from './state.js';
 import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
 import { passwordMatches } from './srp-server.js';
+import { secretHash } from '../../shared/srp-constants.js';
 import * as reset from './password-reset.js';
 import { getTokensFromRefreshToken } from './refresh.js';
 import * as describe from './describe.js';
@@ -189,6 +190,22 @@ export class CognitoIdpService {
       if (err instanceof CognitoError) return awsJsonError(err.type, err.message, requestId);
       throw err;
     }
+  }
+
+  /**
+   * The password step of the managed login's sign-in page. Cognito's hosted pages
+   * sign users in against the pool itself, whatever ExplicitAuthFlows the app client
+   * allows its own code (a client with only the code flow still has a sign-in page),
+   * so this is not InitiateAuth: the same rules (password, lockout, user status, then
+   * NEW_PASSWORD_REQUIRED and MFA challenges answered with RespondToAuthChallenge),
+   * without the client's flow check. Throws CognitoError as InitiateAuth would.
+   */
+  async hostedPasswordSignIn(clientId: string, username: string, password: string): Promise<{ username: string; outcome: Record<string, unknown> }> {
+    const { pool, client } = this.ctx.clientById(clientId);
+    // The page is Cognito's, not the client: it needs no SECRET_HASH from anyone.
+    const hash = client.clientSecret === undefined ? {} : { SECRET_HASH: secretHash(client.clientSecret, username, client.clientId) };
+    const outcome = (await passwordAuth(this.ctx, pool, client, { USERNAME: username, PASSWORD: password, ...hash })) as Record<string, unknown>;
+    return { username: findUser(pool, username)?.username ?? username, outcome };
   }
 
   /** The pool's public JWKS (two keys: ID and access), generating the keys on first use. */

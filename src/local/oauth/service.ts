@@ -125,7 +125,7 @@ export class ManagedLogin {
           const username = (f.get('username') ?? '').trim();
           const password = f.get('password') ?? '';
           if (!username || !password) return page(400, passwordPage(tx, 'Please enter your username and password.', username));
-          const step = await signInWithPassword(handle, this.opts.clock, found.pool, found.client, username, password);
+          const step = await signInWithPassword(this.opts.idp, found.client, username, password);
           p.username = step.username;
           outcome = step.outcome;
           break;
@@ -304,13 +304,16 @@ export class ManagedLogin {
     // more (kept in memory only) and the client's scopes apply.
     const info = this.grants.refreshInfo(token);
     try {
-      const out = await callIdp<InitiateOrChallenge>((r) => this.opts.idp.handle(r), 'InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: client.clientId,
-        AuthParameters: { REFRESH_TOKEN: token, ...(info ? secretHashFor(client, info.username) : {}) },
+      // GetTokensFromRefreshToken, not REFRESH_TOKEN_AUTH: it does not depend on the
+      // client's ExplicitAuthFlows, keeps auth_time and origin_jti, and hands out a
+      // new refresh token when the client rotates them (and only then).
+      const out = await callIdp<{ AuthenticationResult: AuthResult }>((r) => this.opts.idp.handle(r), 'GetTokensFromRefreshToken', {
+        RefreshToken: token, ClientId: client.clientId, ...(client.clientSecret !== undefined ? { ClientSecret: client.clientSecret } : {}),
       });
-      const result = out.AuthenticationResult!;
-      // No refresh_token in the answer: the template's clients do not rotate them.
-      return tokenOk(await reissue(this.keys, this.opts.clock, pool, client, result, { scopes: info?.scopes ?? client.oauth?.scopes ?? [] }));
+      const result = out.AuthenticationResult;
+      const scopes = info?.scopes ?? client.oauth?.scopes ?? [];
+      if (result.RefreshToken && info) this.grants.rememberRefresh(result.RefreshToken, info.scopes, info.username);
+      return tokenOk(await reissue(this.keys, this.opts.clock, pool, client, result, { scopes }));
     } catch (err) {
       if (err instanceof IdpCallError) return oauthError(400, 'invalid_grant');
       throw err;
