@@ -298,3 +298,62 @@ describe('MFA on the sign-in page', () => {
     codeOf(ok);
   });
 });
+
+describe('a client with only the code flow (no SRP in ExplicitAuthFlows), rotating refresh tokens', () => {
+  async function startCodeOnly(c = clock()) {
+    const { codeOnlyTemplate } = await import('../../helpers/code-only-template.js');
+    const s = await startLocal({ templatePath: codeOnlyTemplate({ rotation: true }), clock: c });
+    open.push(s);
+    return s;
+  }
+
+  test('the client refuses SRP, yet the sign-in page signs in against the pool', async () => {
+    const s = await startCodeOnly();
+    const srp = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      body: JSON.stringify({ AuthFlow: 'USER_SRP_AUTH', ClientId: s.info.userPoolClientId, AuthParameters: { USERNAME: 'demouser', SRP_A: 'ab' } }),
+    });
+    expect([srp.status, await srp.json()]).toEqual([400, { __type: 'InvalidParameterException', message: 'USER_SRP_AUTH is not enabled for the client.' }]);
+    const { r } = await signIn(s);
+    expect(r.status).toBe(302);
+    codeOf(r);
+  });
+
+  test('the pool rules still apply on the page: five wrong passwords lock the user, even with the right one', async () => {
+    const s = await startCodeOnly();
+    let tx = '';
+    for (let i = 0; i < 5; i++) {
+      const wrong = await signIn(s, {}, 'wrongPASS123');
+      expect(await wrong.r.text()).toContain('Incorrect username or password.');
+      tx = wrong.tx;
+    }
+    const locked = await post(`${s.url}/login`, { tx, username: 'demouser', password: 'demoPASS123' });
+    expect(locked.status).toBe(400);
+    expect(await locked.text()).toContain('Password attempts exceeded');
+  });
+
+  test('the refresh grant rotates: a new refresh token each time, auth_time kept, the old one dead', async () => {
+    const c = clock();
+    const s = await startCodeOnly(c);
+    const signedAt = Math.floor(c.now() / 1000);
+    const { r } = await signIn(s, { scope: 'openid email' });
+    const tok = (b: Record<string, string>) => post(`${s.url}/oauth2/token`, { client_id: s.info.userPoolClientId, ...b });
+    const t = (await (await tok({ grant_type: 'authorization_code', code: codeOf(r), redirect_uri: REDIRECT })).json()) as Record<string, string>;
+    c.advance(3600_000);
+    const one = await tok({ grant_type: 'refresh_token', refresh_token: t.refresh_token! });
+    expect(one.status).toBe(200);
+    const r1 = (await one.json()) as Record<string, string>;
+    expect(r1.refresh_token).toBeTruthy();
+    expect(r1.refresh_token).not.toBe(t.refresh_token);
+    // The scopes of the sign-in follow the rotated token.
+    expect(claims(r1.access_token!)).toMatchObject({ scope: 'openid email', auth_time: signedAt });
+    expect(claims(r1.id_token!).auth_time).toBe(signedAt);
+    c.advance(1000);
+    const old = await tok({ grant_type: 'refresh_token', refresh_token: t.refresh_token! });
+    expect([old.status, await old.json()]).toEqual([400, { error: 'invalid_grant' }]);
+    const two = await tok({ grant_type: 'refresh_token', refresh_token: r1.refresh_token! });
+    expect(two.status).toBe(200);
+    expect(claims(((await two.json()) as Record<string, string>).access_token!)).toMatchObject({ scope: 'openid email', auth_time: signedAt });
+  });
+});
