@@ -19,6 +19,7 @@ import { passwordMatches } from './srp-server.js';
 import { secretHash } from '../../shared/srp-constants.js';
 import * as reset from './password-reset.js';
 import { getTokensFromRefreshToken } from './refresh.js';
+import { issueTokens, type AuthenticationResult } from './tokens.js';
 import * as describe from './describe.js';
 import { validate } from './validate.js';
 import type { AdminCheck } from '../admin-credentials.js';
@@ -206,6 +207,20 @@ export class CognitoIdpService {
     const hash = client.clientSecret === undefined ? {} : { SECRET_HASH: secretHash(client.clientSecret, username, client.clientId) };
     const outcome = (await passwordAuth(this.ctx, pool, client, { USERNAME: username, PASSWORD: password, ...hash })) as Record<string, unknown>;
     return { username: findUser(pool, username)?.username ?? username, outcome };
+  }
+
+  /**
+   * A silent sign-in from the managed login's session cookie: a new session (new
+   * refresh token, as Cognito starts one) for the user who signed in on the pages,
+   * with that sign-in's auth_time, whatever flows the client allows. The user must
+   * still exist and be enabled and confirmed; otherwise a CognitoError, and the page
+   * asks again.
+   */
+  async hostedSessionTokens(clientId: string, username: string, authTime: number): Promise<AuthenticationResult> {
+    const { pool, client } = this.ctx.clientById(clientId);
+    const user = findUser(pool, username);
+    if (!user || !user.enabled || user.status !== 'CONFIRMED') throw new CognitoError('NotAuthorizedException', 'The sign-in session is no longer valid.');
+    return issueTokens(this.ctx, pool, client, user, { authTime, withRefreshToken: true });
   }
 
   /** The pool's public JWKS (two keys: ID and access), generating the keys on first use. */

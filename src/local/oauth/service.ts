@@ -7,12 +7,13 @@
 // What no captured sample confirms is marked "unconfirmed" where it is decided.
 import { createHash, randomUUID } from 'node:crypto';
 import { oidcDiscovery } from '../cognito-idp/discovery.js';
+import { CognitoError } from '../cognito-idp/errors.js';
 import type { CognitoIdpService } from '../cognito-idp/service.js';
 import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolModel } from '../model.js';
 import { authorizeQuery, checkAuthorize, errorRedirect, findClient, type AuthorizeRequest } from './authorize-params.js';
 import { Grants, type PendingSignIn } from './grants.js';
-import { callIdp, IdpCallError, secretHashFor, type AuthResult, type InitiateOrChallenge } from './idp-wire.js';
-import { clientAccessToken, PoolKeys, reissue, verifyAccess, type TokenSet } from './oauth-tokens.js';
+import { callIdp, IdpCallError, type AuthResult, type InitiateOrChallenge } from './idp-wire.js';
+import { clientAccessToken, decodePayload, PoolKeys, reissue, verifyAccess, type TokenSet } from './oauth-tokens.js';
 import { codePage, messagePage, newPasswordPage, passwordPage, selectMfaPage } from './pages.js';
 import { answerChallenge, signInWithPassword } from './sign-in.js';
 
@@ -94,17 +95,14 @@ export class ManagedLogin {
     const id = cookie(req, SESSION_COOKIE);
     const s = this.grants.session(id, request.poolId);
     if (!s || s.clientId !== client.clientId) return undefined;
-    // The emulator continues the cookie's sign-in (its refresh token) where Cognito
-    // would start a new one; a revoked sign-in means the form again.
+    // A new session for the cookie's user, as Cognito starts one (not the client's
+    // refresh flow: the pages do not depend on ExplicitAuthFlows); a user who can no
+    // longer sign in means the form again.
     try {
-      const out = await callIdp<InitiateOrChallenge>((r) => this.opts.idp.handle(r), 'InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: client.clientId,
-        AuthParameters: { REFRESH_TOKEN: s.refreshToken, ...secretHashFor(client, s.username) },
-      });
-      if (!out.AuthenticationResult) return undefined;
-      return this.codeRedirect(request, { ...out.AuthenticationResult, RefreshToken: s.refreshToken });
+      const result = await this.opts.idp.hostedSessionTokens(client.clientId, s.username, s.authTime);
+      return this.codeRedirect(request, result);
     } catch (err) {
-      if (err instanceof IdpCallError) {
+      if (err instanceof CognitoError) {
         this.grants.endSession(id);
         return undefined;
       }
@@ -175,7 +173,8 @@ export class ManagedLogin {
       const result = outcome.AuthenticationResult;
       const res = await this.codeRedirect(p.request, result);
       if (result.RefreshToken) {
-        const sid = this.grants.openSession({ poolId: p.request.poolId, clientId: client.clientId, username: p.username!, refreshToken: result.RefreshToken });
+        const authTime = Number(decodePayload(result.IdToken).auth_time);
+        const sid = this.grants.openSession({ poolId: p.request.poolId, clientId: client.clientId, username: p.username!, authTime });
         res.headers['Set-Cookie'] = `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`;
       }
       return res;

@@ -300,7 +300,7 @@ describe('MFA on the sign-in page', () => {
 });
 
 describe('a client with only the code flow (no SRP in ExplicitAuthFlows), rotating refresh tokens', () => {
-  async function startCodeOnly(c = clock()) {
+  async function startCodeOnly(c: { now(): number } = clock()) {
     const { codeOnlyTemplate } = await import('../../helpers/code-only-template.js');
     const s = await startLocal({ templatePath: codeOnlyTemplate({ rotation: true }), clock: c });
     open.push(s);
@@ -355,5 +355,38 @@ describe('a client with only the code flow (no SRP in ExplicitAuthFlows), rotati
     const two = await tok({ grant_type: 'refresh_token', refresh_token: r1.refresh_token! });
     expect(two.status).toBe(200);
     expect(claims(((await two.json()) as Record<string, string>).access_token!)).toMatchObject({ scope: 'openid email', auth_time: signedAt });
+  });
+
+  test('the session cookie signs in again silently: a new session with the first sign-in\'s auth_time, the first one untouched', async () => {
+    const c = clock();
+    const s = await startCodeOnly(c);
+    const signedAt = Math.floor(c.now() / 1000);
+    const first = await signIn(s);
+    const cookie = first.r.headers.get('set-cookie')!.split(';')[0]!;
+    const tok = (b: Record<string, string>) => post(`${s.url}/oauth2/token`, { client_id: s.info.userPoolClientId, ...b });
+    const t1 = (await (await tok({ grant_type: 'authorization_code', code: codeOf(first.r), redirect_uri: REDIRECT })).json()) as Record<string, string>;
+    c.advance(10 * 60_000);
+    const silent = await get(authorizeUrl(s), cookie);
+    const t2 = (await (await tok({ grant_type: 'authorization_code', code: codeOf(silent), redirect_uri: REDIRECT })).json()) as Record<string, string>;
+    expect(t2.refresh_token).toBeTruthy();
+    expect(t2.refresh_token).not.toBe(t1.refresh_token);
+    expect(claims(t2.id_token!)).toMatchObject({ auth_time: signedAt, 'cognito:username': 'demouser' });
+    expect(claims(t2.id_token!).origin_jti).not.toBe(claims(t1.id_token!).origin_jti);
+    // Two sessions: refreshing (rotating) the second leaves the first one working.
+    expect((await tok({ grant_type: 'refresh_token', refresh_token: t2.refresh_token! })).status).toBe(200);
+    c.advance(1000);
+    expect((await tok({ grant_type: 'refresh_token', refresh_token: t1.refresh_token! })).status).toBe(200);
+  });
+
+  test('a user disabled since the cookie was set gets the form again', async () => {
+    const { AdminDisableUserCommand, CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+    // The real clock: the SDK signs the admin call with it.
+    const s = await startCodeOnly({ now: () => Date.now() });
+    const cookie = (await signIn(s)).r.headers.get('set-cookie')!.split(';')[0]!;
+    const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: s.url, credentials: s.adminCredentials });
+    await idp.send(new AdminDisableUserCommand({ UserPoolId: s.info.userPoolId, Username: 'demouser' }));
+    idp.destroy();
+    const again = await get(authorizeUrl(s), cookie);
+    expect(again.headers.get('location')).toMatch(/^\/login\?/);
   });
 });
