@@ -5,7 +5,7 @@
 // network failure (exit 6) that changes nothing; logout revokes at /oauth2/revoke.
 // The User Pool API endpoint of the profile is pointed at a dead port once signed
 // in, so any use of it (InitiateAuth, RevokeToken) would fail the test.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ const MIN = 60_000;
 const offset = { ms: 0 };
 let plain: LocalStack;
 let rotating: LocalStack;
+let confidential: LocalStack;
 let port: number;
 /** A loopback address nothing listens on. */
 let DEAD: string;
@@ -36,10 +37,16 @@ beforeAll(async () => {
   const clock = { now: () => Date.now() + offset.ms };
   plain = await startLocal({ port: 0, parameterOverrides: urls, clock });
   rotating = await startLocal({ port: 0, parameterOverrides: urls, clock, templatePath: codeOnlyTemplate({ rotation: true }) });
+  const secretTemplate = join(tempDir('authapi-secret-tpl-'), 'template.yaml');
+  writeFileSync(secretTemplate, readFileSync(join(ROOT, 'infra', 'template.yaml'), 'utf8')
+    .replace('GenerateSecret: false', 'GenerateSecret: true')
+    .replace('CodeUri: functions/', `CodeUri: ${join(ROOT, 'infra', 'functions')}/`));
+  confidential = await startLocal({ port: 0, parameterOverrides: urls, clock, templatePath: secretTemplate });
 });
 afterAll(async () => {
   await plain?.close();
   await rotating?.close();
+  await confidential?.close();
 });
 
 const ANNOUNCEMENT = /^warning: secrets are kept in plaintext files \(mode 0600\) under \S+, as allowed by AUTHAPI_STORE=file\n/;
@@ -91,9 +98,12 @@ describe('a browser sign-in refreshes at the token endpoint (real binary, emulat
     const first = (await t.session())!.user!.tokens.refreshToken;
     t.write({ endpoints: { ...t.base.endpoints, cognitoIdp: DEAD } });
 
+    // Two processes at once: one refreshes under the profile's lock, the other takes
+    // its work (with no grace period a second refresh with the old token would fail).
     offset.ms = 61 * MIN;
-    const creds = await t.run(['credentials', '--format', 'json'], 61 * MIN);
-    expect([creds.code, creds.stderr]).toEqual([0, '']);
+    const [a, b] = await Promise.all([t.run(['credentials', '--format', 'json'], 61 * MIN), t.run(['credentials', '--format', 'json'], 61 * MIN)]);
+    expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
+    expect(JSON.parse(b.stdout).AccessKeyId).toBe(JSON.parse(a.stdout).AccessKeyId);
     const second = (await t.session())!.user!.tokens.refreshToken;
     expect(second).not.toBe(first);
     expect((await t.refreshAt(first)).status).toBe(400);
@@ -110,6 +120,36 @@ describe('a browser sign-in refreshes at the token endpoint (real binary, emulat
     expect(logout.stderr).toMatch(/^authapi: logged out \(profile local\); refresh token revoked\n/);
     const dead = await t.refreshAt(third);
     expect([dead.status, await dead.json()]).toEqual([400, { error: 'invalid_grant' }]);
+  });
+
+  it('a client with a secret: refresh and revoke authenticate with client_secret_basic', async () => {
+    const t = setup(confidential);
+    expect(confidential.info.clientSecret).toBeTruthy();
+    expect((await t.run(['login', '--browser'])).code).toBe(0);
+    const before = (await t.session())!.user!;
+    t.write({ endpoints: { ...t.base.endpoints, cognitoIdp: DEAD } });
+    offset.ms = 61 * MIN;
+    const call = await t.run(['call', 'require-auth'], 61 * MIN);
+    expect([call.code, call.stderr]).toEqual([0, '']);
+    expect((await t.session())!.user!.tokens.idToken).not.toBe(before.tokens.idToken);
+    // A wrong secret: the endpoint refuses the client (invalid_client), a profile problem (exit 2), the session kept.
+    t.write({ endpoints: { ...t.base.endpoints, cognitoIdp: DEAD }, clientSecret: 'wrongsecret1' });
+    offset.ms = 122 * MIN;
+    const refused = await t.run(['credentials'], 122 * MIN);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('authapi: the managed login\'s token endpoint refused the app client: invalid_client — check userPoolClientId and clientSecret in profile "local" (`authapi status --profile local`)\n');
+    expect((await t.session())!.user!.expired).toBeUndefined();
+    t.write({ endpoints: { ...t.base.endpoints, cognitoIdp: DEAD } });
+    const logout = await t.run(['logout'], 122 * MIN);
+    expect(logout.stderr).toMatch(/^authapi: logged out \(profile local\); refresh token revoked\n/);
+    // The endpoint takes the token back only from its own client (Basic auth): now dead.
+    const basic = `Basic ${Buffer.from(`${confidential.info.userPoolClientId}:${confidential.info.clientSecret}`).toString('base64')}`;
+    const dead = await fetch(`${confidential.url}/oauth2/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: before.tokens.refreshToken }).toString(),
+    });
+    expect([dead.status, await dead.json()]).toEqual([400, { error: 'invalid_grant' }]);
+    for (const out of [call.stderr, logout.stderr]) expect(out).not.toContain(confidential.info.clientSecret!);
   });
 
   it('a refresh token the endpoint refuses (invalid_grant): session expired, exit 3, remembered; no stack trace', async () => {
