@@ -220,7 +220,10 @@ export class CognitoIdpService {
   async hostedSessionTokens(clientId: string, username: string, authTime: number): Promise<AuthenticationResult> {
     const { pool, client } = this.ctx.clientById(clientId);
     const user = findUser(pool, username);
-    if (!user || !user.enabled || user.status !== 'CONFIRMED') throw new CognitoError('NotAuthorizedException', 'The sign-in session is no longer valid.');
+    // A federated user (EXTERNAL_PROVIDER) keeps its managed-login session like anyone else.
+    if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) {
+      throw new CognitoError('NotAuthorizedException', 'The sign-in session is no longer valid.');
+    }
     return issueTokens(this.ctx, pool, client, user, { authTime, withRefreshToken: true });
   }
 
