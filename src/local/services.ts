@@ -6,6 +6,8 @@ import { ApiGatewayService } from './apigw/service.js';
 import { verifySigV4 } from './apigw/sigv4-verify.js';
 import { CognitoIdpService } from './cognito-idp/service.js';
 import { CognitoIdentityService } from './identity-pool/service.js';
+import { FunctionUrlService } from './httpapi/function-url.js';
+import { HttpApiService } from './httpapi/service.js';
 import { ManagedLogin } from './oauth/service.js';
 import type { Clock, StackModel } from './model.js';
 import type { PersistentCredentials, StackPersistence } from './persistence.js';
@@ -22,6 +24,10 @@ export interface StackServices {
   sts: StsService;
   /** One per API of the template, in template order. */
   gateways: ApiGatewayService[];
+  /** One per HTTP API of the template, in template order. */
+  httpApis: HttpApiService[];
+  /** One per function with a FunctionUrlConfig. */
+  functionUrls: FunctionUrlService[];
 }
 
 export interface WireOptions {
@@ -71,8 +77,16 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
   const gateways = stack.apis.map(
     (api) => new ApiGatewayService({ stack, api, credentials, clock, onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
+  // A JWT authorizer's issuer is one of the emulated pools (their keys), or unknown.
+  const issuerKeys = (issuer: string) => {
+    const pool = stack.userPools.find((p) => p.issuer === issuer);
+    return pool ? idpService.jwks(pool.id) : undefined;
+  };
+  const onHandlerError = (err: unknown) => log(`api: handler failed: ${errorText(err)}`);
+  const httpApis = (stack.httpApis ?? []).map((api) => new HttpApiService({ stack, api, credentials, clock, issuerKeys, onHandlerError }));
+  const functionUrls = (stack.functionUrls ?? []).map((url) => new FunctionUrlService({ stack, url, credentials, clock, onHandlerError }));
   const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock });
-  return { credentials, admin, idp: idpService, identity, sts, gateways, managedLogin };
+  return { credentials, admin, idp: idpService, identity, sts, gateways, httpApis, functionUrls, managedLogin };
 }
 
 /** Everything that must survive a restart, written once more on close. */
