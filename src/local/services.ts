@@ -83,8 +83,10 @@ export function wireServices({ stack, persistence, clock, log }: WireOptions): S
     return pool ? idpService.jwks(pool.id) : undefined;
   };
   const onHandlerError = (err: unknown) => log(`api: handler failed: ${errorText(err)}`);
-  const httpApis = (stack.httpApis ?? []).map((api) => new HttpApiService({ stack, api, credentials, clock, issuerKeys, onHandlerError }));
-  const functionUrls = (stack.functionUrls ?? []).map((url) => new FunctionUrlService({ stack, url, credentials, clock, onHandlerError }));
+  // Why a request was refused, for the emulator's log (never a token or a signature).
+  const onRefusal = (line: string) => log(`api: refused: ${line}`);
+  const httpApis = (stack.httpApis ?? []).map((api) => new HttpApiService({ stack, api, credentials, clock, issuerKeys, onHandlerError, onRefusal }));
+  const functionUrls = (stack.functionUrls ?? []).map((url) => new FunctionUrlService({ stack, url, credentials, clock, onHandlerError, onRefusal }));
   const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock });
   return { credentials, admin, idp: idpService, identity, sts, gateways, httpApis, functionUrls, managedLogin };
 }

@@ -1,6 +1,6 @@
 // The JWT authorizer on tokens made here with keys made here: every claim check and
 // the order they are made in (the emulator's own pool tokens are in http-api.test.ts).
-import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { JwtAuthorizerModel } from '../../../src/local/model.js';
 import { authorizeJwt, goDuration, stringClaims, tokenOf } from '../../../src/local/httpapi/jwt-authorizer.js';
