@@ -3,6 +3,7 @@
 // amazon-cognito-identity-js), credentials from its Identity Pool, requests signed
 // with aws4. Every authorizer's success and every refusal, as HTTP APIs and Lambda
 // send them; the payload 2.0 events the functions receive.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aws4 from 'aws4';
@@ -220,6 +221,26 @@ describe('HTTP API, JWT authorizer', () => {
     expect(r.headers['www-authenticate']).toBe('Bearer scope="authapi/admin" error="insufficient_scope" error_description="the token does not have any of the required scopes: authapi/admin"');
     // An ID token has no scope claim at all: the same.
     expect((await get(http, '/admin', { Authorization: tokens.idToken })).status).toBe(403);
+  });
+
+  test('GET /admin with an access token that carries authapi/admin (a managed-login sign-in asking for it): 200', async () => {
+    // authorize → /login → code → /oauth2/token (PKCE), as a browser and the CLI do.
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const redirect = 'http://127.0.0.1:47801/callback';
+    const q = new URLSearchParams({ response_type: 'code', client_id: s.info.userPoolClientId, redirect_uri: redirect, state: 's', scope: 'openid authapi/admin', code_challenge: challenge, code_challenge_method: 'S256' });
+    const a = await fetch(`${s.url}/oauth2/authorize?${q}`, { redirect: 'manual' });
+    const page = await (await fetch(s.url + a.headers.get('location')!, { redirect: 'manual' })).text();
+    const tx = /name="tx" value="([^"]+)"/.exec(page)![1]!;
+    const form = (body: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+    const login = await fetch(`${s.url}/login`, form({ tx, username: 'demouser', password: 'demoPASS123' }));
+    const code = new URL(login.headers.get('location')!).searchParams.get('code')!;
+    const t = (await (await fetch(`${s.url}/oauth2/token`, form({ grant_type: 'authorization_code', client_id: s.info.userPoolClientId, code, redirect_uri: redirect, code_verifier: verifier }))).json()) as { access_token: string; id_token: string };
+    const r = await get(http, '/admin', { Authorization: `Bearer ${t.access_token}` });
+    expect(r.status).toBe(200);
+    expect(json(r)).toEqual({ message: 'Welcome to the admin route.', user: 'demouser' });
+    // Its ID token has the right audience but no scope: still refused on /admin.
+    expect((await get(http, '/admin', { Authorization: `Bearer ${t.id_token}` })).status).toBe(403);
   });
 
   test('a token of another client of the pool: 401, "the token does not have a valid audience"', async () => {
