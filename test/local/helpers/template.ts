@@ -19,13 +19,14 @@ export function replaceOnce(yaml: string, from: string, to: string): string {
   return yaml.replace(from, to);
 }
 
-/** The AuthenticatedRole's policy statements replaced by `statements` (YAML at 14 spaces). */
+/** The AuthenticatedRole's execute-api statement (REST and HTTP API routes) replaced by `statements` (YAML at 14 spaces). */
 export function authenticatedRoleStatements(yaml: string, statements: string): string {
   const from = `              - Effect: Allow
                 Action: execute-api:Invoke
                 Resource:
                   - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/GET/no-auth"
                   - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/GET/require-auth"
+                  - !Sub "arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${HttpApi}/*/GET/iam"
 `;
   return replaceOnce(yaml, from, statements);
 }
