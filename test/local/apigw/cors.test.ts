@@ -84,7 +84,8 @@ describe('the API follows the template\'s CORS', () => {
     ["      Cors: '*'\n", /Properties\.Cors\.AllowOrigin: must be a quoted literal such as "'\*'"/],
     ["      GatewayResponses:\n        DEFAULT_6XX: {}\n", /GatewayResponses\.DEFAULT_6XX: DEFAULT_6XX is not a gateway response type/],
   ])('a setting it cannot honour refuses the template: %j', async (props, message) => {
-    const path = templateWith((y) => replaceOnce(y, '        InvokeRole: NONE\n', `        InvokeRole: NONE\n${props}`));
+    // After the API's Auth block (it ends with the authorizer's identity header).
+    const path = templateWith((y) => replaceOnce(y, '              Header: Authorization\n', `              Header: Authorization\n${props}`));
     await expect(startLocal({ templatePath: path })).rejects.toThrow(message);
   });
 });

@@ -1,6 +1,6 @@
 // Template variants for emulator tests: the packaged template with its code path made
 // absolute and the given edits applied, written to a temp file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 
@@ -108,6 +108,8 @@ export function multiTemplate(): string {
 export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
   const functions = join(tempDir('authapi-cors-fns-'), 'functions');
   mkdirSync(functions);
+  // Every function of the template needs its handler; the two CORS ones are replaced below.
+  for (const f of readdirSync(join(ROOT, 'infra', 'functions'))) copyFileSync(join(ROOT, 'infra', 'functions', f), join(functions, f));
   const handler = (message: string) =>
     `export const handler = async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body: JSON.stringify({ message: ${JSON.stringify(message)} }) });\n`;
   writeFileSync(join(functions, 'no-auth.mjs'), handler('Open for All!'));
@@ -115,8 +117,11 @@ export function corsTemplate(opts: { preflightFlags?: boolean } = {}): string {
   return templateWith((y) => {
     let t = y.replace(new RegExp(`CodeUri: ${join(ROOT, 'infra', 'functions')}/`, 'g'), `CodeUri: ${functions}/`);
     const flags = opts.preflightFlags === false ? '' : '        AddDefaultAuthorizerToCorsPreflight: false\n        AddApiKeyRequiredToCorsPreflight: false\n';
-    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE
-${flags}      Cors:
+    // The flags go into Auth; Cors and GatewayResponses after the whole Auth block
+    // (it ends with the authorizers), as properties of the API.
+    t = replaceOnce(t, '        InvokeRole: NONE\n', `        InvokeRole: NONE\n${flags}`);
+    t = replaceOnce(t, '              Header: Authorization\n', `              Header: Authorization
+      Cors:
         AllowOrigin: "'*'"
         AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256,X-Api-Key'"
         MaxAge: "'600'"

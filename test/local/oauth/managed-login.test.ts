@@ -185,7 +185,8 @@ describe('refresh, userInfo, revoke, logout', () => {
     expect(refreshed.status).toBe(200);
     const r2 = (await refreshed.json()) as Record<string, string>;
     expect(r2.refresh_token).toBeUndefined();
-    expect(claims(r2.access_token!)).toMatchObject({ scope: 'openid email profile aws.cognito.signin.user.admin', auth_time: signedAt });
+    // Without a scope parameter: every scope the client allows (the template's client allows authapi/admin too).
+    expect(claims(r2.access_token!)).toMatchObject({ scope: 'openid email profile aws.cognito.signin.user.admin authapi/admin', auth_time: signedAt });
     expect(claims(r2.id_token!).auth_time).toBe(signedAt);
 
     const rev = await post(`${s.url}/oauth2/revoke`, { token: t.refresh_token!, client_id: s.info.userPoolClientId });
