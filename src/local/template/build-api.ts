@@ -48,10 +48,6 @@ export function buildApis(b: Builder): RestApiModel[] {
     const r = b.resources[logicalId] as RawResource;
     if (!isServerlessFunction(r)) continue;
     const events = apiEvents(r);
-    const allEvents = isObject(r.Properties?.Events) ? Object.entries(r.Properties.Events) : [];
-    for (const [name, e] of allEvents) {
-      if (isObject(e) && e.Type === 'HttpApi') b.warnings.push(`Resources.${logicalId}.Properties.Events.${name}: HttpApi events are not emulated (only Type Api)`);
-    }
     if (events.length === 0) continue;
     const where = `Resources.${logicalId}.Properties`;
     const p = b.props(logicalId, globalFunction);
