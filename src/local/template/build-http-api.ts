@@ -6,6 +6,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { FunctionUrlModel, HttpApiModel, JwtAuthorizerModel, RouteAuth, RouteModel } from '../model.js';
 import type { Builder } from './build-model.js';
+import { eventsOfType, functionEvents } from './function-events.js';
 import { resolveHandler } from './handler-file.js';
 import * as ids from './ids.js';
 import { FUNCTION_URL, HTTP_API, functionArn, physicalId, type RawResource } from './resources.js';
@@ -18,14 +19,6 @@ export const DEFAULT_STAGE = '$default';
 /** The `$default` route: what no other route of the API matches. */
 export const DEFAULT_ROUTE = '$default';
 
-function httpApiEvents(r: RawResource): [string, Props][] {
-  if (r.Type !== 'AWS::Serverless::Function') return [];
-  const events = r.Properties?.Events;
-  if (!isObject(events)) return [];
-  return Object.entries(events)
-    .filter(([, e]) => isObject(e) && e.Type === 'HttpApi')
-    .map(([name, e]) => [name, isObject((e as Props).Properties) ? ((e as Props).Properties as Props) : {}]);
-}
 
 /**
  * Resources SAM generates that `Ref`/`Fn::GetAtt` may name: `<function>Url` for a
@@ -37,7 +30,7 @@ export function samGeneratedResources(resources: Record<string, RawResource>): M
   for (const [logicalId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::Serverless::Function') continue;
     if (r.Properties?.FunctionUrlConfig !== undefined) out.set(`${logicalId}Url`, FUNCTION_URL);
-    if (httpApiEvents(r).some(([, e]) => e.ApiId === undefined)) out.set(IMPLICIT_HTTP_API_ID, HTTP_API);
+    if (eventsOfType(r, 'HttpApi').some(([, e]) => e.ApiId === undefined)) out.set(IMPLICIT_HTTP_API_ID, HTTP_API);
   }
   for (const id of out.keys()) if (resources[id]) out.delete(id);
   return out;
@@ -71,10 +64,9 @@ function buildAuthorizers(b: Builder, auth: Props, where: string, skipped: Set<s
 }
 
 export function buildHttpApis(b: Builder): HttpApiModel[] {
-  const templateDir = dirname(resolvePath(b.file));
   const globalApi = isObject(b.globals.HttpApi) ? b.globals.HttpApi : {};
   const logicalIds = b.byType(HTTP_API);
-  const implicitUsed = Object.values(b.resources).some((r) => httpApiEvents(r).some(([, e]) => e.ApiId === undefined));
+  const implicitUsed = Object.values(b.resources).some((r) => eventsOfType(r, 'HttpApi').some(([, e]) => e.ApiId === undefined));
   if (implicitUsed && !b.resources[IMPLICIT_HTTP_API_ID]) logicalIds.push(IMPLICIT_HTTP_API_ID);
 
   interface Defaults { defaultAuthorizer: string | undefined; iam: boolean; scopes: Map<string, string[]>; skipped: Set<string> }
@@ -105,65 +97,54 @@ export function buildHttpApis(b: Builder): HttpApiModel[] {
     return { logicalId, id: physicalId(b.naming, HTTP_API, logicalId), stageName, routes: [], authorizers };
   });
 
-  const globalFunction = isObject(b.globals.Function) ? b.globals.Function : {};
-  for (const logicalId of Object.keys(b.resources)) {
-    const events = httpApiEvents(b.resources[logicalId] as RawResource);
-    if (events.length === 0) continue;
-    const where = `Resources.${logicalId}.Properties`;
-    const p = b.props(logicalId, globalFunction);
-    const handler = resolveHandler(p, where, templateDir, b.fail);
-    for (const [eventName] of events) {
-      const ew = `${where}.Events.${eventName}.Properties`;
-      const ep = (isObject(p.Events) && isObject(p.Events[eventName]) ? (p.Events[eventName] as Props).Properties : undefined) ?? {};
-      if (!isObject(ep)) return b.fail(ew, 'must be a mapping');
-      const api = ep.ApiId === undefined ? apis.find((a) => a.logicalId === IMPLICIT_HTTP_API_ID) : apis.find((a) => a.id === ep.ApiId);
-      if (!api) return b.fail(`${ew}.ApiId`, 'must be an AWS::Serverless::HttpApi of this template (!Ref <HttpApi>)');
-      if (ep.PayloadFormatVersion !== undefined && String(ep.PayloadFormatVersion) !== '2.0') {
-        b.warnings.push(`${ew}.PayloadFormatVersion: only 2.0 is emulated; this route is left out`);
-        continue;
-      }
-      // Neither Path nor Method: the $default route.
-      let method: string;
-      let path: string;
-      if (ep.Path === undefined && ep.Method === undefined) {
-        method = 'ANY';
-        path = DEFAULT_ROUTE;
-      } else {
-        if (typeof ep.Path !== 'string' || !ep.Path.startsWith('/')) return b.fail(`${ew}.Path`, 'must be a path starting with /');
-        path = ep.Path;
-        method = String(ep.Method ?? 'ANY').toUpperCase();
-        if (method === 'X-AMAZON-APIGATEWAY-ANY-METHOD') method = 'ANY';
-      }
-      const d = defaults.get(api.logicalId)!;
-      const auth = isObject(ep.Auth) ? ep.Auth : {};
-      const name = String(auth.Authorizer ?? d.defaultAuthorizer ?? 'NONE');
-      let routeAuth: RouteAuth;
-      if (name === 'NONE') routeAuth = 'NONE';
-      else if (name === 'AWS_IAM') {
-        if (!d.iam) return b.fail(`${ew}.Auth.Authorizer`, `AWS_IAM needs Auth.EnableIamAuthorizer: true on ${api.logicalId}`);
-        routeAuth = 'AWS_IAM';
-      } else if (api.authorizers.some((a) => a.name === name)) routeAuth = 'JWT';
-      else if (d.skipped.has(name)) continue; // a Lambda authorizer: warned about above
-      else {
-        return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${name} is not AWS_IAM, NONE or one of ${api.logicalId}'s Auth.Authorizers`);
-      }
-      if (api.routes.some((x) => x.method === method && x.path === path)) return b.fail(ew, `${method} ${path} is defined twice`);
-      const route: RouteModel = {
-        method,
-        path,
-        auth: routeAuth,
-        apiKeyRequired: false,
-        functionLogicalId: logicalId,
-        handlerFile: handler.file,
-        handlerExport: handler.exportName,
-      };
-      if (routeAuth === 'JWT') {
-        route.authorizer = name;
-        const scopes = auth.AuthorizationScopes !== undefined ? asList(auth.AuthorizationScopes).map(String) : d.scopes.get(name);
-        if (scopes && scopes.length > 0) route.authorizationScopes = scopes;
-      }
-      api.routes.push(route);
+  for (const { logicalId, where: ew, props: ep, handler } of functionEvents(b, 'HttpApi')) {
+    const api = ep.ApiId === undefined ? apis.find((a) => a.logicalId === IMPLICIT_HTTP_API_ID) : apis.find((a) => a.id === ep.ApiId);
+    if (!api) return b.fail(`${ew}.ApiId`, 'must be an AWS::Serverless::HttpApi of this template (!Ref <HttpApi>)');
+    if (ep.PayloadFormatVersion !== undefined && String(ep.PayloadFormatVersion) !== '2.0') {
+      b.warnings.push(`${ew}.PayloadFormatVersion: only 2.0 is emulated; this route is left out`);
+      continue;
     }
+    // Neither Path nor Method: the $default route.
+    let method: string;
+    let path: string;
+    if (ep.Path === undefined && ep.Method === undefined) {
+      method = 'ANY';
+      path = DEFAULT_ROUTE;
+    } else {
+      if (typeof ep.Path !== 'string' || !ep.Path.startsWith('/')) return b.fail(`${ew}.Path`, 'must be a path starting with /');
+      path = ep.Path;
+      method = String(ep.Method ?? 'ANY').toUpperCase();
+      if (method === 'X-AMAZON-APIGATEWAY-ANY-METHOD') method = 'ANY';
+    }
+    const d = defaults.get(api.logicalId)!;
+    const auth = isObject(ep.Auth) ? ep.Auth : {};
+    const name = String(auth.Authorizer ?? d.defaultAuthorizer ?? 'NONE');
+    let routeAuth: RouteAuth;
+    if (name === 'NONE') routeAuth = 'NONE';
+    else if (name === 'AWS_IAM') {
+      if (!d.iam) return b.fail(`${ew}.Auth.Authorizer`, `AWS_IAM needs Auth.EnableIamAuthorizer: true on ${api.logicalId}`);
+      routeAuth = 'AWS_IAM';
+    } else if (api.authorizers.some((a) => a.name === name)) routeAuth = 'JWT';
+    else if (d.skipped.has(name)) continue; // a Lambda authorizer: warned about above
+    else {
+      return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${name} is not AWS_IAM, NONE or one of ${api.logicalId}'s Auth.Authorizers`);
+    }
+    if (api.routes.some((x) => x.method === method && x.path === path)) return b.fail(ew, `${method} ${path} is defined twice`);
+    const route: RouteModel = {
+      method,
+      path,
+      auth: routeAuth,
+      apiKeyRequired: false,
+      functionLogicalId: logicalId,
+      handlerFile: handler.file,
+      handlerExport: handler.exportName,
+    };
+    if (routeAuth === 'JWT') {
+      route.authorizer = name;
+      const scopes = auth.AuthorizationScopes !== undefined ? asList(auth.AuthorizationScopes).map(String) : d.scopes.get(name);
+      if (scopes && scopes.length > 0) route.authorizationScopes = scopes;
+    }
+    api.routes.push(route);
   }
   return apis;
 }

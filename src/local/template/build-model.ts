@@ -2,7 +2,8 @@
 // Only what the emulator can honour faithfully is accepted; anything it would have
 // to guess at is a TemplateError naming the place.
 import type { StackModel } from '../model.js';
-import { buildApiKeysAndPlans, buildApis, apiEvents, isServerlessFunction } from './build-api.js';
+import { buildApiKeysAndPlans, buildApis } from './build-api.js';
+import { eventsOfType } from './function-events.js';
 import { buildIdentityPools, buildUserPools } from './build-cognito.js';
 import { buildFunctionUrls, buildHttpApis, samGeneratedResources } from './build-http-api.js';
 import { buildRoles } from './build-iam.js';
@@ -128,7 +129,7 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
     return (secrets.clientSecrets[logicalId] ??= ids.randomClientSecret());
   };
   const naming: NamingContext = { region, accountId, stackName, prop: stringProp, clientSecret };
-  const implicitApiUsed = Object.values(resources).some((r) => isServerlessFunction(r) && apiEvents(r).some(([, e]) => e.RestApiId === undefined));
+  const implicitApiUsed = Object.values(resources).some((r) => eventsOfType(r, 'Api').some(([, e]) => e.RestApiId === undefined));
   const samGenerated = samGeneratedResources(resources);
   const resourceType = (logicalId: string): string | undefined =>
     resources[logicalId]?.Type ?? (logicalId === IMPLICIT_API_ID && implicitApiUsed ? SERVERLESS_API : undefined) ?? samGenerated.get(logicalId);
