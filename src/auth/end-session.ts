@@ -1,4 +1,5 @@
-// `authapi logout` for one profile: revoke the refresh token (RevokeToken), then
+// `authapi logout` for one profile: revoke the refresh token (RevokeToken after SRP,
+// the managed login's /oauth2/revoke after a browser sign-in), then
 // wipe what is stored and remove the login's marker, so the very next command of
 // any kind sees no session, and tell the credentials agent to forget it.
 import type { Context } from '../context.js';
@@ -10,6 +11,7 @@ import { withLock } from './lock.js';
 import { deleteSessionData, readSession, type SessionRecord } from './session-data.js';
 import { lockDir, registerSecrets, sessionStore, type SessionDeps } from './session-deps.js';
 import { deleteMarker, markerFor, readMarker, type SessionMarker } from './session-marker.js';
+import { endpointError, OAuthEndpointError, revokeRefreshToken } from './browser-login/token-client.js';
 import { revokeToken, httpUserPoolTransport } from './user-pool.js';
 import { userPoolError } from './user-pool-errors.js';
 
@@ -51,9 +53,15 @@ export async function endSession(
     let revoke: LogoutOutcome['revoke'] = 'not-needed';
     if (refreshToken && !ours?.user?.expired) {
       registerSecrets(ctx, refreshToken);
-      const send = deps.userPool ?? httpUserPoolTransport(profile, { signal: ctx.signal, debug: (l) => ctx.io.debug(l), timeoutMs: 10_000 });
       try {
-        await revokeToken(send, profile, refreshToken);
+        if (ours!.user!.via === 'browser' && profile.loginUrl) {
+          // A browser sign-in is revoked where it was made: the managed login's
+          // revocation endpoint (which also ends the tokens issued from it).
+          await revokeAtEndpoint(ctx, profile, profileName, refreshToken);
+        } else {
+          const send = deps.userPool ?? httpUserPoolTransport(profile, { signal: ctx.signal, debug: (l) => ctx.io.debug(l), timeoutMs: 10_000 });
+          await revokeToken(send, profile, refreshToken);
+        }
         revoke = 'revoked';
       } catch (err) {
         const mapped = userPoolError(err, 'revoke', profileName);
@@ -71,4 +79,13 @@ export async function endSession(
     }
     return { hadSession: Boolean(anyMarker) || unreadable, revoke };
   }, { signal: ctx.signal });
+}
+
+async function revokeAtEndpoint(ctx: Context, profile: Profile, profileName: string, refreshToken: string): Promise<void> {
+  ctx.io.debug(`revoking the refresh token at ${profile.loginUrl}/oauth2/revoke`);
+  try {
+    await revokeRefreshToken(profile, refreshToken, AbortSignal.any([ctx.signal, AbortSignal.timeout(10_000)]));
+  } catch (err) {
+    throw err instanceof OAuthEndpointError ? endpointError(err, 'revocation endpoint', profileName) : err;
+  }
 }

@@ -14,7 +14,7 @@ import { fetchIdentityCredentials, identityError, IdTokenRejectedError } from '.
 import { decodeClaims, stringClaim } from './jwt.js';
 import { withLock } from './lock.js';
 import {
-  deleteSessionData, emptySession, readSession, writeCredentials, writeSession, type SessionRecord,
+  deleteSessionData, emptySession, readSession, writeCredentials, writeSession, type SessionRecord, type SignInMethod,
 } from './session-data.js';
 import { identityApiFor, lockDir, registerSecrets, sessionStore, type SessionDeps } from './session-deps.js';
 import { newSessionId, readMarker, writeMarker, type SessionMarker } from './session-marker.js';
@@ -42,6 +42,7 @@ export async function completeLogin(
   tokens: AuthenticationResult & { refreshToken: string },
   userIdForSrp: string,
   deps: SessionDeps = {},
+  via: SignInMethod = 'srp',
 ): Promise<LoginOutcome> {
   const store = await sessionStore(ctx, profile, undefined, deps);
   registerSecrets(ctx, tokens.idToken, tokens.accessToken, tokens.refreshToken);
@@ -80,6 +81,7 @@ export async function completeLogin(
         tokens: { idToken: tokens.idToken, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: receivedAt + tokens.expiresIn * 1000 },
         loggedInAt: receivedAt,
         identityId: got.identityId,
+        via,
       },
     };
     await writeSession(store, ctx.profileName, session);

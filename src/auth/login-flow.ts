@@ -1,12 +1,14 @@
 // The body of `authapi login`, loaded only when it runs: gather username and
 // password (flag, stdin, env, or a prompt at a TTY), sign in with SRP answering
 // every challenge, exchange the ID token at the Identity Pool, store the session.
+// A client that does not allow SRP signs in through the browser (login-route.ts).
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { LoginOptions } from './login-options.js';
 import { createIdentityPoolApi, type IdentityPoolApi } from './identity.js';
 import { hiddenLineReader, lineReader, promptChoice, promptSecret, promptText } from './login-input.js';
 import { completeLogin } from './login-complete.js';
+import { browserInstead, isSrpFlowDisabled, srpRefusal } from './login-route.js';
 import type { SessionDeps } from './session-deps.js';
 import { srpLogin, type LoginPrompts, type MfaChallenge } from './srp-login.js';
 import { openStore } from './store/choose.js';
@@ -41,7 +43,13 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
     ? (io.stdinIsTTY ? hiddenLineReader(io, opts.passwordStdin ? ['password', 'new password'] : ['new password']) : lineReader(io.stdin))
     : undefined;
 
+  const send = deps.userPool ?? httpUserPoolTransport(profile, { signal: ctx.signal, debug: (l) => io.debug(l) });
   let username = opts.username ?? env.AUTHAPI_USERNAME;
+  // Before anything is asked: does this client allow SRP at all (login-route.ts)?
+  if (profile.loginUrl && (!username || (!opts.passwordStdin && !env.AUTHAPI_PASSWORD))) {
+    const refusal = await srpRefusal(send, profile, username);
+    if (refusal !== undefined) return browserInstead(ctx, opts, { ...deps, store }, refusal);
+  }
   if (!username) {
     if (!io.canPrompt()) throw new UsageError('no username given and no terminal to ask', 'pass --username NAME (or set AUTHAPI_USERNAME)');
     username = (await promptText(io, 'Username')).trim();
@@ -131,7 +139,6 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
     },
   };
 
-  const send = deps.userPool ?? httpUserPoolTransport(profile, { signal: ctx.signal, debug: (l) => io.debug(l) });
   let result;
   try {
     result = await srpLogin({
@@ -140,6 +147,11 @@ export async function runLogin(ctx: Context, opts: LoginFlowOptions, deps: Sessi
       secret: (v) => io.redactor.add(v),
     });
   } catch (err) {
+    if (isSrpFlowDisabled(err)) {
+      if (profile.loginUrl) return browserInstead(ctx, opts, { ...deps, store }, err.message);
+      throw new ConfigError(`this app client does not allow SRP sign-in (${err.message})`,
+        `if the pool has a managed login, add its address to profile "${ctx.profileName}" as "loginUrl" (\`authapi configure --from-stack NAME\` reads it) and sign in with --browser`);
+    }
     throw userPoolError(err, 'login', ctx.profileName);
   }
   io.debug(`SRP client CPU: ${result.srpCpuMs.toFixed(1)} ms; challenges: ${result.challenges.join(', ') || 'none'}`);

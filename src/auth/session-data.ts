@@ -33,7 +33,16 @@ export interface UserSession {
   identityId?: string;
   /** Set when the refresh token was refused: the reason, as Cognito gave it. */
   expired?: string;
+  /**
+   * How the user signed in, which decides how the session is refreshed and revoked:
+   * 'srp' (absent in sessions stored before browser sign-in existed) uses the User
+   * Pool API (InitiateAuth, RevokeToken); 'browser' the managed login's token and
+   * revocation endpoints (the profile's loginUrl).
+   */
+  via?: SignInMethod;
 }
+
+export type SignInMethod = 'srp' | 'browser';
 
 export interface SessionRecord {
   v: 1;

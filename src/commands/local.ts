@@ -219,9 +219,10 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
   const who = users ? users.map((u) => u.username).join(', ') : 'demouser (the demo user of the README)';
   const p = profile === 'default' ? '' : ` --profile ${shellArg(profile)}`;
   const first = info.apis[0];
+  const label = { rest: 'API         ', http: 'HTTP API    ', 'function-url': 'Function URL' } as const;
   const apiLines = info.apis.flatMap((a) => [
-    `  API          ${a.url}   (${a.logicalId}${a === first ? ', the profile\'s' : ''})`,
-    ...a.routes.map((r) => `      ${r.method.padEnd(7)}${r.path}${routeNeeds(r)}`),
+    `  ${label[a.kind]} ${a.url}   (${a.logicalId}${a === first ? ', the profile\'s' : ''})`,
+    ...a.routes.map((r) => `      ${r.method.padEnd(7)}${r.path}${routeNeeds(r, a.kind)}`),
   ]);
   const poolLines = info.userPools.map(
     (u) => `  User Pool    ${u.id}   clients ${u.clients.map((c) => `${c.clientId} (${c.name}${c.hasSecret ? ', with a secret' : ''})`).join(', ')}`,
@@ -248,8 +249,13 @@ function summary(info: import('../local/index.js').LocalInfo, profile: string, u
   ].join('\n');
 }
 
-function routeNeeds(r: { auth: string; apiKeyRequired: boolean }): string {
-  const needs = [r.auth === 'AWS_IAM' && 'SigV4 (IAM)', r.apiKeyRequired && 'API key'].filter(Boolean);
+function routeNeeds(r: { auth: string; apiKeyRequired: boolean; scopes?: string[] }, kind = 'rest'): string {
+  const needs = [
+    r.auth === 'AWS_IAM' && (kind === 'function-url' ? 'SigV4 (IAM, service lambda)' : 'SigV4 (IAM)'),
+    r.auth === 'JWT' && 'a token of the pool (JWT authorizer)',
+    r.scopes?.length && `scope ${r.scopes.join(' or ')}`,
+    r.apiKeyRequired && 'API key',
+  ].filter(Boolean);
   return needs.length ? `   needs ${needs.join(' + ')}` : '';
 }
 

@@ -18,7 +18,9 @@ export const loginCommand = defineCommand<LoginOptions>({
     'Sign in with SRP: the password never leaves this machine. Handles a required new password ' +
     '(NEW_PASSWORD_REQUIRED), MFA (authenticator app or SMS) and setting up an authenticator app when the pool requires MFA (at a terminal). The password comes from a hidden ' +
     'prompt, --password-stdin (one line) or AUTHAPI_PASSWORD; without a terminal authapi never prompts. ' +
-    'Tokens and temporary AWS credentials are kept in the OS keychain (or a 0600 file you allow).',
+    'Tokens and temporary AWS credentials are kept in the OS keychain (or a 0600 file you allow). ' +
+    'With --browser (or --no-browser) the pool\'s managed login signs you in instead; an app client that does not allow SRP ' +
+    'makes `authapi login` do that by itself at a terminal (without one it says what to run).',
   exitCodes: [0, 1, 2, 3, 6, 7, 130],
   examples: [
     'authapi login -u demouser                                  # prompts for the password',

@@ -1,5 +1,6 @@
-// `authapi logout`: revoke the refresh token at the User Pool (RevokeToken, which also
-// invalidates the access and ID tokens issued with it) and wipe the profile's stored
+// `authapi logout`: revoke the refresh token at the User Pool (RevokeToken, or the
+// managed login's /oauth2/revoke after a browser sign-in; either also invalidates the
+// access and ID tokens issued with it) and wipe the profile's stored
 // session and credentials. The local wipe always happens; when the revoke cannot
 // reach the server the command says so and exits 6, because the refresh token may
 // still be valid server-side until it expires.
@@ -17,7 +18,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
   name: 'logout',
   summary: 'revoke the refresh token and wipe the cached session',
   description:
-    'Revoke the refresh token (RevokeToken) and delete the stored tokens and AWS credentials of the ' +
+    'Revoke the refresh token (RevokeToken; after a browser sign-in, the managed login\'s /oauth2/revoke) and delete the stored tokens and AWS credentials of the ' +
     'profile (--all: of every profile, and stop the credentials agent). The local copy is wiped even when the server cannot be reached; ' +
     'then the exit code is 6 and the message says the revoke failed. Logging out twice is not an error.',
   exitCodes: [0, 1, 2, 3, 6, 7, 130],

@@ -150,10 +150,12 @@ export interface RouteModel {
   handlerExport: string;
   /** The OPTIONS method SAM adds for `Cors` (a mock integration): answers preflights. */
   corsPreflight?: { allowMethods: string };
-  /** The method's `AuthorizationScopes` (COGNITO_USER_POOLS: an access token with one of them). */
+  /** The method's or route's `AuthorizationScopes`: an access token with one of them. */
   authorizationScopes?: string[];
-  /** Set when auth is COGNITO_USER_POOLS. */
+  /** Set when auth is COGNITO_USER_POOLS (a REST API). */
   cognitoAuthorizer?: CognitoAuthorizerModel;
+  /** The route's authorizer by name (auth 'JWT': one of the HTTP API's `authorizers`). */
+  authorizer?: string;
 }
 
 /** SAM `Cors` on an API: SAM adds an OPTIONS method answering preflights on every path. */
@@ -187,6 +189,39 @@ export interface RestApiModel {
   gatewayResponses?: Record<string, GatewayResponseModel>;
 }
 
+/** An HTTP API's JWT authorizer (`Auth.Authorizers.<name>.JwtConfiguration`). */
+export interface JwtAuthorizerModel {
+  name: string;
+  /** The `iss` a token must carry; also where its keys come from (`<issuer>/.well-known/jwks.json`). */
+  issuer: string;
+  /** A token's `aud` (or, without `aud`, its `client_id`) must be one of these. */
+  audience: string[];
+  /** Lower-case name of the header the token comes in (`$request.header.Authorization`). */
+  header: string;
+}
+
+/** An `AWS::Serverless::HttpApi`: routes from the functions' HttpApi events, payload format 2.0. */
+export interface HttpApiModel {
+  logicalId: string;
+  id: string;                           // 10 lower-case alphanumerics
+  /** `$default` (no stage segment in the URL) or an explicit StageName. */
+  stageName: string;
+  routes: RouteModel[];
+  authorizers: JwtAuthorizerModel[];
+}
+
+/** A Lambda function URL (`FunctionUrlConfig` of an AWS::Serverless::Function). */
+export interface FunctionUrlModel {
+  /** The function's logical id (SAM names the URL resource `<function>Url`). */
+  functionLogicalId: string;
+  /** The host's first label: 32 lower-case alphanumerics. */
+  urlId: string;
+  authType: 'AWS_IAM' | 'NONE';
+  functionArn: string;
+  handlerFile: string;
+  handlerExport: string;
+}
+
 export interface ApiKeyModel {
   logicalId: string;
   id: string;
@@ -214,6 +249,10 @@ export interface StackModel {
   apis: RestApiModel[];
   apiKeys: ApiKeyModel[];
   usagePlans: UsagePlanModel[];
+  /** AWS::Serverless::HttpApi resources (absent in hand-built models: none). */
+  httpApis?: HttpApiModel[];
+  /** Functions with a FunctionUrlConfig (absent in hand-built models: none). */
+  functionUrls?: FunctionUrlModel[];
 }
 
 /** Time for every part of the emulator, injectable so tests never sleep. */

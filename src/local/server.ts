@@ -138,9 +138,15 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
       const l = await listen((req) => gateway.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError });
       listeners.push(l);
     }
+    // Then each HTTP API and each function URL, on a port of its own too.
+    for (const service of [...services.httpApis, ...services.functionUrls]) {
+      const port = opts.port ? opts.port + listeners.length : 0;
+      listeners.push(await listen((req) => service.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError }));
+    }
+    // Custom domains (base path mappings, private API names) last, on one more listener.
     if (opts.customDomains) {
       const domains = new DomainRouter(opts.customDomains, services.gateways);
-      const port = opts.port ? opts.port + 1 + services.gateways.length : 0;
+      const port = opts.port ? opts.port + listeners.length : 0;
       listeners.push(await listen((req) => domains.handle(req), { ...(opts.host ? { host: opts.host } : {}), port, onError }));
     }
   } catch (err) {
@@ -155,16 +161,23 @@ async function start(opts: StartLocalOptions, persistence: StackPersistence): Pr
     }
   }
   apiUrls = stack.apis.map((a, i) => `${listeners[i + 1]!.url}/${a.stageName}`);
-  const resources = describeResources(stack, (_a, i) => apiUrls[i]!);
+  const httpBase = 1 + stack.apis.length;
+  const urlBase = httpBase + services.httpApis.length;
+  const resources = describeResources(stack, (_a, i) => apiUrls[i]!, {
+    // The $default stage has no stage segment; a named one does.
+    httpApi: (a, i) => `${listeners[httpBase + i]!.url}${a.stageName === '$default' ? '' : `/${a.stageName}`}`,
+    functionUrl: (_u, i) => `${listeners[urlBase + i]!.url}/`,
+  });
+  apiUrls = resources.apis.map((a) => a.url);
   const info: LocalInfo = {
     region: stack.region,
     userPoolId: pool.id,
     userPoolClientId: client.clientId,
     ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
     identityPoolId: identityPool.id,
-    apiUrl: apiUrls[0]!,
+    apiUrl: resources.apis[0]!.url,
     apiKey: apiKey.value,
-    endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: apiUrls[0]! },
+    endpoints: { cognitoIdp: url, cognitoIdentity: url, sts: url, api: resources.apis[0]!.url },
     accountId: stack.accountId,
     admin: services.admin,
     ...(opts.customDomains ? { domainsUrl: listeners[listeners.length - 1]!.url } : {}),

@@ -6,6 +6,8 @@ import { ApiGatewayService } from './apigw/service.js';
 import { verifySigV4 } from './apigw/sigv4-verify.js';
 import { CognitoIdpService } from './cognito-idp/service.js';
 import { CognitoIdentityService } from './identity-pool/service.js';
+import { FunctionUrlService } from './httpapi/function-url.js';
+import { HttpApiService } from './httpapi/service.js';
 import { ManagedLogin } from './oauth/service.js';
 import type { Clock, StackModel } from './model.js';
 import type { PersistentCredentials, StackPersistence } from './persistence.js';
@@ -25,6 +27,10 @@ export interface StackServices {
   sts: StsService;
   /** One per API of the template, in template order. */
   gateways: ApiGatewayService[];
+  /** One per HTTP API of the template, in template order. */
+  httpApis: HttpApiService[];
+  /** One per function with a FunctionUrlConfig. */
+  functionUrls: FunctionUrlService[];
 }
 
 export interface WireOptions {
@@ -77,9 +83,19 @@ export function wireServices({ stack, persistence, clock, log, providerUsers = [
     (api) =>
       new ApiGatewayService({ stack, api, credentials, clock, jwks: (poolId) => idpService.jwks(poolId), onHandlerError: (err) => log(`api: handler failed: ${errorText(err)}`) }),
   );
+  // A JWT authorizer's issuer is one of the emulated pools (their keys), or unknown.
+  const issuerKeys = (issuer: string) => {
+    const pool = stack.userPools.find((p) => p.issuer === issuer);
+    return pool ? idpService.jwks(pool.id) : undefined;
+  };
+  const onHandlerError = (err: unknown) => log(`api: handler failed: ${errorText(err)}`);
+  // Why a request was refused, for the emulator's log (never a token or a signature).
+  const onRefusal = (line: string) => log(`api: refused: ${line}`);
+  const httpApis = (stack.httpApis ?? []).map((api) => new HttpApiService({ stack, api, credentials, clock, issuerKeys, onHandlerError, onRefusal }));
+  const functionUrls = (stack.functionUrls ?? []).map((url) => new FunctionUrlService({ stack, url, credentials, clock, onHandlerError, onRefusal }));
   const standIns = new OidcStandIns(stack.userPools, providerUsers, clock);
   const managedLogin = new ManagedLogin({ pools: stack.userPools, idp: idpService, clock, standIns });
-  return { credentials, admin, idp: idpService, identity, sts, gateways, managedLogin, standIns };
+  return { credentials, admin, idp: idpService, identity, sts, gateways, httpApis, functionUrls, managedLogin, standIns };
 }
 
 /** Everything that must survive a restart, written once more on close. */

@@ -2,7 +2,7 @@
 // (each at its own base URL) with its routes, every user pool with its clients, every
 // identity pool, every API key (ids only). `authapi local --json` prints it, the
 // summary and shell completion read the routes from it, embedders get it on the handle.
-import type { RestApiModel, RouteAuth, StackModel } from './model.js';
+import type { FunctionUrlModel, HttpApiModel, RestApiModel, RouteAuth, RouteModel, StackModel } from './model.js';
 
 export interface LocalRouteInfo {
   method: string;
@@ -10,17 +10,23 @@ export interface LocalRouteInfo {
   path: string;
   auth: RouteAuth;
   apiKeyRequired: boolean;
-  /** COGNITO_USER_POOLS or JWT routes with AuthorizationScopes: the token must carry one of them. */
+  /** AuthorizationScopes (COGNITO_USER_POOLS or JWT routes): the token must carry one of them. */
   scopes?: string[];
 }
 
 export interface LocalApiInfo {
-  /** A REST API (API Gateway v1), an HTTP API, or a Lambda function URL. */
+  /** A REST API, an HTTP API (payload 2.0, JWT or IAM) or a Lambda function URL. */
   kind: 'rest' | 'http' | 'function-url';
+  /** The API's logical id; for a function URL, its function's. */
   logicalId: string;
+  /** The API id; for a function URL, the first label of its host. */
   id: string;
+  /** The stage; `$default` for an HTTP API's default stage, '' for a function URL. */
   stage: string;
-  /** `http://<host>:<port>/<stage>`: API Gateway gives every API a host of its own. */
+  /**
+   * `http://<host>:<port>/<stage>`: API Gateway gives every API a host of its own; an
+   * HTTP API's `$default` stage has no stage path; a function URL is `http://<host>:<port>/`.
+   */
   url: string;
   routes: LocalRouteInfo[];
   /** Logical ids of the enabled keys a usage plan of this stage accepts. */
@@ -63,7 +69,7 @@ export interface LocalResources {
   apiKeys: LocalApiKeyInfo[];
 }
 
-export function routesOf(api: RestApiModel): LocalRouteInfo[] {
+export function routesOf(api: { routes: RouteModel[] }): LocalRouteInfo[] {
   return api.routes.map((r) => ({
     method: r.method,
     path: r.path,
@@ -71,6 +77,28 @@ export function routesOf(api: RestApiModel): LocalRouteInfo[] {
     apiKeyRequired: r.apiKeyRequired,
     ...(r.authorizationScopes ? { scopes: r.authorizationScopes } : {}),
   }));
+}
+
+/** Base URLs of the HTTP APIs and function URLs, in model order (REST APIs have `apiUrl`). */
+export interface MoreApiUrls {
+  httpApi: (api: HttpApiModel, index: number) => string;
+  functionUrl: (url: FunctionUrlModel, index: number) => string;
+}
+
+/** The HTTP APIs, then the function URLs, as LocalApiInfo (after the REST APIs in `apis`). */
+export function describeHttpApis(stack: StackModel, urls: MoreApiUrls): LocalApiInfo[] {
+  return [
+    ...(stack.httpApis ?? []).map((a, i): LocalApiInfo => ({ kind: 'http', logicalId: a.logicalId, id: a.id, stage: a.stageName, url: urls.httpApi(a, i), routes: routesOf(a), apiKeys: [] })),
+    ...(stack.functionUrls ?? []).map((u, i): LocalApiInfo => ({
+      kind: 'function-url',
+      logicalId: u.functionLogicalId,
+      id: u.urlId,
+      stage: '',
+      url: urls.functionUrl(u, i),
+      routes: [{ method: 'ANY', path: '/{proxy+}', auth: u.authType, apiKeyRequired: false }],
+      apiKeys: [],
+    })),
+  ];
 }
 
 /** Keys that open this API's stage: enabled and in a usage plan for it. */
@@ -84,9 +112,12 @@ export function apiKeysOf(stack: StackModel, api: RestApiModel): string[] {
   return out;
 }
 
-export function describeResources(stack: StackModel, apiUrl: (api: RestApiModel, index: number) => string): LocalResources {
+export function describeResources(stack: StackModel, apiUrl: (api: RestApiModel, index: number) => string, more?: MoreApiUrls): LocalResources {
   return {
-    apis: stack.apis.map((a, i) => ({ kind: 'rest' as const, logicalId: a.logicalId, id: a.id, stage: a.stageName, url: apiUrl(a, i), routes: routesOf(a), apiKeys: apiKeysOf(stack, a) })),
+    apis: [
+      ...stack.apis.map((a, i): LocalApiInfo => ({ kind: 'rest', logicalId: a.logicalId, id: a.id, stage: a.stageName, url: apiUrl(a, i), routes: routesOf(a), apiKeys: apiKeysOf(stack, a) })),
+      ...(more ? describeHttpApis(stack, more) : []),
+    ],
     userPools: stack.userPools.map((p) => ({
       logicalId: p.logicalId,
       id: p.id,

@@ -103,7 +103,7 @@ describe('authapi local (in-process)', () => {
       expect(s.info.region).toBe('eu-west-1');
       expect(s.info.userPoolId).toMatch(/^eu-west-1_/);
       expect(s.info.apis.map((a: { logicalId: string; url: string }) => [a.logicalId, a.url.replace(/:\d+/, ':N')])).toEqual([
-        ['Api', 'http://127.0.0.1:N/v2'], ['PartnerApi', 'http://127.0.0.1:N/v2'],
+        ['Api', 'http://127.0.0.1:N/v2'], ['PartnerApi', 'http://127.0.0.1:N/v2'], ['HttpApi', 'http://127.0.0.1:N'], ['FunctionUrlFunction', 'http://127.0.0.1:N/'],
       ]);
       expect(s.info.apis[1].routes).toEqual([{ method: 'GET', path: '/partners/{id}', auth: 'NONE', apiKeyRequired: false }]);
       expect(s.info.userPools).toHaveLength(2);
@@ -112,6 +112,10 @@ describe('authapi local (in-process)', () => {
       const err = s.stderr();
       expect(err).toMatch(/API {10}http:\/\/127\.0\.0\.1:\d+\/v2 {3}\(Api, the profile's\)\n {6}GET {4}\/no-auth {3}needs API key\n {6}GET {4}\/require-auth {3}needs SigV4 \(IAM\) \+ API key\n/);
       expect(err).toMatch(/\(PartnerApi\)\n {6}GET {4}\/partners\/\{id\}\n/);
+      // The HTTP API and the function URL, with what each route needs.
+      expect(err).toMatch(/HTTP API {5}http:\/\/127\.0\.0\.1:\d+ {3}\(HttpApi\)\n {6}GET {4}\/me {3}needs a token of the pool \(JWT authorizer\)\n {6}GET {4}\/admin {3}needs a token of the pool \(JWT authorizer\) \+ scope authapi\/admin\n {6}GET {4}\/iam {3}needs SigV4 \(IAM\)\n/);
+      expect(err).toMatch(/Function URL http:\/\/127\.0\.0\.1:\d+\/ {3}\(FunctionUrlFunction\)\n {6}ANY {4}\/\{proxy\+\} {3}needs SigV4 \(IAM, service lambda\)\n/);
+      expect(s.info.apis[2].routes[1]).toEqual({ method: 'GET', path: '/admin', auth: 'JWT', apiKeyRequired: false, scopes: ['authapi/admin'] });
       expect(err).toContain('partner-admin, with a secret');
       expect(err).toContain('authapi call require-auth');
     } finally {

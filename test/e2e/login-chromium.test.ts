@@ -4,7 +4,8 @@
 // only: a password user, a user who must set a new password, a TOTP user. Each time
 // authapi must finish and `call require-auth` must succeed with the stored session.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   AdminCreateUserCommand, AdminSetUserMFAPreferenceCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient, VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -23,6 +24,8 @@ if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .c
 
 
 let stack: LocalStack;
+/** How far the emulator's clock runs ahead (0 but for the refresh an hour later). */
+const offset = { ms: 0 };
 let callbackUrls: string[];
 let totpSecret: string;
 
@@ -35,6 +38,7 @@ beforeAll(async () => {
       // The template's optional OIDC provider, served by the emulator's stand-in.
       FederatedOidcIssuer: 'https://idp.example.test', FederatedOidcClientId: 'pool-at-idp', FederatedOidcClientSecret: 'idp-s3cret',
     },
+    clock: { now: () => Date.now() + offset.ms },
   });
   const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: stack.url, credentials: stack.adminCredentials });
   const pool = stack.info.userPoolId;
@@ -67,7 +71,7 @@ async function browserLogin(user: Record<string, string>, timeoutSeconds = '60',
   const login = await runBinary(['login', '--browser', '--timeout', timeoutSeconds, ...extraArgs], { env });
   const pages = await waitForDone(log);
   const call = login.code === 0 ? await runBinary(['call', 'require-auth'], { env }) : undefined;
-  return { login, pages, call };
+  return { login, pages, call, dir, env };
 }
 
 describe.skipIf(!haveChromium)(`login --browser in a real chromium (${CHROMIUM}), JavaScript off, keyboard only`, () => {
@@ -77,6 +81,22 @@ describe.skipIf(!haveChromium)(`login --browser in a real chromium (${CHROMIUM})
     expect(login.stderr).toMatch(/logged in as demouser \(profile local\) through the browser/);
     expect(login.code).toBe(0);
     expect(call!.code).toBe(0);
+  }, 60_000);
+
+  it('an hour after a browser sign-in: the session refreshes at the token endpoint, and call require-auth works', async () => {
+    const { login, dir, env } = await browserLogin({ OAUTH_CHROMIUM_USER: 'demouser', OAUTH_CHROMIUM_PASSWORD: 'demoPASS123' });
+    expect(login.code).toBe(0);
+    // The User Pool API is out of reach from here on: only the token endpoint can refresh.
+    writeProfiles(dir, { local: { ...profileFromLocalInfo(stack.info), loginCallbackUrls: callbackUrls, endpoints: { ...profileFromLocalInfo(stack.info).endpoints, cognitoIdp: 'http://127.0.0.1:1/' } } });
+    const preload = pathToFileURL(resolve(ROOT, 'test', 'e2e', 'helpers', 'shift-clock.mjs')).href;
+    offset.ms = 61 * 60_000;
+    try {
+      const call = await runBinary(['call', 'require-auth', '--verbose'], { env: { ...env, AUTHAPI_TEST_CLOCK_OFFSET_MS: String(offset.ms) }, execArgv: ['--import', preload] });
+      expect(call.stderr).toContain('browser sign-in: token endpoint');
+      expect(call.code).toBe(0);
+    } finally {
+      offset.ms = 0;
+    }
   }, 60_000);
 
   it('a user who must set a new password', async () => {

@@ -12,7 +12,8 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 test('endpoints and ids of every resource', () => {
-  expect(Object.keys(stack.endpoints.apis)).toEqual(['Api', 'PartnerApi']);
+  expect(Object.keys(stack.endpoints.apis)).toEqual(['Api', 'PartnerApi', 'HttpApi', 'FunctionUrlFunction']);
+  expect(stack.resources.apis.map((a) => a.kind)).toEqual(['rest', 'rest', 'http', 'function-url']);
   expect(stack.endpoints.api).toBe(stack.endpoints.apis.Api);
   expect(stack.resources.userPools.map((p) => p.logicalId)).toEqual(['UserPool', 'PartnerPool']);
   expect(stack.apiKeys).toEqual({ ApiKey: stack.apiKey });

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 test('two APIs with the same stage each answer at their own base URL', async () => {
-  expect(s.info.apis.map((a) => [a.logicalId, a.stage])).toEqual([['Api', 'v1'], ['PartnerApi', 'v1']]);
+  expect(s.info.apis.map((a) => [a.logicalId, a.stage])).toEqual([['Api', 'v1'], ['PartnerApi', 'v1'], ['HttpApi', '$default'], ['FunctionUrlFunction', '']]);
   const [main, partner] = s.info.apis as [(typeof s.info.apis)[0], (typeof s.info.apis)[0]];
   expect(new URL(main.url).port).not.toBe(new URL(partner.url).port);
   expect(partner.routes).toEqual([{ method: 'GET', path: '/partners/{id}', auth: 'NONE', apiKeyRequired: false }]);

@@ -45,6 +45,17 @@ describe('routing', () => {
           { method: 'GET', path: '/require-token', auth: 'COGNITO_USER_POOLS', apiKeyRequired: true },
           { method: 'GET', path: '/require-scope', auth: 'COGNITO_USER_POOLS', apiKeyRequired: true, scopes: ['aws.cognito.signin.user.admin'] },
         ],
+      }, {
+        // The HTTP API's $default stage: no stage in its URL.
+        kind: 'http', logicalId: 'HttpApi', id: s.stack.httpApis![0]!.id, stage: '$default', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), apiKeys: [],
+        routes: [
+          { method: 'GET', path: '/me', auth: 'JWT', apiKeyRequired: false },
+          { method: 'GET', path: '/admin', auth: 'JWT', apiKeyRequired: false, scopes: ['authapi/admin'] },
+          { method: 'GET', path: '/iam', auth: 'AWS_IAM', apiKeyRequired: false },
+        ],
+      }, {
+        kind: 'function-url', logicalId: 'FunctionUrlFunction', id: s.stack.functionUrls![0]!.urlId, stage: '', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), apiKeys: [],
+        routes: [{ method: 'ANY', path: '/{proxy+}', auth: 'AWS_IAM', apiKeyRequired: false }],
       }],
       userPools: [{
         logicalId: 'UserPool', id: pool.id, name: pool.name, providerName: pool.providerName,
@@ -67,7 +78,8 @@ describe('routing', () => {
     const other = await fetch(`${s.url}/prod/no-auth`);
     expect(other.status).toBe(404);
     expect(other.headers.get('content-type')).toBe('application/json');
-    expect(((await other.json()) as { message: string }).message).toBe(`Not found: GET /prod/no-auth is not an endpoint of the authapi emulator (the APIs are at ${apiBase}/prod)`);
+    expect(((await other.json()) as { message: string }).message).toBe(`Not found: GET /prod/no-auth is not an endpoint of the authapi emulator (the APIs are at ${s.info.apis.map((a) => a.url).join(', ')})`);
+    expect(s.info.apis.map((a) => a.url)[0]).toBe(`${apiBase}/prod`);
     // At the API's own base URL, an unknown stage is answered as API Gateway answers it.
     const stage = await fetch(`${apiBase}/staging/no-auth`, { headers: { 'x-api-key': s.info.apiKey } });
     expect([stage.status, stage.headers.get('x-amzn-errortype'), await stage.text()]).toEqual([403, 'ForbiddenException', '{"message":"Forbidden"}']);

@@ -115,7 +115,7 @@ export async function runBrowserLogin(ctx: Context, opts: BrowserLoginOptions, d
     try {
       outcome = await completeLogin(ctx, profile, {
         idToken: tokens!.id_token!, accessToken: tokens!.access_token, refreshToken: tokens!.refresh_token!, expiresIn: tokens!.expires_in,
-      }, stringClaim(claims, 'cognito:username') ?? '', { ...deps, store, identityApi: await identityApi });
+      }, stringClaim(claims, 'cognito:username') ?? '', { ...deps, store, identityApi: await identityApi }, 'browser');
     } catch (err) {
       listener?.respond(false, 'authapi could not store the session; see the terminal.');
       throw err;

@@ -1,7 +1,7 @@
 // The token and revocation endpoints of Cognito's managed login, as a public or a
 // confidential client: with a secret, client_secret_basic (RFC 6749 §2.3.1: id and
 // secret form-urlencoded, then base64), else client_id in the body.
-import { AuthError, InterruptedError, NetworkError } from '../../errors.js';
+import { AuthError, ConfigError, InterruptedError, NetworkError, type UserError } from '../../errors.js';
 import type { Profile } from '../../config/profile.js';
 
 export interface TokenResponse {
@@ -48,6 +48,19 @@ export async function exchangeCode(profile: Profile, fields: { code: string; red
   const res = await postForm(profile, '/oauth2/token', {
     grant_type: 'authorization_code', code: fields.code, redirect_uri: fields.redirectUri, code_verifier: fields.verifier,
   }, signal);
+  return tokenAnswer(res);
+}
+
+/**
+ * The `refresh_token` grant: new ID and access tokens for a browser sign-in. The answer
+ * carries a `refresh_token` only when the app client rotates them (then the old one
+ * dies after the client's grace period, so the caller stores the new one first).
+ */
+export async function refreshGrant(profile: Profile, refreshToken: string, signal: AbortSignal): Promise<TokenResponse> {
+  return tokenAnswer(await postForm(profile, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, signal));
+}
+
+async function tokenAnswer(res: Response): Promise<TokenResponse> {
   const text = await res.text();
   let data: Record<string, unknown> = {};
   try {
@@ -59,6 +72,7 @@ export async function exchangeCode(profile: Profile, fields: { code: string; red
   if (typeof data.access_token !== 'string' || typeof data.id_token !== 'string') {
     throw new AuthError('the token endpoint sent no ID token', 'the app client must allow the openid scope');
   }
+  if (typeof data.expires_in !== 'number' || !(data.expires_in > 0)) data.expires_in = 3600;
   return data as unknown as TokenResponse;
 }
 
@@ -66,4 +80,18 @@ export async function exchangeCode(profile: Profile, fields: { code: string; red
 export async function revokeRefreshToken(profile: Profile, token: string, signal: AbortSignal): Promise<void> {
   const res = await postForm(profile, '/oauth2/revoke', { token }, signal);
   if (res.status !== 200) throw new OAuthEndpointError(res.status, ((await res.json().catch(() => ({}))) as { error?: string }).error ?? 'unexpected answer');
+}
+
+/**
+ * What a refusal by the managed login's endpoints means at the terminal (the caller
+ * handles `invalid_grant` at refresh itself: the session is over). A server error is
+ * treated like an unreachable server (exit 6), as for the User Pool API.
+ */
+export function endpointError(err: OAuthEndpointError, what: string, profileName: string): UserError {
+  if (err.status >= 500) return new NetworkError(`the managed login's ${what} failed (HTTP ${err.status})`, 'try again in a moment', { cause: err });
+  if (err.error === 'invalid_client' || err.error === 'unauthorized_client') {
+    return new ConfigError(`the managed login's ${what} refused the app client: ${err.error}`,
+      `check userPoolClientId and clientSecret in profile "${profileName}" (\`authapi status --profile ${profileName}\`)`, { cause: err });
+  }
+  return new AuthError(`the managed login's ${what} refused: ${err.error} (HTTP ${err.status})`, undefined, { cause: err });
 }

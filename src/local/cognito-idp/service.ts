@@ -7,7 +7,7 @@ import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolM
 import { awsJsonError, awsJsonOk } from '../http.js';
 import { parseJsonObjectBody } from '../json-body.js';
 import * as admin from './admin-ops.js';
-import { initiateAuth, respondToAuthChallenge } from './auth-flows.js';
+import { initiateAuth, passwordAuth, respondToAuthChallenge } from './auth-flows.js';
 import { ChallengeStore } from './challenges.js';
 import { findUser, type IdpContext, type PoolRuntime } from './context.js';
 import { CognitoError } from './errors.js';
@@ -17,8 +17,10 @@ import * as userOps from './user-ops.js';
 import { createUser, setPassword } from './users.js';
 import { federatedSignIn, type FederatedIdentity } from './federated-users.js';
 import { passwordMatches } from './srp-server.js';
+import { secretHash } from '../../shared/srp-constants.js';
 import * as reset from './password-reset.js';
 import { getTokensFromRefreshToken } from './refresh.js';
+import { issueTokens, type AuthenticationResult } from './tokens.js';
 import * as describe from './describe.js';
 import { validate } from './validate.js';
 import type { AdminCheck } from '../admin-credentials.js';
@@ -190,6 +192,39 @@ export class CognitoIdpService {
       if (err instanceof CognitoError) return awsJsonError(err.type, err.message, requestId);
       throw err;
     }
+  }
+
+  /**
+   * The password step of the managed login's sign-in page. Cognito's hosted pages
+   * sign users in against the pool itself, whatever ExplicitAuthFlows the app client
+   * allows its own code (a client with only the code flow still has a sign-in page),
+   * so this is not InitiateAuth: the same rules (password, lockout, user status, then
+   * NEW_PASSWORD_REQUIRED and MFA challenges answered with RespondToAuthChallenge),
+   * without the client's flow check. Throws CognitoError as InitiateAuth would.
+   */
+  async hostedPasswordSignIn(clientId: string, username: string, password: string): Promise<{ username: string; outcome: Record<string, unknown> }> {
+    const { pool, client } = this.ctx.clientById(clientId);
+    // The page is Cognito's, not the client: it needs no SECRET_HASH from anyone.
+    const hash = client.clientSecret === undefined ? {} : { SECRET_HASH: secretHash(client.clientSecret, username, client.clientId) };
+    const outcome = (await passwordAuth(this.ctx, pool, client, { USERNAME: username, PASSWORD: password, ...hash })) as Record<string, unknown>;
+    return { username: findUser(pool, username)?.username ?? username, outcome };
+  }
+
+  /**
+   * A silent sign-in from the managed login's session cookie: a new session (new
+   * refresh token, as Cognito starts one) for the user who signed in on the pages,
+   * with that sign-in's auth_time, whatever flows the client allows. The user must
+   * still exist and be enabled and confirmed; otherwise a CognitoError, and the page
+   * asks again.
+   */
+  async hostedSessionTokens(clientId: string, username: string, authTime: number): Promise<AuthenticationResult> {
+    const { pool, client } = this.ctx.clientById(clientId);
+    const user = findUser(pool, username);
+    // A federated user (EXTERNAL_PROVIDER) keeps its managed-login session like anyone else.
+    if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) {
+      throw new CognitoError('NotAuthorizedException', 'The sign-in session is no longer valid.');
+    }
+    return issueTokens(this.ctx, pool, client, user, { authTime, withRefreshToken: true });
   }
 
   /** The pool's public JWKS (two keys: ID and access), generating the keys on first use. */

@@ -21,8 +21,8 @@ export interface CodeGrant {
 export interface BrowserSession {
   poolId: string;
   username: string;
-  /** The sign-in's refresh token: a silent sign-in continues it (see service.ts). */
-  refreshToken: string;
+  /** When the user signed in on the pages (epoch seconds): a silent sign-in keeps it as auth_time. */
+  authTime: number;
   clientId: string;
   expiresAt: number;
 }

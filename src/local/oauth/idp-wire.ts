@@ -1,6 +1,6 @@
-// The managed-login pages sign people in through the emulator's own User Pool API,
-// exactly as an app would (InitiateAuth USER_SRP_AUTH, then RespondToAuthChallenge):
-// the pool's rules — wrong password, lockout, a required new password, MFA — are the
+// The managed login talks to the emulator's own User Pool service (the challenges
+// after the password, refresh, revocation, GetUser) over its JSON 1.1 wire, so the
+// pool's rules — wrong password, lockout, a required new password, MFA — are the
 // ones src/local/cognito-idp applies, not a second copy of them.
 import { createHmac } from 'node:crypto';
 import type { LocalRequest, LocalResponse, UserPoolClientModel } from '../model.js';

@@ -7,6 +7,7 @@
 // What no captured sample confirms is marked "unconfirmed" where it is decided.
 import { createHash, randomUUID } from 'node:crypto';
 import { oidcDiscovery } from '../cognito-idp/discovery.js';
+import { CognitoError } from '../cognito-idp/errors.js';
 import type { CognitoIdpService } from '../cognito-idp/service.js';
 import type { OidcStandIns } from '../oidc-provider/stand-in.js';
 import type { Clock, LocalRequest, LocalResponse, UserPoolClientModel, UserPoolModel } from '../model.js';
@@ -14,8 +15,8 @@ import { authorizeQuery, checkAuthorize, errorRedirect, findClient, type Authori
 import { clientCredentials } from './client-auth.js';
 import { Federation } from './federation.js';
 import { Grants, type PendingSignIn } from './grants.js';
-import { callIdp, IdpCallError, secretHashFor, type AuthResult, type InitiateOrChallenge } from './idp-wire.js';
-import { clientAccessToken, PoolKeys, reissue, verifyAccess, type TokenSet } from './oauth-tokens.js';
+import { callIdp, IdpCallError, type AuthResult, type InitiateOrChallenge } from './idp-wire.js';
+import { clientAccessToken, decodePayload, PoolKeys, reissue, verifyAccess, type TokenSet } from './oauth-tokens.js';
 import { codePage, escapeHtml, messagePage, newPasswordPage, passwordPage, selectMfaPage } from './pages.js';
 import { answerChallenge, signInWithPassword } from './sign-in.js';
 
@@ -126,17 +127,14 @@ export class ManagedLogin {
     const id = cookie(req, SESSION_COOKIE);
     const s = this.grants.session(id, request.poolId);
     if (!s || s.clientId !== client.clientId) return undefined;
-    // The emulator continues the cookie's sign-in (its refresh token) where Cognito
-    // would start a new one; a revoked sign-in means the form again.
+    // A new session for the cookie's user, as Cognito starts one (not the client's
+    // refresh flow: the pages do not depend on ExplicitAuthFlows); a user who can no
+    // longer sign in means the form again.
     try {
-      const out = await callIdp<InitiateOrChallenge>((r) => this.opts.idp.handle(r), 'InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: client.clientId,
-        AuthParameters: { REFRESH_TOKEN: s.refreshToken, ...secretHashFor(client, s.username) },
-      });
-      if (!out.AuthenticationResult) return undefined;
-      return this.codeRedirect(request, { ...out.AuthenticationResult, RefreshToken: s.refreshToken });
+      const result = await this.opts.idp.hostedSessionTokens(client.clientId, s.username, s.authTime);
+      return this.codeRedirect(request, result);
     } catch (err) {
-      if (err instanceof IdpCallError) {
+      if (err instanceof CognitoError) {
         this.grants.endSession(id);
         return undefined;
       }
@@ -157,7 +155,7 @@ export class ManagedLogin {
           const username = (f.get('username') ?? '').trim();
           const password = f.get('password') ?? '';
           if (!username || !password) return page(400, passwordPage(tx, 'Please enter your username and password.', username));
-          const step = await signInWithPassword(handle, this.opts.clock, found.pool, found.client, username, password);
+          const step = await signInWithPassword(this.opts.idp, found.client, username, password);
           p.username = step.username;
           outcome = step.outcome;
           break;
@@ -231,7 +229,8 @@ export class ManagedLogin {
   private async signedIn(request: AuthorizeRequest, result: AuthResult, username: string, client: UserPoolClientModel): Promise<LocalResponse> {
     const res = await this.codeRedirect(request, result);
     if (result.RefreshToken) {
-      const sid = this.grants.openSession({ poolId: request.poolId, clientId: client.clientId, username, refreshToken: result.RefreshToken });
+      const authTime = Number(decodePayload(result.IdToken).auth_time);
+      const sid = this.grants.openSession({ poolId: request.poolId, clientId: client.clientId, username, authTime });
       res.headers['Set-Cookie'] = `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`;
     }
     return res;
@@ -333,13 +332,16 @@ export class ManagedLogin {
     // more (kept in memory only) and the client's scopes apply.
     const info = this.grants.refreshInfo(token);
     try {
-      const out = await callIdp<InitiateOrChallenge>((r) => this.opts.idp.handle(r), 'InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: client.clientId,
-        AuthParameters: { REFRESH_TOKEN: token, ...(info ? secretHashFor(client, info.username) : {}) },
+      // GetTokensFromRefreshToken, not REFRESH_TOKEN_AUTH: it does not depend on the
+      // client's ExplicitAuthFlows, keeps auth_time and origin_jti, and hands out a
+      // new refresh token when the client rotates them (and only then).
+      const out = await callIdp<{ AuthenticationResult: AuthResult }>((r) => this.opts.idp.handle(r), 'GetTokensFromRefreshToken', {
+        RefreshToken: token, ClientId: client.clientId, ...(client.clientSecret !== undefined ? { ClientSecret: client.clientSecret } : {}),
       });
-      const result = out.AuthenticationResult!;
-      // No refresh_token in the answer: the template's clients do not rotate them.
-      return tokenOk(await reissue(this.keys, this.opts.clock, pool, client, result, { scopes: info?.scopes ?? client.oauth?.scopes ?? [] }));
+      const result = out.AuthenticationResult;
+      const scopes = info?.scopes ?? client.oauth?.scopes ?? [];
+      if (result.RefreshToken && info) this.grants.rememberRefresh(result.RefreshToken, info.scopes, info.username);
+      return tokenOk(await reissue(this.keys, this.opts.clock, pool, client, result, { scopes }));
     } catch (err) {
       if (err instanceof IdpCallError) return oauthError(400, 'invalid_grant');
       throw err;

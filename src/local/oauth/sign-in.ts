@@ -1,34 +1,29 @@
-// The steps of a sign-in on the managed-login page, each one a User Pool API call:
-// the password (SRP, computed here on the page's behalf), then whatever challenge the
-// pool chains after it. The page keeps the challenge Session between steps.
-import { passwordClaim, startSrp, type PasswordVerifierChallenge } from '../../auth/srp-client.js';
-import type { Clock, UserPoolClientModel, UserPoolModel } from '../model.js';
-import { callIdp, secretHashFor, type IdpHandler, type InitiateOrChallenge } from './idp-wire.js';
+// The steps of a sign-in on the managed-login page: the password against the pool
+// itself (CognitoIdpService.hostedPasswordSignIn: the pool's rules, not the app
+// client's ExplicitAuthFlows, as Cognito's own pages do), then whatever challenge
+// the pool chains after it, answered with RespondToAuthChallenge. The page keeps the
+// challenge Session between steps.
+import type { CognitoIdpService } from '../cognito-idp/service.js';
+import { CognitoError } from '../cognito-idp/errors.js';
+import type { UserPoolClientModel } from '../model.js';
+import { callIdp, IdpCallError, secretHashFor, type IdpHandler, type InitiateOrChallenge } from './idp-wire.js';
 
 export interface SignInStep {
-  /** USER_ID_FOR_SRP: the internal username every later step names. */
+  /** The internal username (cognito:username) every later step names. */
   username: string;
   outcome: InitiateOrChallenge;
 }
 
 export async function signInWithPassword(
-  handle: IdpHandler, clock: Clock, pool: UserPoolModel, client: UserPoolClientModel, username: string, password: string,
+  idp: CognitoIdpService, client: UserPoolClientModel, username: string, password: string,
 ): Promise<SignInStep> {
-  const start = startSrp();
-  const first = await callIdp<InitiateOrChallenge>(handle, 'InitiateAuth', {
-    AuthFlow: 'USER_SRP_AUTH',
-    ClientId: client.clientId,
-    AuthParameters: { USERNAME: username, SRP_A: start.A.toString(16), ...secretHashFor(client, username) },
-  });
-  const params = first.ChallengeParameters as unknown as PasswordVerifierChallenge;
-  const internal = params.USER_ID_FOR_SRP;
-  const claim = passwordClaim(start, params, pool.id, password, new Date(clock.now()));
-  const outcome = await callIdp<InitiateOrChallenge>(handle, 'RespondToAuthChallenge', {
-    ChallengeName: 'PASSWORD_VERIFIER',
-    ClientId: client.clientId,
-    ChallengeResponses: { USERNAME: internal, ...claim, ...secretHashFor(client, internal) },
-  });
-  return { username: internal, outcome };
+  try {
+    const { username: internal, outcome } = await idp.hostedPasswordSignIn(client.clientId, username, password);
+    return { username: internal, outcome: outcome as InitiateOrChallenge };
+  } catch (err) {
+    if (err instanceof CognitoError) throw new IdpCallError(err.type, err.message);
+    throw err;
+  }
 }
 
 export async function answerChallenge(

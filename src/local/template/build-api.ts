@@ -1,17 +1,15 @@
 // API Gateway: SAM APIs with the routes their functions' Api events declare, API
 // keys, usage plans and the keys attached to them.
-import { dirname, resolve as resolvePath } from 'node:path';
 import type { ApiKeyModel, RestApiModel, RouteAuth, RouteModel, UsagePlanModel } from '../model.js';
 import type { Builder } from './build-model.js';
 import { cognitoAuthorizer, scopeList, type BuiltAuthorizer } from './build-authorizers.js';
 import { buildCors, buildGatewayResponseResources, buildSamGatewayResponses } from './build-cors.js';
-import { resolveHandler } from './handler-file.js';
+import { functionEvents } from './function-events.js';
 import * as ids from './ids.js';
-import { IMPLICIT_API_ID, REST_API, SERVERLESS_API, physicalId, type RawResource } from './resources.js';
+import { IMPLICIT_API_ID, REST_API, SERVERLESS_API, physicalId } from './resources.js';
 import { asList, isObject, type Props } from './values.js';
 
 export function buildApis(b: Builder): RestApiModel[] {
-  const templateDir = dirname(resolvePath(b.file));
   const globalApi = isObject(b.globals.Api) ? b.globals.Api : {};
   const apiLogicalIds = b.byType(SERVERLESS_API);
   if (b.implicitApiUsed && !b.resources[IMPLICIT_API_ID]) apiLogicalIds.push(IMPLICIT_API_ID);
@@ -43,61 +41,44 @@ export function buildApis(b: Builder): RestApiModel[] {
     if (!api) return b.fail('Resources', `an AWS::ApiGateway::GatewayResponse names RestApiId ${apiId}, which is not an API of this template (!Ref <Api>)`);
     api.gatewayResponses = { ...api.gatewayResponses, ...responses };
   }
-  const globalFunction = isObject(b.globals.Function) ? b.globals.Function : {};
-  for (const logicalId of Object.keys(b.resources)) {
-    const r = b.resources[logicalId] as RawResource;
-    if (!isServerlessFunction(r)) continue;
-    const events = apiEvents(r);
-    const allEvents = isObject(r.Properties?.Events) ? Object.entries(r.Properties.Events) : [];
-    for (const [name, e] of allEvents) {
-      if (isObject(e) && e.Type === 'HttpApi') b.warnings.push(`Resources.${logicalId}.Properties.Events.${name}: HttpApi events are not emulated (only Type Api)`);
+  for (const { logicalId, where: ew, props: ep, handler } of functionEvents(b, 'Api')) {
+    const api = ep.RestApiId === undefined ? apis.find((a) => a.logicalId === IMPLICIT_API_ID) : apis.find((a) => a.id === ep.RestApiId);
+    if (!api) return b.fail(`${ew}.RestApiId`, 'must be an AWS::Serverless::Api of this template (!Ref <Api>)');
+    if (typeof ep.Path !== 'string' || !ep.Path.startsWith('/')) return b.fail(`${ew}.Path`, 'must be a path starting with /');
+    if (typeof ep.Method !== 'string') return b.fail(`${ew}.Method`, 'is required');
+    const method = ep.Method.toUpperCase();
+    const auth = isObject(ep.Auth) ? ep.Auth : {};
+    const defaults = authOf.get(api.logicalId)!;
+    const authorizer = String(auth.Authorizer ?? defaults.DefaultAuthorizer ?? 'NONE');
+    if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM' && !(isObject(defaults.Authorizers) && authorizer in defaults.Authorizers)) {
+      return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported: not AWS_IAM, NONE or one of ${api.logicalId}'s Auth.Authorizers`);
     }
-    if (events.length === 0) continue;
-    const where = `Resources.${logicalId}.Properties`;
-    const p = b.props(logicalId, globalFunction);
-    const handler = resolveHandler(p, where, templateDir, b.fail);
-    for (const [eventName] of events) {
-      const ew = `${where}.Events.${eventName}.Properties`;
-      const ep = (isObject(p.Events) && isObject(p.Events[eventName]) ? (p.Events[eventName] as Props).Properties : undefined) ?? {};
-      if (!isObject(ep)) return b.fail(ew, 'must be a mapping');
-      const api = ep.RestApiId === undefined ? apis.find((a) => a.logicalId === IMPLICIT_API_ID) : apis.find((a) => a.id === ep.RestApiId);
-      if (!api) return b.fail(`${ew}.RestApiId`, 'must be an AWS::Serverless::Api of this template (!Ref <Api>)');
-      if (typeof ep.Path !== 'string' || !ep.Path.startsWith('/')) return b.fail(`${ew}.Path`, 'must be a path starting with /');
-      if (typeof ep.Method !== 'string') return b.fail(`${ew}.Method`, 'is required');
-      const method = ep.Method.toUpperCase();
-      const auth = isObject(ep.Auth) ? ep.Auth : {};
-      const defaults = authOf.get(api.logicalId)!;
-      const authorizer = String(auth.Authorizer ?? defaults.DefaultAuthorizer ?? 'NONE');
-      if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM' && !(isObject(defaults.Authorizers) && authorizer in defaults.Authorizers)) {
-        return b.fail(`${ew}.Auth.Authorizer`, `authorizer ${authorizer} is not supported: not AWS_IAM, NONE or one of ${api.logicalId}'s Auth.Authorizers`);
+    let cognito: BuiltAuthorizer | undefined;
+    if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM') {
+      cognito = cognitoAuthorizer(b, defaults.Authorizers as Props, authorizer, `Resources.${api.logicalId}.Properties`);
+      if (!cognito) {
+        b.warnings.push(`${ew}.Auth.Authorizer: Lambda authorizer ${authorizer} is not emulated; ${method} ${String(ep.Path)} is left out`);
+        continue;
       }
-      let cognito: BuiltAuthorizer | undefined;
-      if (authorizer !== 'NONE' && authorizer !== 'AWS_IAM') {
-        cognito = cognitoAuthorizer(b, defaults.Authorizers as Props, authorizer, `Resources.${api.logicalId}.Properties`);
-        if (!cognito) {
-          b.warnings.push(`${ew}.Auth.Authorizer: Lambda authorizer ${authorizer} is not emulated; ${method} ${String(ep.Path)} is left out`);
-          continue;
-        }
-      }
-      const apiKeyRequired = b.c.bool(auth.ApiKeyRequired ?? defaults.ApiKeyRequired ?? false, `${ew}.Auth.ApiKeyRequired`);
-      if (api.routes.some((x) => x.method === method && x.path === ep.Path)) return b.fail(ew, `${method} ${ep.Path} is defined twice`);
-      const route: RouteModel = {
-        method,
-        path: ep.Path,
-        auth: cognito ? 'COGNITO_USER_POOLS' : (authorizer as RouteAuth),
-        apiKeyRequired,
-        functionLogicalId: logicalId,
-        handlerFile: handler.file,
-        handlerExport: handler.exportName,
-      };
-      if (cognito) {
-        route.cognitoAuthorizer = cognito.authorizer;
-        // The method's own scopes replace the authorizer's; an empty list means none.
-        const scopes = auth.AuthorizationScopes !== undefined ? scopeList(b, auth.AuthorizationScopes, `${ew}.Auth.AuthorizationScopes`) : cognito.scopes;
-        if (scopes && scopes.length > 0) route.authorizationScopes = scopes;
-      }
-      api.routes.push(route);
     }
+    const apiKeyRequired = b.c.bool(auth.ApiKeyRequired ?? defaults.ApiKeyRequired ?? false, `${ew}.Auth.ApiKeyRequired`);
+    if (api.routes.some((x) => x.method === method && x.path === ep.Path)) return b.fail(ew, `${method} ${ep.Path} is defined twice`);
+    const route: RouteModel = {
+      method,
+      path: ep.Path,
+      auth: cognito ? 'COGNITO_USER_POOLS' : (authorizer as RouteAuth),
+      apiKeyRequired,
+      functionLogicalId: logicalId,
+      handlerFile: handler.file,
+      handlerExport: handler.exportName,
+    };
+    if (cognito) {
+      route.cognitoAuthorizer = cognito.authorizer;
+      // The method's own scopes replace the authorizer's; an empty list means none.
+      const scopes = auth.AuthorizationScopes !== undefined ? scopeList(b, auth.AuthorizationScopes, `${ew}.Auth.AuthorizationScopes`) : cognito.scopes;
+      if (scopes && scopes.length > 0) route.authorizationScopes = scopes;
+    }
+    api.routes.push(route);
   }
   return apis;
 }
@@ -168,19 +149,3 @@ export function buildApiKeysAndPlans(b: Builder, apis: RestApiModel[]): { apiKey
   }
   return { apiKeys, usagePlans };
 }
-
-// --- SAM events ---------------------------------------------------------------------
-
-export function isServerlessFunction(r: RawResource): boolean {
-  return r.Type === 'AWS::Serverless::Function';
-}
-
-/** The function's events of Type Api, unresolved ([name, Properties]). */
-export function apiEvents(r: RawResource): [string, Props][] {
-  const events = r.Properties?.Events;
-  if (!isObject(events)) return [];
-  return Object.entries(events)
-    .filter(([, e]) => isObject(e) && e.Type === 'Api')
-    .map(([name, e]) => [name, isObject((e as Props).Properties) ? ((e as Props).Properties as Props) : {}]);
-}
-

@@ -2,8 +2,10 @@
 // Only what the emulator can honour faithfully is accepted; anything it would have
 // to guess at is a TemplateError naming the place.
 import type { StackModel } from '../model.js';
-import { buildApiKeysAndPlans, buildApis, apiEvents, isServerlessFunction } from './build-api.js';
+import { buildApiKeysAndPlans, buildApis } from './build-api.js';
+import { eventsOfType } from './function-events.js';
 import { buildIdentityPools, buildUserPools } from './build-cognito.js';
+import { buildFunctionUrls, buildHttpApis, samGeneratedResources } from './build-http-api.js';
 import { buildRoles } from './build-iam.js';
 import { TemplateError } from './errors.js';
 import * as ids from './ids.js';
@@ -11,7 +13,7 @@ import { Resolver, NO_VALUE } from './intrinsics.js';
 import { checkParameter } from './parameters.js';
 import { parseTemplateText } from './parse-yaml.js';
 import { coercions, deepMerge, isObject, type Coerce, type Props } from './values.js';
-import { IMPLICIT_API_ID, SERVERLESS_API, attribute, physicalId, type NamingContext, type RawResource } from './resources.js';
+import { HTTP_API, IMPLICIT_API_ID, SERVERLESS_API, attribute, physicalId, type NamingContext, type RawResource } from './resources.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -127,9 +129,10 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
     return (secrets.clientSecrets[logicalId] ??= ids.randomClientSecret());
   };
   const naming: NamingContext = { region, accountId, stackName, prop: stringProp, clientSecret };
-  const implicitApiUsed = Object.values(resources).some((r) => isServerlessFunction(r) && apiEvents(r).some(([, e]) => e.RestApiId === undefined));
+  const implicitApiUsed = Object.values(resources).some((r) => eventsOfType(r, 'Api').some(([, e]) => e.RestApiId === undefined));
+  const samGenerated = samGeneratedResources(resources);
   const resourceType = (logicalId: string): string | undefined =>
-    resources[logicalId]?.Type ?? (logicalId === IMPLICIT_API_ID && implicitApiUsed ? SERVERLESS_API : undefined);
+    resources[logicalId]?.Type ?? (logicalId === IMPLICIT_API_ID && implicitApiUsed ? SERVERLESS_API : undefined) ?? samGenerated.get(logicalId);
 
   const conditionCache = new Map<string, boolean>();
   const conditionDefs = isObject(root.Conditions) ? root.Conditions : {};
@@ -211,16 +214,18 @@ export function buildStackModel(text: string, opts: BuildOptions): BuiltStack {
   const identityPools = buildIdentityPools(b, userPools, roles);
   const apis = buildApis(b);
   const { apiKeys, usagePlans } = buildApiKeysAndPlans(b, apis);
+  const httpApis = buildHttpApis(b);
+  const functionUrls = buildFunctionUrls(b);
 
   for (const [logicalId, r] of Object.entries(resources)) {
     const known = ['AWS::IAM::Role', 'AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::IdentityPool',
       'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolResourceServer', 'AWS::Cognito::UserPoolIdentityProvider',
-      SERVERLESS_API, 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::GatewayResponse'];
+      SERVERLESS_API, HTTP_API, 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::GatewayResponse'];
     if (!known.includes(r.Type) && !IGNORED_TYPES.has(r.Type)) warnings.push(`Resources.${logicalId}: ${r.Type} is not emulated`);
   }
 
   return {
-    model: { region, accountId, stackName, userPools, identityPools, roles, apis, apiKeys, usagePlans },
+    model: { region, accountId, stackName, userPools, identityPools, roles, apis, apiKeys, usagePlans, httpApis, functionUrls },
     warnings,
   };
 }

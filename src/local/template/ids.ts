@@ -53,6 +53,11 @@ export function apiGatewayId(stackName: string, logicalId: string, purpose = 're
   return stableString(stackName, logicalId, purpose, 10, LOWER_ALNUM);
 }
 
+/** 32 lower-case alphanumerics: the first label of a function URL's host. */
+export function functionUrlId(stackName: string, functionLogicalId: string): string {
+  return stableString(stackName, functionLogicalId, 'functionurl', 32, LOWER_ALNUM);
+}
+
 /** 6 lower-case alphanumerics, like a usage plan id. */
 export function usagePlanId(stackName: string, logicalId: string): string {
   return stableString(stackName, logicalId, 'usageplan', 6, LOWER_ALNUM);

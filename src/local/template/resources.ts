@@ -21,6 +21,9 @@ export interface NamingContext {
 
 export const SERVERLESS_API = 'AWS::Serverless::Api';
 export const REST_API = 'AWS::ApiGateway::RestApi';
+export const HTTP_API = 'AWS::Serverless::HttpApi';
+/** What SAM makes of a function's FunctionUrlConfig: `<function>Url`. */
+export const FUNCTION_URL = 'AWS::Lambda::Url';
 /** The API SAM creates for Api events that name no RestApiId. */
 export const IMPLICIT_API_ID = 'ServerlessRestApi';
 
@@ -35,6 +38,10 @@ export function roleArn(ctx: NamingContext, logicalId: string): string {
 
 export function functionName(ctx: NamingContext, logicalId: string): string {
   return ctx.prop(logicalId, 'FunctionName') ?? ids.generatedName(ctx.stackName, logicalId);
+}
+
+export function functionArn(ctx: NamingContext, functionLogicalId: string): string {
+  return `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${functionName(ctx, functionLogicalId)}`;
 }
 
 /** `Ref` of a resource: its physical id. */
@@ -53,7 +60,11 @@ export function physicalId(ctx: NamingContext, type: string, logicalId: string):
       return roleName(ctx, logicalId);
     case SERVERLESS_API:
     case REST_API:
+    case HTTP_API:
       return ids.apiGatewayId(ctx.stackName, logicalId);
+    case FUNCTION_URL:
+      // Ref of an AWS::Lambda::Url is its function's ARN.
+      return functionArn(ctx, logicalId.replace(/Url$/, ''));
     case 'AWS::ApiGateway::ApiKey':
       return ids.apiGatewayId(ctx.stackName, logicalId, 'apikey');
     case 'AWS::ApiGateway::UsagePlan':
@@ -100,6 +111,12 @@ export function attribute(ctx: NamingContext, type: string, logicalId: string, a
     case 'AWS::Serverless::Function.Arn':
     case 'AWS::Lambda::Function.Arn':
       return `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${id}`;
+    case `${FUNCTION_URL}.FunctionArn`:
+      return id;
+    case `${FUNCTION_URL}.FunctionUrl`:
+      return `https://${ids.functionUrlId(ctx.stackName, logicalId.replace(/Url$/, ''))}.lambda-url.${ctx.region}.on.aws/`;
+    case `${HTTP_API}.ApiEndpoint`:
+      return `https://${id}.execute-api.${ctx.region}.amazonaws.com`;
     default:
       return undefined;
   }

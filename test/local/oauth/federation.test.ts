@@ -2,12 +2,11 @@
 // server as a browser and an app would drive it: authorize?identity_provider → the
 // provider's page → /oauth2/idpresponse → the app's code → /oauth2/token, then the
 // Identity Pool. And the provider answers Cognito must refuse.
-import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
+import { authorizeUrl, claims, get, manualClock, pkce, post, REDIRECT, txOf } from '../helpers/managed-login.js';
 import { tempDir } from '../../helpers/cli.js';
 
-const REDIRECT = 'http://127.0.0.1:47801/callback';
 const ISSUER = 'https://idp.example.test';
 const ON = { FederatedOidcIssuer: ISSUER, FederatedOidcClientId: 'pool-at-idp', FederatedOidcClientSecret: 'idp-s3cret' };
 const open: LocalStack[] = [];
@@ -15,34 +14,14 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-function clock(start = Date.UTC(2026, 0, 1)) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
 const logged: string[] = [];
-async function start(c = clock(), parameterOverrides: Record<string, string> = ON) {
+async function start(c = manualClock(), parameterOverrides: Record<string, string> = ON) {
   const s = await startLocal({ clock: c, parameterOverrides, log: (l) => logged.push(l) });
   open.push(s);
   return s;
 }
 
-const get = (url: string, cookie?: string) => fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
-const post = (url: string, body: Record<string, string>) =>
-  fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-const txOf = (html: string) => /name="tx" value="([^"]+)"/.exec(html)![1]!;
 const abs = (s: LocalStack, location: string) => new URL(location, s.url).toString();
-
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-function authorizeUrl(s: LocalStack, extra: Record<string, string> = {}) {
-  const q = new URLSearchParams({ response_type: 'code', client_id: s.info.userPoolClientId, redirect_uri: REDIRECT, state: 'st4te', ...extra });
-  return `${s.url}/oauth2/authorize?${q}`;
-}
 
 /** authorize?identity_provider=Corporate: where the browser is sent (the provider's authorize URL). */
 async function toProvider(s: LocalStack, extra: Record<string, string> = {}) {
@@ -101,7 +80,7 @@ async function identityPoolCredentials(s: LocalStack, idToken: string) {
 
 describe('federated sign-in through the stand-in OIDC provider', () => {
   test('end to end: provider page, idpresponse, the app code, the federated user and its tokens, the Identity Pool', async () => {
-    const c = clock();
+    const c = manualClock();
     const s = await start(c);
     const { verifier, challenge } = pkce();
     const toIdp = await toProvider(s, { code_challenge: challenge, code_challenge_method: 'S256', nonce: 'app-nonce', scope: 'openid email profile' });
@@ -163,7 +142,7 @@ describe('federated sign-in through the stand-in OIDC provider', () => {
   });
 
   test('a second sign-in of the same user updates the pool user rather than adding one; the cookie signs in silently', async () => {
-    const c = clock();
+    const c = manualClock();
     const s = await start(c);
     const first = await federatedSignIn(s);
     const { verifier, challenge } = pkce();
@@ -206,7 +185,7 @@ describe('federated sign-in through the stand-in OIDC provider', () => {
   });
 
   test('a forged or replayed state at idpresponse is refused; so is a sign-in older than five minutes', async () => {
-    const c = clock();
+    const c = manualClock();
     const s = await start(c);
     const forged = await get(`${s.url}/oauth2/idpresponse?code=abc&state=forged`);
     expect(forged.status).toBe(400);
@@ -267,7 +246,7 @@ describe('federated sign-in through the stand-in OIDC provider', () => {
     const toIdp = await get(viaButton.toString());
     expect(new URL(toIdp.headers.get('location')!).pathname).toBe('/oidc-idp/Corporate/authorize');
 
-    const plain = await start(clock(), {});
+    const plain = await start(manualClock(), {});
     const page = await (await get(abs(plain, (await get(authorizeUrl(plain))).headers.get('location')!))).text();
     expect(page).not.toContain('Sign in with Corporate');
     const refused = await get(authorizeUrl(plain, { identity_provider: 'Corporate' }));

@@ -1,41 +1,21 @@
 // Cognito's managed login in the emulator, driven over HTTP as a browser and an app
 // would: authorize → /login form → code → /oauth2/token, and every refusal on the way.
-import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startLocal, type LocalStack } from '../../../src/local/index.js';
+import { authorizeUrl, claims, get, manualClock, pkce, post, REDIRECT, txOf } from '../helpers/managed-login.js';
 
-const REDIRECT = 'http://127.0.0.1:47801/callback';
 const open: LocalStack[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-function clock(start = Date.UTC(2026, 0, 1)) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
-async function start(c = clock()) {
+async function start(c = manualClock()) {
   const s = await startLocal({ clock: c });
   open.push(s);
   return s;
 }
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
 
-const get = (url: string, cookie?: string) => fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
-const post = (url: string, body: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body).toString() });
-
-function authorizeUrl(s: LocalStack, extra: Record<string, string> = {}) {
-  const q = new URLSearchParams({ response_type: 'code', client_id: s.info.userPoolClientId, redirect_uri: REDIRECT, state: 'st4te', ...extra });
-  return `${s.url}/oauth2/authorize?${q}`;
-}
-
-const txOf = (html: string) => /name="tx" value="([^"]+)"/.exec(html)![1]!;
 
 /** authorize → /login → the password: the code and the session cookie. */
 async function signIn(s: LocalStack, extra: Record<string, string> = {}, password = 'demoPASS123') {
@@ -58,11 +38,10 @@ function codeOf(r: Response) {
   return loc.searchParams.get('code')!;
 }
 
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 describe('authorization code with PKCE', () => {
   test('sign-in, exchange, scopes and nonce in the tokens, one use per code', async () => {
-    const c = clock();
+    const c = manualClock();
     const s = await start(c);
     const { verifier, challenge } = pkce();
     const { r } = await signIn(s, { code_challenge: challenge, code_challenge_method: 'S256', nonce: 'n-123', scope: 'openid email nosuch' });
@@ -86,7 +65,7 @@ describe('authorization code with PKCE', () => {
   });
 
   test('a wrong code_verifier, a missing one, a different redirect_uri, an expired code', async () => {
-    const c = clock();
+    const c = manualClock();
     const s = await start(c);
     const { verifier, challenge } = pkce();
     const pk = { code_challenge: challenge, code_challenge_method: 'S256' };
@@ -167,7 +146,7 @@ describe('the sign-in page applies the pool rules', () => {
 
 describe('refresh, userInfo, revoke, logout', () => {
   test('the whole life of a browser sign-in', async () => {
-    const c = clock();
+    const c = manualClock();
     const s = await start(c);
     const signedAt = Math.floor(c.now() / 1000);
     const first = await signIn(s);

@@ -17,9 +17,8 @@ const build = (t: string, extra: Partial<Parameters<typeof buildStackModel>[1]> 
 describe('the real infra/template.yaml', () => {
   test('becomes the expected model', async () => {
     const { model, warnings } = await loadStack({ templatePath: TEMPLATE });
-    // The REST API's routes are all emulated, its Cognito authorizer included; until the
-    // HTTP API and the function URL are (issue 15), only their warnings remain.
-    expect(warnings.filter((w) => !/HttpApi|FunctionUrl/.test(w))).toEqual([]);
+    // Every route of the template is emulated: no warning at all.
+    expect(warnings).toEqual([]);
     expect(model).toMatchObject({ region: 'us-east-1', accountId: '123456789012', stackName: 'authapi-local' });
 
     const [pool] = model.userPools;
@@ -103,6 +102,38 @@ describe('the real infra/template.yaml', () => {
     expect(auth.statements[1]).toMatchObject({ effect: 'Allow', actions: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'] });
     const guest = model.roles.find((r) => r.logicalId === 'UnauthenticatedRole')!;
     expect(guest.statements[0]!.resources).toEqual([`arn:aws:execute-api:us-east-1:123456789012:${api!.id}/*/GET/no-auth`]);
+
+    // The HTTP API: $default stage, the JWT authorizer on the pool and its client, IAM.
+    const [http] = model.httpApis!;
+    expect(model.httpApis).toHaveLength(1);
+    expect(http!.id).toMatch(/^[a-z0-9]{10}$/);
+    expect(http!.id).not.toBe(api!.id);
+    const fn = (name: string) => resolve(`infra/functions/${name}.mjs`);
+    expect(http).toEqual({
+      logicalId: 'HttpApi',
+      id: http!.id,
+      stageName: '$default',
+      authorizers: [{ name: 'UserPoolJwt', issuer: pool!.issuer, audience: [client!.clientId], header: 'authorization' }],
+      routes: [
+        { method: 'GET', path: '/me', auth: 'JWT', authorizer: 'UserPoolJwt', apiKeyRequired: false, functionLogicalId: 'MeFunction', handlerFile: fn('me'), handlerExport: 'handler' },
+        { method: 'GET', path: '/admin', auth: 'JWT', authorizer: 'UserPoolJwt', authorizationScopes: ['authapi/admin'], apiKeyRequired: false, functionLogicalId: 'AdminFunction', handlerFile: fn('admin'), handlerExport: 'handler' },
+        { method: 'GET', path: '/iam', auth: 'AWS_IAM', apiKeyRequired: false, functionLogicalId: 'HttpIamFunction', handlerFile: fn('http-iam'), handlerExport: 'handler' },
+      ],
+    });
+    // The role's `${HttpApi}` is the HTTP API's id.
+    expect(auth.statements[0]!.resources).toContain(`arn:aws:execute-api:us-east-1:123456789012:${http!.id}/*/GET/iam`);
+    // The function URL, and `!GetAtt FunctionUrlFunction.Arn` in the role is its function.
+    const [url] = model.functionUrls!;
+    expect(model.functionUrls).toHaveLength(1);
+    expect(url).toEqual({
+      functionLogicalId: 'FunctionUrlFunction',
+      urlId: expect.stringMatching(/^[a-z0-9]{32}$/),
+      authType: 'AWS_IAM',
+      functionArn: expect.stringMatching(/^arn:aws:lambda:us-east-1:123456789012:function:authapi-local-FunctionUrlFunction-[A-Z0-9]{12}$/),
+      handlerFile: fn('function-url'),
+      handlerExport: 'handler',
+    });
+    expect(auth.statements[1]!.resources).toEqual([url!.functionArn]);
 
     const [key] = model.apiKeys;
     expect(key).toMatchObject({ logicalId: 'ApiKey', enabled: true });
@@ -359,13 +390,109 @@ Resources:
     const role = model.roles[0]!;
     expect(role).toMatchObject({ name: 'fixed-role-name', arn: 'arn:aws:iam::123456789012:role/app/fixed-role-name' });
     expect(role.statements).toEqual([{ effect: 'Deny', actions: [], notActions: ['execute-api:Invoke'], resources: [], notResources: [`arn:aws:execute-api:us-east-1:123456789012:${api.id}/Prod/*`] }]);
-    expect(warnings).toEqual([
-      'Resources.Open.Properties.Events.Http: HttpApi events are not emulated (only Type Api)',
-      'Resources.Topic: AWS::SNS::Topic is not emulated',
-    ]);
+    // An HttpApi event without ApiId goes to SAM's implicit ServerlessHttpApi ($default, no auth).
+    expect(model.httpApis).toEqual([{
+      logicalId: 'ServerlessHttpApi', id: expect.stringMatching(/^[a-z0-9]{10}$/), stageName: '$default', authorizers: [],
+      routes: [{ method: 'GET', path: '/h', auth: 'NONE', apiKeyRequired: false, functionLogicalId: 'Open', handlerFile: join(fnDir, 'no-auth.mjs'), handlerExport: 'handler' }],
+    }]);
+    expect(warnings).toEqual(['Resources.Topic: AWS::SNS::Topic is not emulated']);
   });
 
   test('a non-Node runtime is refused', () => {
     expect(() => buildStackModel(sam.replace('nodejs20.x', 'python3.12'), { templatePath: TEMPLATE })).toThrow(/Runtime: python3\.12 is not supported: the emulator runs Node\.js handlers in-process/);
+  });
+});
+
+describe('HTTP APIs and function URLs', () => {
+  const fnDir = resolve('infra/functions');
+  const sam = (apiProps: string, eventProps: string, extra = '') => `
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: ${fnDir}
+    Runtime: nodejs20.x
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: { UserPoolId: !Ref Pool }
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+${apiProps}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: me.handler
+      Events:
+        E:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Http
+${eventProps}
+${extra}`;
+  const jwtAuth = `      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            AuthorizationScopes: [a/read]
+            JwtConfiguration:
+              issuer: !GetAtt Pool.ProviderURL
+              audience: [!Ref Client]`;
+  const fails = (t: string, re: RegExp) => expect(() => buildStackModel(t, { templatePath: TEMPLATE })).toThrow(re);
+
+  test('an explicit StageName, the authorizer\'s scopes as the route default, greedy paths, ANY and the $default route', () => {
+    const t = sam(`      StageName: v1\n${jwtAuth}`, '            Path: "/items/{proxy+}"\n            Method: any', `
+  Other:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: admin.handler
+      Events:
+        Fallback: { Type: HttpApi, Properties: { ApiId: !Ref Http, Auth: { Authorizer: NONE } } }`);
+    const [api] = build(t).httpApis!;
+    expect(api!.stageName).toBe('v1');
+    expect(api!.authorizers[0]!.issuer).toMatch(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/);
+    expect(api!.routes.map((r) => [r.method, r.path, r.auth, r.authorizationScopes])).toEqual([
+      ['ANY', '/items/{proxy+}', 'JWT', ['a/read']],
+      ['ANY', '$default', 'NONE', undefined],
+    ]);
+  });
+
+  test('what the emulator cannot honour is refused or left out, saying where', () => {
+    fails(sam('      Auth: {}', '            Path: /x\n            Method: get\n            Auth: { Authorizer: AWS_IAM }'), /Events\.E\.Properties\.Auth\.Authorizer: AWS_IAM needs Auth\.EnableIamAuthorizer: true on Http/);
+    fails(sam(jwtAuth, '            Path: /x\n            Method: get\n            Auth: { Authorizer: Nope }'), /authorizer Nope is not AWS_IAM, NONE or one of Http's Auth\.Authorizers/);
+    fails(sam(jwtAuth.replace('audience: [!Ref Client]', 'audience: []'), '            Path: /x\n            Method: get'), /JwtConfiguration\.audience: must list at least one audience/);
+    fails(sam(`${jwtAuth}\n            IdentitySource: $request.querystring.token`, '            Path: /x\n            Method: get'), /IdentitySource: must be \$request\.header\.<Name>/);
+    fails(sam('      Auth: {}', '            Path: x\n            Method: get'), /Events\.E\.Properties\.Path: must be a path starting with \//);
+    const lambdaAuth = `      Auth:\n        DefaultAuthorizer: L\n        Authorizers:\n          L: { FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:auth }`;
+    const { model, warnings } = buildStackModel(sam(lambdaAuth, '            Path: /x\n            Method: get'), { templatePath: TEMPLATE });
+    expect(model.httpApis![0]!.routes).toEqual([]);
+    expect(warnings).toContain('Resources.Http.Properties.Auth.Authorizers.L: Lambda authorizers are not emulated; the routes that use L are left out');
+  });
+
+  test('a function URL: Ref and GetAtt of <function>Url resolve, AuthType is checked', () => {
+    const url = (authType: string) => `
+  FnWithUrl:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: function-url.handler
+      FunctionUrlConfig: { AuthType: ${authType} }
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: lambda:InvokeFunctionUrl
+                Resource: [!Ref FnWithUrlUrl, !GetAtt FnWithUrlUrl.FunctionArn, !GetAtt FnWithUrlUrl.FunctionUrl, !GetAtt FnWithUrl.Arn]`;
+    const m = build(sam('      Auth: {}', '            Path: /x\n            Method: get', url('NONE')));
+    const [fu] = m.functionUrls!;
+    expect(fu).toMatchObject({ functionLogicalId: 'FnWithUrl', authType: 'NONE', handlerFile: join(fnDir, 'function-url.mjs') });
+    expect(m.roles[0]!.statements[0]!.resources).toEqual([fu!.functionArn, fu!.functionArn, `https://${fu!.urlId}.lambda-url.us-east-1.on.aws/`, fu!.functionArn]);
+    fails(sam('      Auth: {}', '            Path: /x\n            Method: get', url('COGNITO')), /FunctionUrlConfig\.AuthType: must be AWS_IAM or NONE, not COGNITO/);
   });
 });
