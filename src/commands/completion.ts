@@ -371,7 +371,7 @@ async function listWords(ctx: Context, what: List): Promise<string[]> {
   }
   const local = await import('../local/index.js');
   const built = await local.loadStack({ templatePath: local.defaultTemplatePath() });
-  return routeWords(built.model.apis.flatMap((a) => a.routes.map((r) => r.path)));
+  return routeWords([...built.model.apis, ...(built.model.httpApis ?? [])].flatMap((a) => a.routes.map((r) => r.path)));
 }
 
 /**

@@ -10,7 +10,8 @@ export async function templateApis(templatePath?: string): Promise<ApiDescriptio
   const local = await import('../local/index.js');
   const { describeResources } = await import('../local/stack-info.js');
   const built = await local.loadStack({ templatePath: templatePath ?? local.defaultTemplatePath() });
-  return describeResources(built.model, () => '').apis.map((a) => ({ ...a, url: undefined }));
+  // Every kind: REST APIs, HTTP APIs and function URLs (their URLs come from the outputs).
+  return describeResources(built.model, () => '', { httpApi: () => '', functionUrl: () => '' }).apis.map((a) => ({ ...a, url: undefined }));
 }
 
 /**

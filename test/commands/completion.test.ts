@@ -93,7 +93,7 @@ describe('completion scripts come from the parser itself', () => {
 
   it('`completion --list` prints profiles and the profile\'s routes; a bad profile gives no words and exit 2', async () => {
     expect((await runBinary(['completion', '--list', 'profiles'], { env })).stdout).toBe('local\nprod\nstaging\n');
-    expect((await runBinary(['--profile', 'prod', 'completion', '--list', 'routes'], { env })).stdout).toBe('no-auth\nrequire-auth\nrequire-token\nrequire-scope\n');
+    expect((await runBinary(['--profile', 'prod', 'completion', '--list', 'routes'], { env })).stdout).toBe('no-auth\nrequire-auth\nrequire-token\nrequire-scope\nme\nadmin\niam\n');
     expect((await runBinary(['--profile', 'staging', 'completion', '--list', 'routes'], { env })).stdout).toBe('no-auth\nrequire-token\n/items/\nme\niam\n');
     const bad = await runBinary(['completion', '--list', 'routes', '--profile', 'nope'], { env });
     expect(bad.code).toBe(2);
@@ -126,7 +126,7 @@ describe('bash (real bash)', () => {
     expect(bash(['authapi', 'completion', 'z'])).toEqual(['zsh']);
     expect(bash(['authapi', '--profile', 's'])).toEqual(['staging']);
     expect(bash(['authapi', 'call', '--profile', '=', 'p'])).toEqual(['prod']);
-    expect(bash(['authapi', '--profile', 'prod', 'call', ''])).toEqual(['no-auth', 'require-auth', 'require-scope', 'require-token']);
+    expect(bash(['authapi', '--profile', 'prod', 'call', ''])).toEqual(['admin', 'iam', 'me', 'no-auth', 'require-auth', 'require-scope', 'require-token']);
     expect(bash(['authapi', '--profile', 'staging', 'call', 'm'])).toEqual(['me']);
     expect(bash(['authapi', 'call', 'me', '--auth', ''])).toEqual(['access-token', 'iam', 'id-token', 'none']);
     expect(bash(['authapi', 'call', 'no-auth', '-o', 'bo'])).toEqual(['body.json']);
@@ -141,8 +141,8 @@ describe('fish (real fish)', () => {
     expect(fish('authapi --profile local ca')).toEqual(['call\tSend one authenticated request to the API (body to stdout, like curl)']);
     expect(fish('authapi -p local cr')).toEqual(['credentials\tPrint the temporary AWS credentials (env, json, or credential_process)']);
     expect(fish('authapi --profile st')).toEqual(['staging\tProfile to use']);
-    expect(fish('authapi --profile prod call ')).toEqual(['no-auth', 'require-auth', 'require-scope', 'require-token']);
-    expect(fish('authapi call --profile prod ')).toEqual(['no-auth', 'require-auth', 'require-scope', 'require-token']);
+    expect(fish('authapi --profile prod call ')).toEqual(['admin', 'iam', 'me', 'no-auth', 'require-auth', 'require-scope', 'require-token']);
+    expect(fish('authapi call --profile prod ')).toEqual(['admin', 'iam', 'me', 'no-auth', 'require-auth', 'require-scope', 'require-token']);
     expect(fish('authapi configure --from-s')).toEqual(["--from-stack\tRead a deployed stack's outputs and API key value with your AWS credentials"]);
     expect(fish('authapi credentials --format j')).toEqual(['json\tOutput format']);
     expect(fish('authapi call no-auth -d @bo')).toEqual(['@body.json']);
