@@ -111,6 +111,7 @@ export async function sendLine(run: RunShared, line: string, lineNo: number): Pr
       refreshFailure: tokenKind ? run.tokens.refreshFailure : run.creds.refreshFailure,
       ...(tokenKind ? { token: auth as 'id-token' | 'access-token' } : {}),
       sentNoSignature: !current,
+    httpApi: api.type === 'http',
     });
     // --include: the status text and headers too, as `call -i` shows them.
     const out: Result = run.include

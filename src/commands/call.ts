@@ -354,6 +354,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     refreshFailure: signer?.refreshFailure ?? tokenRefreshFailure,
     ...(tokenKind ? { token: auth as 'id-token' | 'access-token' } : {}),
     sentNoSignature: !signer,
+    httpApi: api.type === 'http',
   });
   if (err) throw err;
 }

@@ -31,7 +31,7 @@ export function tokenRefusal(res: Pick<ExecuteResult['response'], 'status' | 'bo
  */
 export function errorForResult(
   r: ExecuteResult, guestFallback: boolean, notLoggedIn?: UserError,
-  opts: { profileName?: string; refreshFailure?: Error; token?: 'id-token' | 'access-token'; sentNoSignature?: boolean } = {},
+  opts: { profileName?: string; refreshFailure?: Error; token?: 'id-token' | 'access-token'; sentNoSignature?: boolean; httpApi?: boolean } = {},
 ): UserError | undefined {
   const res = r.response;
   if (res.status < 400) return undefined;
@@ -53,7 +53,8 @@ export function errorForResult(
     // Refused again with new credentials (or a bug kept us from getting any): only a new login helps.
     return new AuthError(`${what}${failure ? `; new ones could not be had: ${failure.message}` : ' again with new ones'}`, loginHint(opts.profileName ?? 'default'));
   }
-  if (guestFallback && isIamAccessDenied(res)) {
+  // An HTTP API's IAM refusal is a bare {"message":"Forbidden"} (it has no API keys to refuse instead).
+  if (guestFallback && (isIamAccessDenied(res) || (opts.httpApi && res.status === 403 && /^\s*\{"message"\s*:\s*"Forbidden"\}/.test(res.body.toString('utf8', 0, 200))))) {
     // The session layer's own words ("not logged in (profile x)" / "session expired") carry the right hint.
     if (notLoggedIn) return new AuthError(`${notLoggedIn.message}; guests may not call this route`, notLoggedIn.hint ?? loginHint(opts.profileName ?? 'default'));
     return new AuthError('not logged in, and guests may not call this route', loginHint(opts.profileName ?? 'default'));
