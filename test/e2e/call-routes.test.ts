@@ -121,9 +121,9 @@ describe('call (binary): each route gets its auth from the profile', () => {
     it('--api names an API of the profile; an unknown one is refused with the known ones', async () => {
       const r = await run(['call', 'no-auth', '--api', 'rest']);
       expect(r.code).toBe(0);
-      const bad = await run(['call', 'no-auth', '--api', 'http']);
+      const bad = await run(['call', 'no-auth', '--api', 'graphql']);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toBe('authapi: --api "http": the profile has no such API — known: rest\n');
+      expect(bad.stderr).toBe('authapi: --api "graphql": the profile has no such API — known: rest, http, function-url\n');
     });
 
     it('another host name for the API: the signature covers the Host sent; x-apigw-api-id goes with it, signed', async () => {
