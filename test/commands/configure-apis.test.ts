@@ -4,21 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInProcess, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli.js';
+import { configDirSetup, VALID_CONFIGURE_FLAGS } from '../helpers/profile-fixtures.js';
 
-const VALID = [
-  '--region', 'us-east-1',
-  '--user-pool-id', 'us-east-1_AbC123xyz',
-  '--client-id', '1example23456789abcdefghij',
-  '--identity-pool-id', 'us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
-  '--api-url', 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/',
-  '--api-key', 'k3yk3yk3yk3yk3yk3yk3yk3yk3y0123456789abc',
-];
+const VALID = VALID_CONFIGURE_FLAGS;
 
-function setup() {
-  const dir = tempDir();
-  return { dir, env: { AUTHAPI_CONFIG_DIR: dir }, file: join(dir, 'config.json') };
-}
+const setup = configDirSetup;
 
 describe('configure: the APIs of the stack', () => {
   it('--from-outputs: each API from its output, the routes\' auth from the package template', async () => {

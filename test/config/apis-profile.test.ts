@@ -5,15 +5,9 @@ import { validateProfile } from '../../src/config/profile.js';
 import { apisFrom, authModeOf } from '../../src/config/apis.js';
 import { withTemplateRoutes } from '../../src/config/template-apis.js';
 import { profileFromOutputs } from '../../src/config/outputs.js';
+import { VALID_PROFILE } from '../helpers/profile-fixtures.js';
 
-const OK = {
-  region: 'eu-west-1',
-  userPoolId: 'eu-west-1_AbC123',
-  userPoolClientId: 'abc123',
-  identityPoolId: 'eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100',
-  apiUrl: 'http://127.0.0.1:4000/prod',
-  apiKey: 'x'.repeat(30),
-};
+const OK = VALID_PROFILE;
 
 const APIS = {
   rest: { type: 'rest', auth: 'iam', apiKey: true, routes: { 'GET /require-token': 'id-token', 'GET /no-auth': 'none' } },

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateProfile, regionOfPool, checkValue } from '../../src/config/profile.js';
+import { VALID_PROFILE } from '../helpers/profile-fixtures.js';
 
-const OK = {
-  region: 'eu-west-1',
-  userPoolId: 'eu-west-1_AbC123',
-  userPoolClientId: 'abc123',
-  identityPoolId: 'eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100',
-  apiUrl: 'http://127.0.0.1:4000/prod',
-  apiKey: 'x'.repeat(30),
-};
+const OK = VALID_PROFILE;
 
 describe('profile validation', () => {
   it('accepts a complete profile, with endpoints and store', () => {
