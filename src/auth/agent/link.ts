@@ -84,8 +84,28 @@ export async function agentSign(
  */
 export async function agentToken(ctx: Context, key: string, kind: TokenKind, clientId: string, validUntil: number): Promise<string | undefined> {
   const r = await ask(ctx, { op: 'token', key, kind, clientId, validUntil });
-  if (r && !r.ok) ctx.io.debug(`credentials agent gave no token: ${r.error}`);
+  if (r && !r.ok) {
+    ctx.io.debug(`credentials agent gave no token: ${r.error}`);
+    if (isOlderAgent(r.error)) await replaceOlderAgent(ctx);
+  }
   return r?.ok ? r.token : undefined;
+}
+
+/** An agent started by an earlier build of authapi answers an op it does not know so. */
+export function isOlderAgent(error: string | undefined): boolean {
+  return /^unknown op "/.test(error ?? '');
+}
+
+/**
+ * An agent of an earlier build (after an upgrade) would never hold tokens: every token
+ * route would read the keychain until it exits, which it does not while IAM routes keep
+ * it busy. It is stopped, and marked absent, so the tokens this command reads from the
+ * store start a current agent holding them.
+ */
+async function replaceOlderAgent(ctx: Context): Promise<void> {
+  ctx.io.debug('the credentials agent is from an earlier authapi; stopping it so a current one starts');
+  await agentRequest(link(ctx).socketPath, { op: 'stop' }, { debug: debugOf(ctx) });
+  link(ctx).absent = true;
 }
 
 /** What a command hands the agent for a key: credentials, a user's tokens, or both. */

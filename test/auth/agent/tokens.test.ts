@@ -4,8 +4,9 @@
 // logout leaves nothing of the old login to serve, a refused token is forgotten and
 // replaced, renewals on the credentials path refill it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, renameSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { ManualClock } from '../../../src/clock.js';
 import { createContext, type Context } from '../../../src/context.js';
 import { testIO, type TestIO } from '../../../src/io.js';
@@ -225,6 +226,46 @@ describe.skipIf(process.platform === 'win32')('tokens with the credentials agent
       const r = await agentRequest(socket, { op: 'token', key: userKey(), kind: 'access', clientId: s.profile.userPoolClientId, validUntil: 0 });
       expect(r).toEqual({ ok: true, token });
       expect(await agentRequest(socket, { op: 'get', key: userKey() })).toEqual({ ok: true }); // tokens only: no credentials were read
+    } finally {
+      await agentRequest(socket, { op: 'stop' });
+    }
+  });
+
+  it('an agent of an earlier build (no `token` op, after an upgrade) is stopped, and the token read from the store starts a current one', async () => {
+    await s.close();
+    s = await startStack({ clock: new ManualClock(Date.now()) });
+    env = { ...env, AUTHAPI_CONFIG_DIR: s.configDir };
+    const c = await countedDeps(s);
+    await loginAs(s, context(), c.deps);
+    const own = { XDG_RUNTIME_DIR: tempDir('authapi-run-old-') };
+    const socket = agentSocketPath(s.configDir, { ...env, ...own });
+    mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
+    // What an older agent answers: `token` is an op it does not know; `stop` ends it.
+    const ops: string[] = [];
+    const old = createServer((conn) => {
+      conn.setEncoding('utf8');
+      conn.once('data', (line: string) => {
+        const op = (JSON.parse(line) as { op: string }).op;
+        ops.push(op);
+        if (op === 'stop') {
+          conn.end('{"ok":true}\n');
+          old.close();
+        } else conn.end(op === 'token' ? '{"ok":false,"error":"unknown op \\"token\\""}\n' : '{"ok":false,"error":"bad request"}\n');
+      });
+    });
+    await new Promise<void>((r) => old.listen(socket, r));
+    const ctx = context(own);
+    const token = await getToken(ctx, 'id', {}, c.deps);
+    expect(ops.slice(0, 2)).toEqual(['token', 'stop']);
+    expect(ctx.io.stderrText()).toMatch(/credentials agent is from an earlier authapi; stopping it/);
+    let pid: number | undefined;
+    for (let i = 0; i < 200 && pid === undefined; i++) {
+      pid = await pingAgent(socket);
+      if (pid === undefined) await new Promise((r) => setTimeout(r, 25));
+    }
+    try {
+      expect(pid).toBeDefined();
+      expect(await agentRequest(socket, { op: 'token', key: userKey(), kind: 'id', clientId: s.profile.userPoolClientId, validUntil: 0 })).toEqual({ ok: true, token });
     } finally {
       await agentRequest(socket, { op: 'stop' });
     }
