@@ -32,6 +32,8 @@ export interface LoginStatus {
     verifyProblem?: string;
   };
   identityId?: string;
+  /** How the user signed in: SRP (password) or the managed login in a browser (decides how tokens refresh). */
+  signedInWith?: 'password' | 'browser';
   loggedInAt?: string;
   tokensExpireAt?: string;
   credentialsExpireAt?: string;
@@ -185,6 +187,8 @@ async function loginStatus(ctx: Context, profile: Profile, verify: boolean): Pro
     ...(verifyProblem ? { verifyProblem } : {}),
   };
   login.identityId = user.identityId;
+  // Sessions stored before `via` was recorded were all SRP sign-ins.
+  login.signedInWith = user.via === 'browser' ? 'browser' : 'password';
   login.loggedInAt = iso(user.loggedInAt);
   login.tokensExpireAt = iso(user.tokens.expiresAt);
   login.credentialsExpireAt = iso(view.credentials.user?.expiration);
@@ -213,6 +217,7 @@ export function formatStatus(r: StatusReport): string {
       if (l.user.sub) rows.push(['sub', l.user.sub]);
     }
     if (l.identityId) rows.push(['identity id', l.identityId]);
+    if (l.signedInWith) rows.push(['signed in with', l.signedInWith === 'browser' ? 'the browser (managed login; refreshed at its token endpoint)' : 'a password (SRP)']);
     if (l.loggedInAt) rows.push(['logged in at', l.loggedInAt]);
     if (l.tokensExpireAt) rows.push(['tokens expire', `${l.tokensExpireAt} (refreshed automatically)`]);
     if (l.credentialsExpireAt) rows.push(['credentials expire', l.credentialsExpireAt]);

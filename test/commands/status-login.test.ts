@@ -33,6 +33,7 @@ describe('authapi status (login part)', () => {
       state: 'logged-in',
       user: { username: 'demouser', claims: 'unverified', sub: expect.stringMatching(/^[0-9a-f-]{36}$/) },
       identityId: expect.stringMatching(/^us-east-1:/),
+      signedInWith: 'password',
       loggedInAt: '2026-01-15T12:00:00Z',
       tokensExpireAt: '2026-01-15T13:00:00Z',
       credentialsExpireAt: '2026-01-15T13:00:00Z',

@@ -70,6 +70,8 @@ describe('login --browser (real binary, emulator, a stand-in browser)', () => {
     expect(call.code).toBe(0);
     const status = await runBinary(['status'], { env });
     expect(status.stdout + status.stderr).toMatch(/demouser/);
+    expect(status.stdout).toMatch(/signed in with: +the browser \(managed login; refreshed at its token endpoint\)/);
+    expect(JSON.parse((await runBinary(['status', '--json'], { env })).stdout).login.signedInWith).toBe('browser');
     // No token or code in anything printed.
     for (const out of [r.stderr, call.stderr, status.stdout]) expect(out).not.toMatch(/eyJ[\w-]{20,}/);
   });
