@@ -20,6 +20,8 @@ export interface LogoutOutcome {
   hadSession: boolean;
   /** 'revoked', 'not-needed' (no refresh token), or the reason the revoke failed. */
   revoke: 'revoked' | 'not-needed' | { failed: UserError | Error };
+  /** The session was a browser sign-in: the browser's own managed-login session outlives it. */
+  browserSignIn: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function endSession(
         agentKey(ctx.configDir, profileName, 'guest'),
       ]);
     }
-    return { hadSession: Boolean(anyMarker) || unreadable, revoke };
+    return { hadSession: Boolean(anyMarker) || unreadable, revoke, browserSignIn: ours?.user?.via === 'browser' };
   }, { signal: ctx.signal });
 }
 

@@ -62,7 +62,7 @@ export const logoutCommand = defineCommand<LogoutOptions>({
         // The browser's managed-login cookie is the browser's to end (src/auth/browser-login/).
         if (profile.loginUrl) {
           const browser = await import('../auth/browser-login/browser-logout.js');
-          if ((await browser.takeBrowserSignIn(ctx, name)) || opts.browser) await browser.endBrowserSession(ctx, profile, opts.browser === true && !opts.all);
+          if (outcome.browserSignIn || opts.browser) await browser.endBrowserSession(ctx, profile, opts.browser === true && !opts.all);
         }
         continue;
       }

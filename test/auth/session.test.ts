@@ -246,7 +246,7 @@ describe('endSession', () => {
     store.items.set('other/session', '{"v":1}');
     c.calls.length = 0;
     const out = await endSession(ctx, 'local', await ctx.profile(), c.deps);
-    expect(out).toEqual({ hadSession: true, revoke: 'revoked' });
+    expect(out).toEqual({ hadSession: true, revoke: 'revoked', browserSignIn: false });
     expect(c.calls).toEqual(['RevokeToken']);
     expect([...store.items.keys()]).toEqual(['other/session']);
     await expect(getCredentials(ctx, {}, c.deps)).rejects.toBeInstanceOf(NotLoggedInError);

@@ -3,34 +3,12 @@
 // address, and with --browser opens it and shows a "signed out" page on the loopback
 // logout URL (the template registers http://127.0.0.1:<port>/logged-out beside each
 // callback URL) when the browser lands there.
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Context } from '../../context.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { Profile } from '../../config/profile.js';
 import { listenForCallback, AllPortsBusyError } from './callback-server.js';
 import { callbackTargets, parseCallback } from './callback-urls.js';
 import { openBrowser } from './opener.js';
 import { loginBase } from './token-client.js';
-
-// Which profiles signed in through a browser (so logout speaks of the browser's
-// session only to those who have one): an empty file per profile in the config dir.
-function markPath(ctx: Context, profileName: string): string {
-  return join(ctx.configDir, 'browser-signins', encodeURIComponent(profileName));
-}
-
-export async function rememberBrowserSignIn(ctx: Context): Promise<void> {
-  await mkdir(join(ctx.configDir, 'browser-signins'), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(markPath(ctx, ctx.profileName), '');
-}
-
-/** True (and forgotten) when this profile signed in through a browser since its last logout. */
-export async function takeBrowserSignIn(ctx: Context, profileName: string): Promise<boolean> {
-  const path = markPath(ctx, profileName);
-  const had = await stat(path).then(() => true, () => false);
-  if (had) await rm(path, { force: true });
-  return had;
-}
 
 /** `<loginUrl>/logout?client_id=…&logout_uri=…`, or undefined without a loginUrl. */
 export function browserLogoutUrl(profile: Profile): { url: string; logoutUri: string } | undefined {

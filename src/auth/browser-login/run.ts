@@ -14,7 +14,6 @@ import type { SessionDeps } from '../session-deps.js';
 import { openStore } from '../store/choose.js';
 import { AllPortsBusyError, listenForCallback, type CallbackListener } from './callback-server.js';
 import { callbackTargets, type CallbackTarget } from './callback-urls.js';
-import { rememberBrowserSignIn } from './browser-logout.js';
 import { openBrowser } from './opener.js';
 import { newPkce, newState } from './pkce.js';
 import { exchangeCode, loginBase, OAuthEndpointError } from './token-client.js';
@@ -121,7 +120,6 @@ export async function runBrowserLogin(ctx: Context, opts: BrowserLoginOptions, d
       throw err;
     }
     listener?.respond(true, `authapi is signed in as ${outcome.username}. You can close this tab.`);
-    await rememberBrowserSignIn(ctx);
     const until = new Date(outcome.credentials.expiration).toISOString().replace(/\.\d{3}Z$/, 'Z');
     io.info(`authapi: logged in as ${outcome.username} (profile ${ctx.profileName}) through the browser; AWS credentials valid until ${until}, kept in ${store.name}`);
   } finally {
