@@ -58,6 +58,30 @@ async function storeAway<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A stack on the real clock (the agent process runs on it: tokens valid for an hour
+ * from now), logged in, and a runtime dir of its own where no agent answers yet.
+ */
+async function loggedInOnRealClock() {
+  await s.close();
+  s = await startStack({ clock: new ManualClock(Date.now()) });
+  env = { ...env, AUTHAPI_CONFIG_DIR: s.configDir };
+  const c = await countedDeps(s);
+  await loginAs(s, context(), c.deps);
+  const own = { XDG_RUNTIME_DIR: tempDir('authapi-run-own-') };
+  return { c, own, socket: agentSocketPath(s.configDir, { ...env, ...own }) };
+}
+
+/** The pid of the agent process a command started, once it listens (it is detached: polled). */
+async function agentUp(socket: string): Promise<number | undefined> {
+  let pid: number | undefined;
+  for (let i = 0; i < 200 && pid === undefined; i++) {
+    pid = await pingAgent(socket);
+    if (pid === undefined) await new Promise((r) => setTimeout(r, 25));
+  }
+  return pid;
+}
+
 beforeEach(async () => {
   s = await startStack({ users: [DEMO, OTHER] });
   env = { AUTHAPI_CONFIG_DIR: s.configDir, AUTHAPI_STORE: 'file', XDG_RUNTIME_DIR: tempDir('authapi-run-') };
@@ -204,23 +228,11 @@ describe.skipIf(process.platform === 'win32')('tokens with the credentials agent
   });
 
   it('no agent running: the token read from the store starts one (dist/agent.cjs) holding the tokens from its stdin', async () => {
-    // The agent process runs on the real clock: so does this stack (tokens valid for an hour from now).
-    await s.close();
-    s = await startStack({ clock: new ManualClock(Date.now()) });
-    env = { ...env, AUTHAPI_CONFIG_DIR: s.configDir };
-    const c = await countedDeps(s);
-    await loginAs(s, context(), c.deps);
-    // A runtime dir of its own: no agent answers there yet.
-    const own = { XDG_RUNTIME_DIR: tempDir('authapi-run-own-') };
-    const socket = agentSocketPath(s.configDir, { ...env, ...own });
+    const { c, own, socket } = await loggedInOnRealClock();
     const ctx = context(own);
     const token = await getToken(ctx, 'access', {}, c.deps);
     expect(ctx.io.stderrText()).toMatch(/credentials agent started \(pid \d+\)/);
-    let pid: number | undefined;
-    for (let i = 0; i < 200 && pid === undefined; i++) {
-      pid = await pingAgent(socket);
-      if (pid === undefined) await new Promise((r) => setTimeout(r, 25));
-    }
+    const pid = await agentUp(socket);
     try {
       expect(pid).toBeDefined();
       const r = await agentRequest(socket, { op: 'token', key: userKey(), kind: 'access', clientId: s.profile.userPoolClientId, validUntil: 0 });
@@ -232,13 +244,7 @@ describe.skipIf(process.platform === 'win32')('tokens with the credentials agent
   });
 
   it('an agent of an earlier build (no `token` op, after an upgrade) is stopped, and the token read from the store starts a current one', async () => {
-    await s.close();
-    s = await startStack({ clock: new ManualClock(Date.now()) });
-    env = { ...env, AUTHAPI_CONFIG_DIR: s.configDir };
-    const c = await countedDeps(s);
-    await loginAs(s, context(), c.deps);
-    const own = { XDG_RUNTIME_DIR: tempDir('authapi-run-old-') };
-    const socket = agentSocketPath(s.configDir, { ...env, ...own });
+    const { c, own, socket } = await loggedInOnRealClock();
     mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
     // What an older agent answers: `token` is an op it does not know; `stop` ends it.
     const ops: string[] = [];
@@ -258,11 +264,7 @@ describe.skipIf(process.platform === 'win32')('tokens with the credentials agent
     const token = await getToken(ctx, 'id', {}, c.deps);
     expect(ops.slice(0, 2)).toEqual(['token', 'stop']);
     expect(ctx.io.stderrText()).toMatch(/credentials agent is from an earlier authapi; stopping it/);
-    let pid: number | undefined;
-    for (let i = 0; i < 200 && pid === undefined; i++) {
-      pid = await pingAgent(socket);
-      if (pid === undefined) await new Promise((r) => setTimeout(r, 25));
-    }
+    const pid = await agentUp(socket);
     try {
       expect(pid).toBeDefined();
       expect(await agentRequest(socket, { op: 'token', key: userKey(), kind: 'id', clientId: s.profile.userPoolClientId, validUntil: 0 })).toEqual({ ok: true, token });
