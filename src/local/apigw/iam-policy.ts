@@ -63,6 +63,22 @@ export function assumedRoleArn(accountId: string, role: Pick<RoleModel, 'name'>)
   return `arn:aws:sts::${accountId}:assumed-role/${role.name}/CognitoIdentityCredentials`;
 }
 
+/** The stack's roles by logical id (the first of a name wins), for the services that check IAM. */
+export function rolesByLogicalId(roles: readonly RoleModel[]): Map<string, RoleModel> {
+  const out = new Map<string, RoleModel>();
+  for (const r of roles) if (!out.has(r.logicalId)) out.set(r.logicalId, r);
+  return out;
+}
+
+/**
+ * Who signed: the role the credentials were issued for (undefined when the template no
+ * longer has it) and the assumed-role ARN IAM names in its decisions.
+ */
+export function signerOf(roles: Map<string, RoleModel>, accountId: string, roleLogicalId: string): { role: RoleModel | undefined; userArn: string } {
+  const role = roles.get(roleLogicalId);
+  return { role, userArn: assumedRoleArn(accountId, role ?? { name: roleLogicalId }) };
+}
+
 /**
  * API Gateway masks the account id in the resource ARN of its AccessDenied message,
  * all but the last four digits (`arn:aws:execute-api:eu-central-1:********8269:…`);

@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
 import { pathToFileURL } from 'node:url';
 import type { IssuedCredentials } from '../credentials.js';
-import type { LocalRequest, RoleModel, RouteModel } from '../model.js';
+import type { LocalRequest, LocalResponse, RoleModel, RouteModel } from '../model.js';
 import { requestUuid } from './random-ids.js';
 import { parseQuery } from './wire-url.js';
 
@@ -46,7 +46,8 @@ export interface ProxyEventInput {
   claims?: Record<string, string> | undefined;
 }
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
+/** Content types whose bodies functions receive as text (the others base64). */
+export const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
 
 /** Bodies are passed as text when they are text; anything else goes base64. */
 function encodeBody(body: Buffer, contentType: string | undefined): { body: string | null; isBase64Encoded: boolean } {
@@ -63,8 +64,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 // The text only changes once a second; under load many requests share it.
 let lastRequestTimeSecond = NaN;
 let lastRequestTime = '';
-/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime. */
-function requestTime(ms: number): string {
+/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime (REST and HTTP APIs alike). */
+export function requestTime(ms: number): string {
   const second = Math.floor(ms / 1000);
   if (second !== lastRequestTimeSecond) {
     lastRequestTime = formatRequestTime(ms);
@@ -245,6 +246,28 @@ export interface ProxyResult {
   headers: Record<string, string | string[]>;
   /** Text bodies stay strings: node:http then sends head and body in one write. */
   body: Buffer | string;
+}
+
+/**
+ * A function's answer on the wire, with the service's own headers (request ids, trace
+ * id) added: its headers except the framing ones Node computes from the body it sends,
+ * Content-Type application/json unless the function set one. REST APIs, HTTP APIs and
+ * function URLs all answer this way.
+ */
+export function handlerAnswer(result: ProxyResult, own: Record<string, string>): LocalResponse {
+  const headers: Record<string, string | string[]> = {};
+  let hasContentType = false;
+  for (const k in result.headers) {
+    const lower = k.toLowerCase();
+    // Node computes these from the body it sends; a handler's own would conflict.
+    if (lower === 'content-length' || lower === 'transfer-encoding') continue;
+    if (lower === 'content-type') hasContentType = true;
+    headers[k] = result.headers[k]!;
+  }
+  if (!hasContentType) headers['Content-Type'] = 'application/json';
+  headers['Content-Length'] = String(typeof result.body === 'string' ? Buffer.byteLength(result.body) : result.body.length);
+  Object.assign(headers, own);
+  return { status: result.status, headers, body: result.body };
 }
 
 const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);

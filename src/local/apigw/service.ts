@@ -10,8 +10,8 @@ import { customized, gatewayAnswers, newRequestIds, newTraceId, type RequestIds 
 import type { IssuedCredentials } from '../credentials.js';
 import { normalizeIp, type ConditionContext } from '../iam/conditions.js';
 import { CognitoAuthorizers, type JwksSource } from './cognito-authorizer.js';
-import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn, hasConditions, type PolicyDecision } from './iam-policy.js';
-import { buildProxyEvent, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
+import { accessDeniedMessage, evaluatePolicy, executeApiArn, hasConditions, rolesByLogicalId, signerOf, type PolicyDecision } from './iam-policy.js';
+import { buildProxyEvent, handlerAnswer, invokeHandler, readProxyResult, type ProxyEventInput, type ProxyResult } from './lambda-proxy.js';
 import { matchRoute } from './routes.js';
 import { verifySigV4Now, type SigV4Result } from './sigv4-verify.js';
 import { UsagePlanEnforcer } from './usage-plan.js';
@@ -66,8 +66,7 @@ export class ApiGatewayService {
     this.verifyOptions = { service: 'execute-api', region: opts.stack.region, credentials: opts.credentials, clock: opts.clock };
     this.prefix = `/${opts.api.stageName}`;
     // The first role with a logical id wins, as the former per-request find did.
-    this.rolesById = new Map();
-    for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
+    this.rolesById = rolesByLogicalId(opts.stack.roles);
     this.conditional = new Set(opts.stack.roles.filter((r) => hasConditions(r.statements)).map((r) => r.logicalId));
     this.cognito = new CognitoAuthorizers(opts.stack.userPools, opts.jwks ?? (() => undefined));
     this.routes = opts.api.cors ? [...opts.api.routes, ...preflightRoutes(opts.api.routes, opts.api.cors)] : opts.api.routes;
@@ -138,8 +137,7 @@ export class ApiGatewayService {
       const pending = verifySigV4Now(req, this.verifyOptions);
       const verdict = pending instanceof Promise ? await pending : pending;
       if (!verdict.ok) return signatureRefusal(ids, verdict);
-      const role = this.rolesById.get(verdict.credentials.roleLogicalId);
-      const userArn = assumedRoleArn(this.stack.accountId, role ?? { name: verdict.credentials.roleLogicalId });
+      const { role, userArn } = signerOf(this.rolesById, this.stack.accountId, verdict.credentials.roleLogicalId);
       const resource = executeApiArn(this.stack.region, this.stack.accountId, this.api.id, this.api.stageName, method, resourcePath(path));
       const creds = verdict.credentials;
       const decision = this.decide(role, resource, () => conditionContext(req, creds, role, this.stack, this.clock.now()));
@@ -288,19 +286,5 @@ function signatureRefusal(ids: RequestIds, v: Extract<SigV4Result, { ok: false }
 }
 
 function withGatewayHeaders(result: ProxyResult, ids: RequestIds, nowMs: number): LocalResponse {
-  const headers: Record<string, string | string[]> = {};
-  let hasContentType = false;
-  for (const k in result.headers) {
-    const lower = k.toLowerCase();
-    // Node computes these from the body it sends; a handler's own would conflict.
-    if (lower === 'content-length' || lower === 'transfer-encoding') continue;
-    if (lower === 'content-type') hasContentType = true;
-    headers[k] = result.headers[k]!;
-  }
-  if (!hasContentType) headers['Content-Type'] = 'application/json';
-  headers['Content-Length'] = String(typeof result.body === 'string' ? Buffer.byteLength(result.body) : result.body.length);
-  headers['x-amzn-RequestId'] = ids.requestId;
-  headers['x-amz-apigw-id'] = ids.extendedRequestId;
-  headers['X-Amzn-Trace-Id'] = newTraceId(nowMs);
-  return { status: result.status, headers, body: result.body };
+  return handlerAnswer(result, { 'x-amzn-RequestId': ids.requestId, 'x-amz-apigw-id': ids.extendedRequestId, 'X-Amzn-Trace-Id': newTraceId(nowMs) });
 }

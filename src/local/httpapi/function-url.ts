@@ -14,14 +14,14 @@
 // by a captured sample.
 import type { CredentialRegistry } from '../credentials.js';
 import type { Clock, FunctionUrlModel, LocalRequest, LocalResponse, RoleModel, RouteModel, StackModel } from '../model.js';
-import { assumedRoleArn, evaluatePolicy } from '../apigw/iam-policy.js';
-import { invokeHandler } from '../apigw/lambda-proxy.js';
+import { evaluatePolicy, rolesByLogicalId, signerOf } from '../apigw/iam-policy.js';
+import { newTraceId } from '../apigw/gateway-responses.js';
+import { handlerAnswer, invokeHandler } from '../apigw/lambda-proxy.js';
 import { requestUuid } from '../apigw/random-ids.js';
 import { conditionContext } from '../apigw/service.js';
 import { verifySigV4Now, type SigV4Result } from '../apigw/sigv4-verify.js';
 import { splitTarget } from '../apigw/wire-url.js';
 import { buildV2Event, iamContext, readV2Result, type V2Authorizer } from './payload-v2.js';
-import { withHeaders } from './service.js';
 
 /** Function URLs' request payload limit (6 MB, buffered). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -63,7 +63,7 @@ export const functionUrlAnswers = {
 
 export class FunctionUrlService {
   private readonly route: RouteModel;
-  private readonly rolesById = new Map<string, RoleModel>();
+  private readonly rolesById: Map<string, RoleModel>;
   /** `<url-id>.lambda-url.<region>.on.aws`, what the function sees as domainName. */
   readonly domainName: string;
 
@@ -71,7 +71,7 @@ export class FunctionUrlService {
     const u = opts.url;
     this.route = { method: 'ANY', path: '/{proxy+}', auth: u.authType, apiKeyRequired: false, functionLogicalId: u.functionLogicalId, handlerFile: u.handlerFile, handlerExport: u.handlerExport };
     this.domainName = `${u.urlId}.lambda-url.${opts.stack.region}.on.aws`;
-    for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
+    this.rolesById = rolesByLogicalId(opts.stack.roles);
   }
 
   async handle(req: LocalRequest): Promise<LocalResponse> {
@@ -85,8 +85,7 @@ export class FunctionUrlService {
         this.opts.onRefusal?.(`function URL of ${url.functionLogicalId}: ${v.message}`);
         return v.reason === 'missing' ? functionUrlAnswers.forbidden() : functionUrlAnswers.signature(v);
       }
-      const role = this.rolesById.get(v.credentials.roleLogicalId);
-      const userArn = assumedRoleArn(stack.accountId, role ?? { name: v.credentials.roleLogicalId });
+      const { role, userArn } = signerOf(this.rolesById, stack.accountId, v.credentials.roleLogicalId);
       const context = {
         ...conditionContext(req, v.credentials, role, stack, clock.now()),
         'lambda:FunctionUrlAuthType': url.authType,
@@ -131,6 +130,6 @@ export class FunctionUrlService {
       this.opts.onHandlerError?.(new Error(`Malformed function URL response from ${url.functionLogicalId}`));
       return functionUrlAnswers.internalError();
     }
-    return withHeaders(result, { 'x-amzn-RequestId': requestId, 'X-Amzn-Trace-Id': `Root=1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${requestId.replace(/-/g, '').slice(0, 24)}` });
+    return handlerAnswer(result, { 'x-amzn-RequestId': requestId, 'X-Amzn-Trace-Id': newTraceId(nowMs) });
   }
 }

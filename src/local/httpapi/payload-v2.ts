@@ -5,6 +5,7 @@
 import type { IssuedCredentials } from '../credentials.js';
 import type { LocalRequest, RoleModel } from '../model.js';
 import { parseQuery } from '../apigw/wire-url.js';
+import { requestTime, TEXT_TYPES, type ProxyResult } from '../apigw/lambda-proxy.js';
 
 /** `requestContext.authorizer.iam`: who signed the request. */
 export interface IamAuthorizerContext {
@@ -53,16 +54,6 @@ export interface V2EventInput {
   nowMs: number;
   authorizer?: V2Authorizer | undefined;
 }
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** `12/Mar/2020:19:03:58 +0000` */
-function requestTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
-}
-
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
 
 export function buildV2Event(input: V2EventInput): Record<string, unknown> {
   const { req } = input;
@@ -124,19 +115,13 @@ export function buildV2Event(input: V2EventInput): Record<string, unknown> {
   return event;
 }
 
-export interface V2Result {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer | string;
-}
-
 /**
  * A function's answer in format 2.0, or undefined when the service would answer 500.
  * An object with `statusCode` is read as a response (headers, cookies, body,
  * isBase64Encoded); anything else that JSON can carry becomes a 200 with that JSON as
  * the body (a string is sent as it is).
  */
-export function readV2Result(out: unknown): V2Result | undefined {
+export function readV2Result(out: unknown): ProxyResult | undefined {
   if (out === undefined) return { status: 200, headers: { 'Content-Type': 'application/json' }, body: '' };
   if (typeof out === 'string') return { status: 200, headers: { 'Content-Type': 'application/json' }, body: out };
   if (out === null || typeof out !== 'object' || Array.isArray(out) || !('statusCode' in out)) {

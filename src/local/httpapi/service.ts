@@ -5,8 +5,8 @@
 // the URL; a named stage does. HTTP APIs have no API keys or usage plans.
 import type { CredentialRegistry } from '../credentials.js';
 import type { Clock, HttpApiModel, LocalRequest, LocalResponse, RoleModel, RouteModel, StackModel } from '../model.js';
-import { accessDeniedMessage, assumedRoleArn, evaluatePolicy, executeApiArn } from '../apigw/iam-policy.js';
-import { invokeHandler } from '../apigw/lambda-proxy.js';
+import { accessDeniedMessage, evaluatePolicy, executeApiArn, rolesByLogicalId, signerOf } from '../apigw/iam-policy.js';
+import { handlerAnswer, invokeHandler } from '../apigw/lambda-proxy.js';
 import { matchRoute } from '../apigw/routes.js';
 import { conditionContext } from '../apigw/service.js';
 import { verifySigV4Now } from '../apigw/sigv4-verify.js';
@@ -14,7 +14,7 @@ import { percentDecode, resourcePath, splitTarget } from '../apigw/wire-url.js';
 import { DEFAULT_ROUTE, DEFAULT_STAGE } from '../template/build-http-api.js';
 import { httpApiAnswers, newApigwRequestId } from './answers.js';
 import { authorizeJwt, type IssuerKeys } from './jwt-authorizer.js';
-import { buildV2Event, iamContext, readV2Result, type V2Authorizer, type V2Result } from './payload-v2.js';
+import { buildV2Event, iamContext, readV2Result, type V2Authorizer } from './payload-v2.js';
 
 /** HTTP APIs' payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -33,12 +33,12 @@ export interface HttpApiServiceOptions {
 export class HttpApiService {
   private readonly routes: RouteModel[];
   private readonly defaultRoute: RouteModel | undefined;
-  private readonly rolesById = new Map<string, RoleModel>();
+  private readonly rolesById: Map<string, RoleModel>;
 
   constructor(private readonly opts: HttpApiServiceOptions) {
     this.routes = opts.api.routes.filter((r) => r.path !== DEFAULT_ROUTE);
     this.defaultRoute = opts.api.routes.find((r) => r.path === DEFAULT_ROUTE);
-    for (const r of opts.stack.roles) if (!this.rolesById.has(r.logicalId)) this.rolesById.set(r.logicalId, r);
+    this.rolesById = rolesByLogicalId(opts.stack.roles);
   }
 
   async handle(req: LocalRequest): Promise<LocalResponse> {
@@ -75,8 +75,7 @@ export class HttpApiService {
       const pending = verifySigV4Now(req, { service: 'execute-api', region: stack.region, credentials: this.opts.credentials, clock });
       const v = pending instanceof Promise ? await pending : pending;
       if (!v.ok) return v.reason === 'missing' ? httpApiAnswers.forbidden(requestId) : httpApiAnswers.signatureRefused(requestId, v.message);
-      const role = this.rolesById.get(v.credentials.roleLogicalId);
-      const userArn = assumedRoleArn(stack.accountId, role ?? { name: v.credentials.roleLogicalId });
+      const { role, userArn } = signerOf(this.rolesById, stack.accountId, v.credentials.roleLogicalId);
       const resource = executeApiArn(stack.region, stack.accountId, api.id, api.stageName, method, resourcePath(path));
       const decision = evaluatePolicy(role?.statements ?? [], 'execute-api:Invoke', resource, conditionContext(req, v.credentials, role, stack, clock.now()));
       if (decision !== 'allow') {
@@ -113,22 +112,6 @@ export class HttpApiService {
       this.opts.onHandlerError?.(new Error(`Malformed Lambda response (payload format 2.0) from ${route.functionLogicalId}`));
       return httpApiAnswers.internalError(requestId);
     }
-    return withHeaders(result, { 'apigw-requestid': requestId });
+    return handlerAnswer(result, { 'apigw-requestid': requestId });
   }
-}
-
-/** The function's answer with the service's own headers; Content-Type defaults to JSON. */
-export function withHeaders(result: V2Result, own: Record<string, string>): LocalResponse {
-  const headers: Record<string, string | string[]> = {};
-  let hasType = false;
-  for (const k in result.headers) {
-    const lower = k.toLowerCase();
-    if (lower === 'content-length' || lower === 'transfer-encoding') continue;
-    if (lower === 'content-type') hasType = true;
-    headers[k] = result.headers[k]!;
-  }
-  if (!hasType) headers['Content-Type'] = 'application/json';
-  headers['Content-Length'] = String(typeof result.body === 'string' ? Buffer.byteLength(result.body) : result.body.length);
-  Object.assign(headers, own);
-  return { status: result.status, headers, body: result.body };
 }
