@@ -7,6 +7,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import type { CognitoAuthorizerModel, UserPoolModel } from '../model.js';
+import { jose } from '../lazy-jose.js';
 
 export type JwksSource = (userPoolId: string) => JSONWebKeySet | { keys: object[] } | undefined;
 
@@ -15,10 +16,6 @@ export type CognitoVerdict =
   /** 401 Unauthorized, 401 "The incoming token has expired", 403 for a scope the token lacks. */
   | { ok: false; refusal: 'unauthorized' | 'expired' | 'scope' };
 
-// jose is ESM-only: a dynamic import keeps the CommonJS emulator bundle loadable on
-// Node versions without require(esm).
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 const UNAUTHORIZED: CognitoVerdict = { ok: false, refusal: 'unauthorized' };
 

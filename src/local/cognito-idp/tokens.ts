@@ -8,11 +8,8 @@ import type { IdpContext, PoolRuntime } from './context.js';
 import { userKey } from './context.js';
 import { notAuthorized, MSG, CognitoError } from './errors.js';
 import type { RefreshTokenRecord, UserRecord } from './state.js';
+import { jose } from '../lazy-jose.js';
 
-// jose is ESM-only: a dynamic import keeps the CommonJS emulator bundle loadable on
-// Node versions without require(esm) (engines allow 20.18.1).
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 export interface AuthenticationResult {
   AccessToken: string;

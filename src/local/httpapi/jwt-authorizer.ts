@@ -11,11 +11,8 @@
 // confirmed segment message comes from, the issuer one follows the audience one).
 import type { JSONWebKeySet } from 'jose';
 import type { Clock, JwtAuthorizerModel } from '../model.js';
+import { jose } from '../lazy-jose.js';
 
-// jose is ESM-only: a dynamic import keeps the CommonJS emulator bundle loadable on
-// Node versions without require(esm).
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 /** The issuer's public keys (JWKS), or undefined when the emulator does not know the issuer. */
 export type IssuerKeys = (issuer: string) => { keys: object[] } | undefined;

@@ -8,12 +8,11 @@
 import { loadSigningKey, type LoadedKey } from '../cognito-idp/signing-keys.js';
 import type { SigningKeyState } from '../cognito-idp/state.js';
 import { trustContext } from './trust-policy.js';
+import { jose } from '../lazy-jose.js';
 
 export const OPENID_ISSUER = 'https://cognito-identity.amazonaws.com';
 export const OPENID_TOKEN_SECONDS = 600;
 
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 const loaded = new WeakMap<SigningKeyState, LoadedKey>();
 function key(state: SigningKeyState): LoadedKey {

@@ -4,6 +4,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { Clock, IdentityPoolModel } from '../model.js';
 import { IdentityError, MSG } from './errors.js';
+import { jose } from '../lazy-jose.js';
 
 export interface VerifiedLogin {
   providerName: string;
@@ -15,10 +16,6 @@ export type JwksSource = (userPoolId: string) => JSONWebKeySet | { keys: object[
 
 const notAuthorized = (message: string) => new IdentityError('NotAuthorizedException', message);
 
-// jose is ESM-only: a dynamic import keeps the CommonJS emulator bundle loadable
-// where require() of ES modules is not available (Node < 20.19).
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 export async function verifyLogin(
   pool: IdentityPoolModel,

@@ -17,9 +17,8 @@ import type { OidcStandIn, OidcStandIns } from '../oidc-provider/stand-in.js';
 import { errorRedirect, type AuthorizeRequest } from './authorize-params.js';
 import type { AuthResult } from './idp-wire.js';
 import { messagePage } from './pages.js';
+import { jose } from '../lazy-jose.js';
 
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 /** Cognito cancels a federated sign-in not finished within 5 minutes (the OIDC flow page). */
 export const FEDERATION_TTL_MS = 5 * 60_000;

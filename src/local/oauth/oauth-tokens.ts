@@ -9,9 +9,8 @@ import { loadSigningKey, type LoadedKey } from '../cognito-idp/signing-keys.js';
 import type { CognitoIdpService } from '../cognito-idp/service.js';
 import type { Clock, UserPoolClientModel, UserPoolModel } from '../model.js';
 import type { AuthResult } from './idp-wire.js';
+import { jose } from '../lazy-jose.js';
 
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 export interface TokenSet {
   access_token: string;

@@ -15,9 +15,8 @@ import type { Clock, IdentityProviderModel, LocalRequest, LocalResponse } from '
 import { stableUuid } from '../template/ids.js';
 import { clientCredentials } from '../oauth/client-auth.js';
 import { providerErrorPage, providerSignInPage } from './pages.js';
+import { jose } from '../lazy-jose.js';
 
-let josePromise: Promise<typeof import('jose')> | undefined;
-const jose = () => (josePromise ??= import('jose'));
 
 export const STAND_IN_ROOT = '/oidc-idp/';
 const CODE_TTL_MS = 5 * 60_000;
