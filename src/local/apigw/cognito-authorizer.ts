@@ -7,6 +7,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import type { CognitoAuthorizerModel, UserPoolModel } from '../model.js';
+import { stringClaims, tokenOf } from '../httpapi/jwt-authorizer.js';
 import { jose } from '../lazy-jose.js';
 
 export type JwksSource = (userPoolId: string) => JSONWebKeySet | { keys: object[] } | undefined;
@@ -41,8 +42,11 @@ export class CognitoAuthorizers {
   }
 
   async check(authorizer: CognitoAuthorizerModel, scopes: readonly string[] | undefined, headerValue: string | undefined, nowMs: number): Promise<CognitoVerdict> {
-    if (headerValue === undefined || headerValue.trim() === '') return UNAUTHORIZED;
-    const token = bareToken(headerValue);
+    // A `Bearer ` prefix is taken off as HTTP APIs do: AWS's own workshop material passes
+    // "Bearer <token>" to a Cognito authorizer and it is accepted (no captured wire
+    // sample confirms it for live calls).
+    const token = tokenOf(headerValue);
+    if (token === undefined) return UNAUTHORIZED;
     const { compactVerify, decodeJwt } = await jose();
     let claims: Record<string, unknown>;
     try {
@@ -82,16 +86,6 @@ export class CognitoAuthorizers {
   }
 }
 
-/**
- * The token in the header. A `Bearer ` prefix is taken off: AWS's own workshop
- * material passes "Bearer <token>" to a Cognito authorizer and it is accepted (no
- * captured wire sample confirms it for live calls).
- */
-function bareToken(value: string): string {
-  const v = value.trim();
-  return /^bearer\s+/i.test(v) ? v.replace(/^bearer\s+/i, '') : v;
-}
-
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -103,19 +97,16 @@ export function claimDate(epochSeconds: number): string {
 }
 
 /**
- * The claims as `requestContext.authorizer.claims`: every value a string. Captured
- * REST events show `exp`/`iat` as dates (`claimDate`), other numbers as digits
- * (`auth_time`) and booleans as "true"/"false". Arrays (`cognito:groups`) become
- * `[a b]`, as HTTP APIs send them — not confirmed by a captured REST sample.
+ * The claims as `requestContext.authorizer.claims`: every value a string, as HTTP APIs
+ * hand them too (`stringClaims`), except that captured REST events show `exp`/`iat` as
+ * dates (`claimDate`). Arrays (`cognito:groups`) become `[a b]` — not confirmed by a
+ * captured REST sample.
  */
 export function claimStrings(claims: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(claims)) {
-    if ((name === 'exp' || name === 'iat') && typeof value === 'number') out[name] = claimDate(value);
-    else if (typeof value === 'string') out[name] = value;
-    else if (Array.isArray(value)) out[name] = `[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')}]`;
-    else if (value !== null && typeof value === 'object') out[name] = JSON.stringify(value);
-    else out[name] = String(value);
+  const out = stringClaims(claims);
+  for (const name of ['exp', 'iat'] as const) {
+    const value = claims[name];
+    if (typeof value === 'number') out[name] = claimDate(value);
   }
   return out;
 }
