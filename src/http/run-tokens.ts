@@ -3,6 +3,7 @@
 // `exp`, so no store read per line), and refreshed once — not once per line in
 // flight — when the API refuses it (401).
 import type { Context } from '../context.js';
+import { decodeClaims } from '../auth/jwt.js';
 import type { GetToken, TokenKind } from './token-source.js';
 
 /** Fetch again when less than this is left (a request plus its retries must fit). */
@@ -10,14 +11,8 @@ export const TOKEN_MARGIN_MS = 2 * 60_000;
 
 /** The `exp` claim of a JWT in epoch ms, or undefined when it cannot be read. */
 export function tokenExpiry(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = decodeClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }
 
 export class TokenCache {
