@@ -239,9 +239,9 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const signer = auth === 'iam' ? createSigner(ctx, deps, Boolean(opts.guest)) : undefined;
   const service = api.type === 'function-url' ? 'lambda' : undefined;
   const tokenKind = auth === 'id-token' ? 'id' : auth === 'access-token' ? 'access' : undefined;
-  const getToken = deps.getToken ?? sessionToken;
+  // The same token cache as batch's lines share: fetched once, refreshed once after a 401.
+  const tokens = tokenKind ? new (await import('../http/run-tokens.js')).TokenCache(ctx, deps.getToken ?? sessionToken) : undefined;
   let token: string | undefined;
-  let tokenRefreshFailure: Error | undefined;
   const skew = { offsetMs: await skewMod.loadOffset(ctx.configDir, ctx.profileName) };
   if (skew.offsetMs) ctx.io.debug(`using the remembered clock offset of ${Math.round(skew.offsetMs / 1000)} s for profile "${ctx.profileName}"`);
 
@@ -252,7 +252,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
     else {
       const { unsignedRequest } = await import('../http/wire-request.js');
       if (tokenKind) {
-        token ??= await getToken(ctx, tokenKind);
+        token ??= await tokens!.for(tokenKind);
         signed = unsignedRequest({ ...request, headers: { ...p.headers, authorization: routeAuth.tokenHeader(api.type, token) } });
       } else signed = unsignedRequest(request);
     }
@@ -269,16 +269,12 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   const { errorForResult, tokenRefusal } = await import('../http/outcome.js');
   /** The API refused the token: a fresh one (refresh token), once. */
   const refreshToken = async () => {
-    try {
-      const fresh = await getToken(ctx, tokenKind!, { forceRefresh: true });
-      const changed = fresh !== token;
-      token = fresh;
-      return changed;
-    } catch (err) {
-      ctx.io.debug(`refreshing the token failed: ${(err as Error).message}`);
-      tokenRefreshFailure = err instanceof Error ? err : new Error(String(err));
+    if (!(await tokens!.forceRefresh(tokenKind!, token!))) {
+      if (tokens!.refreshFailure) ctx.io.debug(`refreshing the token failed: ${tokens!.refreshFailure.message}`);
       return false;
     }
+    token = await tokens!.for(tokenKind!);
+    return true;
   };
   const url = targetUrl(t);
   // The usual case (no proxy, no CA bundle) takes no extra step before the preconnect.
@@ -351,7 +347,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   }
   const err: UserError | undefined = errorForResult(result, signer?.guestFallback ?? false, signer?.notLoggedIn, {
     profileName: ctx.profileName,
-    refreshFailure: signer?.refreshFailure ?? tokenRefreshFailure,
+    refreshFailure: signer?.refreshFailure ?? tokens?.refreshFailure,
     ...(tokenKind ? { token: auth as 'id-token' | 'access-token' } : {}),
     sentNoSignature: !signer,
     httpApi: api.type === 'http',
