@@ -9,7 +9,7 @@ import { addOptions, defineCommand, type OptionSpec } from './spec.js';
 import { sessionCredentials, type GetCredentials } from '../http/credential-source.js';
 import { createSigner, sessionSignWithAgent, type SignWithAgent } from '../http/signer.js';
 import { sessionToken, type GetToken } from '../http/token-source.js';
-import type { AuthMode } from '../config/profile.js';
+import { AUTH_MODES, type AuthMode } from '../config/profile.js';
 import type { ResolvedApi } from '../http/route-auth.js';
 import { fileSink, stdoutSink, type OutputSink } from '../util/output-sink.js';
 
@@ -53,7 +53,7 @@ export const CALL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--retries <n>', description: 'retries after the first attempt (0 disables; default 2)' },
   { flags: '-o, --output <file>', description: 'write the response body to FILE instead of stdout (- is stdout)' },
   { flags: '--dry-run', description: 'print the request exactly as it would be sent (secrets masked) to stdout and send nothing' },
-  { flags: '--auth <mode>', description: "how to authenticate: iam (SigV4), id-token, access-token (user pool tokens in Authorization) or none; default: what the profile records for the route", choices: ['iam', 'id-token', 'access-token', 'none'] },
+  { flags: '--auth <mode>', description: "how to authenticate: iam (SigV4), id-token, access-token (user pool tokens in Authorization) or none; default: what the profile records for the route", choices: AUTH_MODES },
   { flags: '--api <name>', description: "the profile's API to call (see `authapi configure --show`); default: the one that declares the route" },
   { flags: '--unsigned', description: 'same as --auth none: no signature and no token (the API key still, for a REST API that takes one); your own Authorization header allowed' },
 ];

@@ -6,9 +6,10 @@
 //     a path no API declares goes to the default API (`apiUrl`), as before routes
 //     were recorded;
 //   - the auth is `--auth` when given, else the route's, else the API's default.
-// This runs on every `call`: a few string comparisons, no import beyond the types.
+// This runs on every `call`: a few string comparisons; its one runtime import
+// (config/profile.ts) is loaded by reading the profile anyway.
 import { UsageError } from '../errors.js';
-import type { ApiConfig, ApiType, AuthMode, Profile } from '../config/profile.js';
+import { AUTH_MODES, type ApiConfig, type ApiType, type AuthMode, type Profile } from '../config/profile.js';
 
 /** An API of the profile with its URL filled in. */
 export interface ResolvedApi {
@@ -212,7 +213,6 @@ export function tokenHeader(type: ApiType, token: string): string {
 }
 
 export function parseAuthMode(value: string, what = '--auth'): AuthMode {
-  const modes = ['iam', 'id-token', 'access-token', 'none'];
-  if (!modes.includes(value)) throw new UsageError(`${what} ${JSON.stringify(value)}: not an auth mode`, `use one of: ${modes.join(', ')}`);
+  if (!(AUTH_MODES as readonly string[]).includes(value)) throw new UsageError(`${what} ${JSON.stringify(value)}: not an auth mode`, `use one of: ${AUTH_MODES.join(', ')}`);
   return value as AuthMode;
 }
