@@ -10,7 +10,7 @@ import { ExitCode } from '../errors.js';
 import { parseBatchLine } from '../http/batch-input.js';
 import type { CredentialCache, RunCredentials } from '../http/run-credentials.js';
 import type { TokenCache } from '../http/run-tokens.js';
-import { tokenHeader } from '../http/route-auth.js';
+import { tokenHeader, tokenKindOf } from '../http/route-auth.js';
 import { execute } from '../http/execute.js';
 import { errorForResult, tokenRefusal } from '../http/outcome.js';
 import type { RetryQuota } from '../http/retry.js';
@@ -56,7 +56,7 @@ export async function sendLine(run: RunShared, line: string, lineNo: number): Pr
   if (!parsed.ok) return failed(parsed.id, parsed.error, ExitCode.USAGE);
   const req = parsed.req;
   const { api, auth } = req;
-  const tokenKind = auth === 'id-token' ? 'id' : auth === 'access-token' ? 'access' : undefined;
+  const tokenKind = tokenKindOf(auth);
   // Each line gets what its route takes: credentials (SigV4), a token, or nothing.
   let current: RunCredentials | undefined;
   let token: string | undefined;

@@ -238,7 +238,7 @@ export async function runCall(ctx: Context, opts: CallOptions, target: string, d
   ]);
   const signer = auth === 'iam' ? createSigner(ctx, deps, Boolean(opts.guest)) : undefined;
   const service = api.type === 'function-url' ? 'lambda' : undefined;
-  const tokenKind = auth === 'id-token' ? 'id' : auth === 'access-token' ? 'access' : undefined;
+  const tokenKind = routeAuth.tokenKindOf(auth);
   // The same token cache as batch's lines share: fetched once, refreshed once after a 401.
   const tokens = tokenKind ? new (await import('../http/run-tokens.js')).TokenCache(ctx, deps.getToken ?? sessionToken) : undefined;
   let token: string | undefined;

@@ -205,6 +205,11 @@ export function authLabel(type: ApiType, auth: AuthMode): string {
   return `${auth} (${type === 'rest' ? 'raw token' : 'Bearer'} in Authorization)`;
 }
 
+/** Which user pool token an auth mode sends, if any. */
+export function tokenKindOf(auth: AuthMode): 'id' | 'access' | undefined {
+  return auth === 'id-token' ? 'id' : auth === 'access-token' ? 'access' : undefined;
+}
+
 /** The Authorization header value for a user pool token. */
 export function tokenHeader(type: ApiType, token: string): string {
   // A REST Cognito authorizer reads the header as the token itself; HTTP API JWT
