@@ -20,7 +20,7 @@ import {
   type UserTokens,
 } from './session-data.js';
 import { lockDir, registerSecrets, sessionStore, type SessionDeps } from './session-deps.js';
-import { NotLoggedInError, SessionUnreadableError } from './session-errors.js';
+import { NotLoggedInError, SessionChangedError, SessionUnreadableError } from './session-errors.js';
 import { markerFor, readMarker } from './session-marker.js';
 import { announceFileStore, sessionAgentKey } from './session-key.js';
 
@@ -121,5 +121,3 @@ export async function getCredentials(ctx: Context, opts: GetCredentialsOptions =
   return share(got);
 }
 
-/** The login changed while this command waited for the lock. */
-class SessionChangedError extends Error {}

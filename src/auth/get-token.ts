@@ -16,7 +16,7 @@ import { withLock } from './lock.js';
 import { refreshSessionTokens } from './renew.js';
 import { readSession, type SessionRecord, type UserTokens } from './session-data.js';
 import { lockDir, registerSecrets, sessionStore, type SessionDeps } from './session-deps.js';
-import { NotLoggedInError, SessionExpiredError, SessionUnreadableError } from './session-errors.js';
+import { NotLoggedInError, SessionChangedError, SessionExpiredError, SessionUnreadableError, assertSessionOfLogin } from './session-errors.js';
 import { sessionAgentKey } from './session-key.js';
 import { markerFor, readMarker } from './session-marker.js';
 import type { SecretStore } from './store/types.js';
@@ -51,7 +51,7 @@ export async function tokenFromStore(ctx: Context, kind: TokenKind, opts: GetTok
 
   const store = await sessionStore(ctx, profile, marker, deps);
   try {
-    const before = userTokens(await read(ctx, store), ctx.profileName, marker.id, store.name);
+    const before = userTokens(ctx, await read(ctx, store), marker.id, store.name);
     if (!opts.forceRefresh && usable(before)) return await pick(before);
     const got = await withLock(lockDir(ctx), ctx.profileName, async () => {
       // A login or logout may have happened while we waited: go by what is recorded now.
@@ -59,7 +59,7 @@ export async function tokenFromStore(ctx: Context, kind: TokenKind, opts: GetTok
       if (!now) throw new NotLoggedInError(ctx.profileName);
       if (now.id !== marker.id) throw new SessionChangedError();
       const session = await read(ctx, store);
-      const current = userTokens(session, ctx.profileName, now.id, store.name);
+      const current = userTokens(ctx, session, now.id, store.name);
       // Another process may have refreshed while we waited: take its work. With
       // forceRefresh, only tokens other than the ones the caller saw count.
       if (usable(current) && (!opts.forceRefresh || current.accessToken !== before.accessToken)) return current;
@@ -87,14 +87,8 @@ async function read(ctx: Context, store: SecretStore): Promise<SessionRecord | u
 }
 
 /** The tokens of the login recorded now, with the same refusals as the credentials path. */
-function userTokens(session: SessionRecord | undefined, profileName: string, sessionId: string, storeName: string): UserTokens {
-  if (!session) throw new SessionUnreadableError(profileName, `it is missing from the ${storeName}`);
-  if (session.sessionId !== sessionId || !session.user) {
-    throw new SessionUnreadableError(profileName, `the ${storeName} holds another session than the login recorded`);
-  }
-  if (session.user.expired) throw new SessionExpiredError(profileName, session.user.expired);
+function userTokens(ctx: Context, session: SessionRecord | undefined, sessionId: string, storeName: string): UserTokens {
+  assertSessionOfLogin(session, sessionId, { profileName: ctx.profileName, storeName, configDir: ctx.configDir });
+  if (session.user.expired) throw new SessionExpiredError(ctx.profileName, session.user.expired);
   return session.user.tokens;
 }
-
-/** The login changed while this command waited for the lock. */
-class SessionChangedError extends Error {}

@@ -15,7 +15,7 @@ import { emptySession, writeSession, type SessionRecord, type StoredCredentials,
 import { endpointError, OAuthEndpointError, refreshGrant } from './browser-login/token-client.js';
 import { loginHint } from './login-command.js';
 import { identityApiFor, registerSecrets, type SessionDeps } from './session-deps.js';
-import { NotLoggedInError, SessionExpiredError, SessionUnreadableError } from './session-errors.js';
+import { assertSessionOfLogin, NotLoggedInError, SessionExpiredError } from './session-errors.js';
 import type { SessionMarker } from './session-marker.js';
 import type { SecretStore } from './store/types.js';
 import { httpUserPoolTransport, refreshTokens, type AuthenticationResult } from './user-pool.js';
@@ -42,10 +42,7 @@ export async function guestCredentials(
 export async function userCredentials(
   ctx: Context, profile: Profile, store: SecretStore, session: SessionRecord | undefined, marker: SessionMarker, deps: SessionDeps,
 ): Promise<StoredCredentials> {
-  if (!session) throw new SessionUnreadableError(ctx.profileName, `it is missing from the ${store.name}`);
-  if (session.sessionId !== marker.id || !session.user) {
-    throw new SessionUnreadableError(ctx.profileName, `the ${store.name} holds another session than the login recorded in ${ctx.configDir}`);
-  }
+  assertSessionOfLogin(session, marker.id, { profileName: ctx.profileName, storeName: store.name, configDir: ctx.configDir });
   const user = session.user;
   if (user.expired) throw new SessionExpiredError(ctx.profileName, user.expired);
   registerSecrets(ctx, user.tokens.idToken, user.tokens.accessToken, user.tokens.refreshToken);

@@ -5,7 +5,7 @@ import type { Profile } from '../config/profile.js';
 import { CorruptBlobError } from './blob-store.js';
 import { readCredentials, readSession, type SessionRecord, type StoredCredentials } from './session-data.js';
 import { registerSecrets, sessionStore, type SessionDeps } from './session-deps.js';
-import { SessionUnreadableError } from './session-errors.js';
+import { assertSessionOfLogin, SessionUnreadableError } from './session-errors.js';
 import { markerFor, readMarker, type SessionMarker } from './session-marker.js';
 import { announceFileStore } from './session-key.js';
 import type { SecretStore } from './store/types.js';
@@ -33,9 +33,7 @@ export async function readSessionView(ctx: Context, profile: Profile, deps: Sess
     if (!(err instanceof CorruptBlobError)) throw err;
     if (marker) throw new SessionUnreadableError(ctx.profileName, `${store.name}: ${err.message}`, { cause: err });
   }
-  if (marker && (!session || session.sessionId !== marker.id || !session.user)) {
-    throw new SessionUnreadableError(ctx.profileName, session ? `the ${store.name} holds another session than the login recorded in ${ctx.configDir}` : `it is missing from the ${store.name}`);
-  }
+  if (marker) assertSessionOfLogin(session, marker.id, { profileName: ctx.profileName, storeName: store.name, configDir: ctx.configDir });
   // Without a login, a user part left in the store (an older version's, another login's) is not a session.
   if (!marker && session?.user) session = { ...session, user: undefined };
   const [user, guest] = await Promise.all([
